@@ -1,0 +1,31 @@
+// CRC32c (Castagnoli, reflected polynomial 0x82f63b78), the SCTP checksum (RFC 9260
+// appendix A). An SSE4.2 implementation is chosen at run time where the CPU has it;
+// the portable one (slicing by 8) is used otherwise.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+namespace tg::proto {
+
+// CRC32c of data, final value (pre- and post-inverted).
+[[nodiscard]] std::uint32_t crc32c(std::span<const std::uint8_t> data) noexcept;
+
+// Continues a CRC: crc32c_extend(crc32c(a), b) == crc32c(a followed by b).
+[[nodiscard]] std::uint32_t crc32c_extend(std::uint32_t crc, std::span<const std::uint8_t> data) noexcept;
+
+// The two implementations, exposed so that tests can hold one against the other.
+[[nodiscard]] std::uint32_t crc32c_extend_portable(std::uint32_t crc, std::span<const std::uint8_t> data) noexcept;
+[[nodiscard]] std::uint32_t crc32c_extend_sse42(std::uint32_t crc, std::span<const std::uint8_t> data) noexcept;
+[[nodiscard]] bool crc32c_sse42_available() noexcept;
+// "sse4.2" or "portable": which implementation crc32c() uses on this CPU.
+[[nodiscard]] const char* crc32c_implementation() noexcept;
+
+// The CRC32c of an SCTP packet (common header and chunks) with its checksum field taken
+// as zero, whatever it holds.
+[[nodiscard]] std::uint32_t sctp_crc32c(std::span<const std::uint8_t> sctp_packet) noexcept;
+// Computes and stores the checksum, least significant byte first. Needs at least 12 bytes.
+void sctp_set_checksum(std::span<std::uint8_t> sctp_packet) noexcept;
+[[nodiscard]] bool sctp_checksum_ok(std::span<const std::uint8_t> sctp_packet) noexcept;
+
+}  // namespace tg::proto
