@@ -78,6 +78,7 @@ void finish(SampleFrame& f, const BuildResult& r, std::vector<std::uint8_t>& buf
     f.bytes = std::move(buf);
     f.src = l3.src;
     f.dst = l3.dst;
+    f.l3_offset = r.layout.l3_offset;
     f.l4_offset = r.layout.l4_offset;
     f.l4_length = r.layout.l4_length;
     f.payload_length = r.layout.l4_length - (r.layout.payload_offset - r.layout.l4_offset);
@@ -94,14 +95,17 @@ std::vector<SampleFrame> make_sample_frames() {
         for (bool v6 : {false, true}) {
             const std::string base = std::string(v6 ? "ipv6" : "ipv4") + "/" + vl.name;
             const L2Spec l2 = l2_for(vl);
-            std::vector<std::uint16_t> vids;
-            for (const auto& t : vl.tags) vids.push_back(vlan_id(t.tci));
+            std::vector<std::uint16_t> vids, tpids;
+            for (const auto& t : vl.tags) {
+                vids.push_back(vlan_id(t.tci));
+                tpids.push_back(t.tpid);
+            }
 
             for (std::uint32_t size : sample_sizes) {
                 ++n;
                 // UDP; the IPv4 frames at 128 bytes carry an IP option as well.
                 {
-                    SampleFrame f{.name = base + "/udp/" + std::to_string(size), .l4 = "udp", .ipv6 = v6, .vlan_ids = vids};
+                    SampleFrame f{.name = base + "/udp/" + std::to_string(size), .l4 = "udp", .ipv6 = v6, .vlan_ids = vids, .vlan_tpids = tpids};
                     L3Spec l3 = l3_for(v6, n);
                     if (!v6 && size == 128) l3.ipv4_options = router_alert;
                     const std::size_t hdrs = overhead(l2, v6) + l3.ipv4_options.size() + 8;
@@ -114,7 +118,7 @@ std::vector<SampleFrame> make_sample_frames() {
                 }
                 // TCP with the options of a SYN.
                 {
-                    SampleFrame f{.name = base + "/tcp/" + std::to_string(size), .l4 = "tcp", .ipv6 = v6, .vlan_ids = vids};
+                    SampleFrame f{.name = base + "/tcp/" + std::to_string(size), .l4 = "tcp", .ipv6 = v6, .vlan_ids = vids, .vlan_tpids = tpids};
                     const L3Spec l3 = l3_for(v6, n);
                     TcpSpec tcp;
                     tcp.src_port = f.src_port = static_cast<std::uint16_t>(20000 + n);
@@ -134,10 +138,12 @@ std::vector<SampleFrame> make_sample_frames() {
                 }
                 // SCTP DATA on stream n % 4.
                 {
-                    SampleFrame f{.name = base + "/sctp-data/" + std::to_string(size), .l4 = "sctp", .ipv6 = v6, .vlan_ids = vids};
+                    SampleFrame f{.name = base + "/sctp-data/" + std::to_string(size), .l4 = "sctp", .ipv6 = v6, .vlan_ids = vids, .vlan_tpids = tpids};
                     const L3Spec l3 = l3_for(v6, n);
                     f.src_port = static_cast<std::uint16_t>(30000 + n);
-                    f.dst_port = 36412;  // S1AP
+                    // The seed's port, and PPID 0: tshark would otherwise decode the
+                    // payload as the telco protocol a well-known port or PPID names.
+                    f.dst_port = 5201;
                     f.sctp_vtag = 0xc0ffee00u + n;
                     f.sctp_chunk_type = sctp_chunk::data;
                     f.sctp_tsn = 0xfffffff0u + n;  // crosses the 32-bit wrap over the catalogue
@@ -147,7 +153,7 @@ std::vector<SampleFrame> make_sample_frames() {
                     const auto payload = payload_of(std::max<std::size_t>(fill_for(size, hdrs), 1), n);
                     std::vector<std::uint8_t> chunks(2048);
                     SctpChunkWriter w(chunks);
-                    if (!w.data({f.sctp_tsn, f.sctp_stream, f.sctp_ssn, 18 /* S1AP */, sctp_data_flag::whole_message},
+                    if (!w.data({f.sctp_tsn, f.sctp_stream, f.sctp_ssn, 0, sctp_data_flag::whole_message},
                                 payload)) {
                         throw std::runtime_error(f.name + ": DATA does not fit");
                     }
@@ -158,7 +164,7 @@ std::vector<SampleFrame> make_sample_frames() {
                 }
                 // ICMP echo request.
                 {
-                    SampleFrame f{.name = base + "/icmp/" + std::to_string(size), .l4 = "icmp", .ipv6 = v6, .vlan_ids = vids};
+                    SampleFrame f{.name = base + "/icmp/" + std::to_string(size), .l4 = "icmp", .ipv6 = v6, .vlan_ids = vids, .vlan_tpids = tpids};
                     const L3Spec l3 = l3_for(v6, n);
                     f.icmp_id = static_cast<std::uint16_t>(0x4000 + n);
                     f.icmp_seq = static_cast<std::uint16_t>(n);
@@ -219,7 +225,7 @@ std::vector<SampleFrame> make_sample_frames() {
                 }
             };
             for (const auto& [type, name] : controls) {
-                SampleFrame f{.name = base + "/sctp-" + name, .l4 = "sctp", .ipv6 = v6, .vlan_ids = vids};
+                SampleFrame f{.name = base + "/sctp-" + name, .l4 = "sctp", .ipv6 = v6, .vlan_ids = vids, .vlan_tpids = tpids};
                 f.src_port = 38412;  // NGAP
                 f.dst_port = 38412;
                 // INIT is the one chunk sent with a zero verification tag.
@@ -236,7 +242,7 @@ std::vector<SampleFrame> make_sample_frames() {
             }
 
             if (!v6) {
-                SampleFrame f{.name = base + "/arp", .l4 = "arp", .ipv6 = false, .vlan_ids = vids};
+                SampleFrame f{.name = base + "/arp", .l4 = "arp", .ipv6 = false, .vlan_ids = vids, .vlan_tpids = tpids};
                 ArpSpec arp{arp_op::request, l2.src, Ipv4Address::of(198, 18, 0, 1), {}, Ipv4Address::of(198, 18, 0, 2)};
                 std::vector<std::uint8_t> buf(128);
                 const auto r = build_arp_frame(buf, l2, arp);

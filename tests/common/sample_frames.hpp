@@ -19,11 +19,13 @@ struct SampleFrame {
     // What the builder was asked for.
     std::string l4;  // "udp", "tcp", "sctp", "icmp", "arp"
     bool ipv6 = false;
-    std::vector<std::uint16_t> vlan_ids;  // outer first
+    std::vector<std::uint16_t> vlan_ids;    // outer first
+    std::vector<std::uint16_t> vlan_tpids;  // 0x88a8 service tag or 0x8100 customer tag
     proto::IpAddress src{};
     proto::IpAddress dst{};
     std::uint16_t src_port = 0;
     std::uint16_t dst_port = 0;
+    std::uint32_t l3_offset = 0;
     std::uint32_t l4_offset = 0;
     std::uint32_t l4_length = 0;
     std::uint32_t payload_length = 0;
