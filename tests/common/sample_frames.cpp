@@ -44,7 +44,7 @@ L3Spec l3_for(bool v6, std::uint32_t n) {
     if (v6) {
         l3.src = *Ipv6Address::parse("2001:2::" + std::to_string(n % 200 + 1));
         l3.dst = *Ipv6Address::parse("2001:2:0:1::" + std::to_string(n % 100 + 2));
-        l3.ipv6_flow_label = 0x12345;
+        l3.ipv6_flow_label = 0x12345 + n;
     } else {
         l3.src = Ipv4Address::of(198, 18, static_cast<std::uint8_t>(n / 250), static_cast<std::uint8_t>(n % 250 + 1));
         l3.dst = Ipv4Address::of(198, 19, 0, static_cast<std::uint8_t>(n % 200 + 2));
@@ -78,6 +78,7 @@ void finish(SampleFrame& f, const BuildResult& r, std::vector<std::uint8_t>& buf
     f.bytes = std::move(buf);
     f.src = l3.src;
     f.dst = l3.dst;
+    if (!l3.src.is_v4()) f.ipv6_flow_label = l3.ipv6_flow_label;
     f.l3_offset = r.layout.l3_offset;
     f.l4_offset = r.layout.l4_offset;
     f.l4_length = r.layout.l4_length;
@@ -107,7 +108,10 @@ std::vector<SampleFrame> make_sample_frames() {
                 {
                     SampleFrame f{.name = base + "/udp/" + std::to_string(size), .l4 = "udp", .ipv6 = v6, .vlan_ids = vids, .vlan_tpids = tpids};
                     L3Spec l3 = l3_for(v6, n);
-                    if (!v6 && size == 128) l3.ipv4_options = router_alert;
+                    if (!v6 && size == 128) {
+                        l3.ipv4_options = router_alert;
+                        f.ipv4_option = ipv4_option::router_alert;
+                    }
                     const std::size_t hdrs = overhead(l2, v6) + l3.ipv4_options.size() + 8;
                     const auto payload = payload_of(fill_for(size, hdrs), n);
                     f.src_port = static_cast<std::uint16_t>(10000 + n);
@@ -128,8 +132,9 @@ std::vector<SampleFrame> make_sample_frames() {
                     tcp.flags = size == 60 ? tcp_flag::syn : (tcp_flag::ack | tcp_flag::psh);
                     tcp.options.mss = f.tcp_mss = static_cast<std::uint16_t>(v6 ? 1440 : 1460);
                     tcp.options.sack_permitted = true;
-                    tcp.options.window_scale = 7;
-                    tcp.options.timestamps = TcpTimestamps{n * 1000, 0};
+                    tcp.options.window_scale = f.tcp_window_scale = static_cast<std::uint8_t>(n % 15);
+                    f.tcp_tsval = n * 1000;
+                    tcp.options.timestamps = TcpTimestamps{f.tcp_tsval, 0};
                     const std::size_t hdrs = overhead(l2, v6) + 20 + 20;
                     const auto payload = payload_of(fill_for(size, hdrs), n);
                     std::vector<std::uint8_t> buf(2048);

@@ -30,9 +30,14 @@ struct SampleFrame {
     std::uint32_t l4_length = 0;
     std::uint32_t payload_length = 0;
 
+    // IP
+    std::uint8_t ipv4_option = 0;  // type of the one IPv4 option, if any
+    std::uint32_t ipv6_flow_label = 0;
     // TCP
     std::uint32_t tcp_seq = 0;
     std::uint16_t tcp_mss = 0;
+    std::uint8_t tcp_window_scale = 0;
+    std::uint32_t tcp_tsval = 0;
     // SCTP
     std::uint32_t sctp_vtag = 0;
     std::uint8_t sctp_chunk_type = 0;

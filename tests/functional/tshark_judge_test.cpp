@@ -36,6 +36,8 @@ const std::vector<std::string> fields = {
     "sctp.data_sid",    "sctp.data_ssn",    "sctp.checksum.status", "icmp.ident",
     "icmp.seq",         "icmp.checksum.status", "icmpv6.echo.identifier", "icmpv6.echo.sequence_number",
     "icmpv6.checksum.status", "arp.src.proto_ipv4", "arp.dst.proto_ipv4", "_ws.malformed",
+    "ip.opt.type",      "ipv6.flow",        "tcp.options.wscale.shift", "tcp.options.timestamp.tsval",
+    "tcp.options.sack_perm",
 };
 
 using Row = std::map<std::string, std::string>;
@@ -176,12 +178,20 @@ TEST_F(TsharkJudge, EveryChecksumIsGoodAndEveryFieldIsWhatWasAsked) {
         if (f.ipv6) {
             EXPECT_EQ(r["ipv6.src"], f.src.to_string());
             EXPECT_EQ(r["ipv6.dst"], f.dst.to_string());
+            EXPECT_EQ(num(r["ipv6.flow"]), f.ipv6_flow_label);
             EXPECT_EQ(r["ip.checksum.status"], "");
         } else {
             EXPECT_EQ(r["ip.src"], f.src.to_string());
             EXPECT_EQ(r["ip.dst"], f.dst.to_string());
             EXPECT_EQ(r["ip.checksum.status"], good);
             ++checked["ipv4 header"];
+            if (f.ipv4_option != 0) {
+                // tshark reports the option type with its copy flag and class: 148 is 0x94.
+                EXPECT_EQ(num(r["ip.opt.type"]), f.ipv4_option);
+                ++checked["ipv4 option"];
+            } else {
+                EXPECT_EQ(r["ip.opt.type"], "");
+            }
         }
         EXPECT_EQ(r[l4_status_field(f)], good);
         ++checked[f.l4 + (f.ipv6 ? "/ipv6" : "/ipv4")];
@@ -192,6 +202,9 @@ TEST_F(TsharkJudge, EveryChecksumIsGoodAndEveryFieldIsWhatWasAsked) {
         if (f.l4 == "tcp") {
             EXPECT_EQ(num(r["tcp.seq_raw"]), f.tcp_seq);
             EXPECT_EQ(num(r["tcp.options.mss_val"]), f.tcp_mss);
+            EXPECT_EQ(num(r["tcp.options.wscale.shift"]), f.tcp_window_scale);
+            EXPECT_EQ(num(r["tcp.options.timestamp.tsval"]), f.tcp_tsval);
+            EXPECT_NE(r["tcp.options.sack_perm"], "");
         }
         if (f.l4 == "sctp") {
             EXPECT_EQ(num(r["sctp.verification_tag"]), f.sctp_vtag);
@@ -212,7 +225,7 @@ TEST_F(TsharkJudge, EveryChecksumIsGoodAndEveryFieldIsWhatWasAsked) {
     }
     // Every protocol and every SCTP chunk type was judged, over both IP versions.
     for (const char* k : {"udp/ipv4", "udp/ipv6", "tcp/ipv4", "tcp/ipv6", "sctp/ipv4", "sctp/ipv6", "icmp/ipv4",
-                          "icmp/ipv6", "arp", "ipv4 header"}) {
+                          "icmp/ipv6", "arp", "ipv4 header", "ipv4 option"}) {
         EXPECT_GT(checked[k], 0) << k;
     }
     for (int t : {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 14}) {
