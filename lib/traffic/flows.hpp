@@ -1,0 +1,66 @@
+// Address and port ranges, and the flows stepped through them. Flow i takes the source
+// port that steps fastest, then the source address, the destination address and the
+// destination port, like an odometer:
+//
+//   --src-ip 198.18.0.1-198.18.0.4 --src-port 1024-1025   -> 8 flows
+//   --flows 100 with single addresses and ports            -> source ports base..base+99
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "proto/address.hpp"
+
+namespace tg::traffic {
+
+inline constexpr std::uint32_t max_flows = 1u << 24;  // the test header's flow id
+
+struct IpRange {
+    proto::IpAddress first;
+    std::uint32_t count = 1;
+
+    // "198.18.0.1", "198.18.0.1-198.18.0.100", "2001:2::1-2001:2::ff"
+    [[nodiscard]] static IpRange parse(std::string_view text, std::string_view what);
+    [[nodiscard]] proto::IpAddress at(std::uint32_t i) const noexcept;
+    [[nodiscard]] std::string to_string() const;
+};
+
+struct PortRange {
+    std::uint16_t first = 0;
+    std::uint32_t count = 1;
+
+    // "5201", "1024-2047"
+    [[nodiscard]] static PortRange parse(std::string_view text, std::string_view what);
+    [[nodiscard]] std::uint16_t at(std::uint32_t i) const noexcept {
+        return static_cast<std::uint16_t>(first + i % count);
+    }
+    [[nodiscard]] std::string to_string() const;
+};
+
+struct FlowTuple {
+    proto::IpAddress src;
+    proto::IpAddress dst;
+    std::uint16_t src_port = 0;
+    std::uint16_t dst_port = 0;
+};
+
+class FlowSet {
+public:
+    // `flows` 0 means one flow per combination of the ranges. Throws ConfigError when the
+    // families differ or there are more flows than the test header can name.
+    FlowSet(IpRange src, IpRange dst, PortRange src_port, PortRange dst_port, std::uint32_t flows);
+
+    [[nodiscard]] std::uint32_t size() const noexcept { return flows_; }
+    [[nodiscard]] FlowTuple at(std::uint32_t flow) const noexcept;
+    [[nodiscard]] bool ipv6() const noexcept { return !src_.first.is_v4(); }
+
+private:
+    IpRange src_;
+    IpRange dst_;
+    PortRange src_port_;
+    PortRange dst_port_;
+    std::uint32_t flows_ = 1;
+};
+
+}  // namespace tg::traffic
