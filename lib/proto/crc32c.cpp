@@ -119,6 +119,30 @@ std::uint32_t crc32c_extend(std::uint32_t crc, std::span<const std::uint8_t> dat
 
 std::uint32_t crc32c(std::span<const std::uint8_t> data) noexcept { return crc32c_extend(0, data); }
 
+std::uint32_t crc32c_raw(std::uint32_t reg, std::span<const std::uint8_t> data) noexcept {
+    return active_impl()(reg, data.data(), data.size());
+}
+
+Crc32cZeroShift::Crc32cZeroShift(std::size_t zero_bytes) noexcept {
+    // The image of each of the 32 basis registers, then every byte value as the XOR of
+    // the images of its bits.
+    std::uint32_t basis[32];
+    for (unsigned bit = 0; bit < 32; ++bit) {
+        std::uint32_t reg = std::uint32_t{1} << bit;
+        for (std::size_t i = 0; i < zero_bytes; ++i) reg = (reg >> 8) ^ tables[0][reg & 0xff];
+        basis[bit] = reg;
+    }
+    for (unsigned b = 0; b < 4; ++b) {
+        for (unsigned v = 0; v < 256; ++v) {
+            std::uint32_t out = 0;
+            for (unsigned j = 0; j < 8; ++j) {
+                if (v & (1u << j)) out ^= basis[8 * b + j];
+            }
+            table_[b][v] = out;
+        }
+    }
+}
+
 std::uint32_t sctp_crc32c(std::span<const std::uint8_t> pkt) noexcept {
     constexpr std::size_t at = offsetof(SctpCommonHeader, checksum);
     if (pkt.size() < sizeof(SctpCommonHeader)) return crc32c(pkt);

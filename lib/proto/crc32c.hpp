@@ -14,6 +14,26 @@ namespace tg::proto {
 // Continues a CRC: crc32c_extend(crc32c(a), b) == crc32c(a followed by b).
 [[nodiscard]] std::uint32_t crc32c_extend(std::uint32_t crc, std::span<const std::uint8_t> data) noexcept;
 
+// The bare register update, with no inversion before or after: linear in the data, so
+// raw(0, a ^ b) == raw(0, a) ^ raw(0, b) for spans of equal length.
+[[nodiscard]] std::uint32_t crc32c_raw(std::uint32_t reg, std::span<const std::uint8_t> data) noexcept;
+
+// Appending n zero bytes to a message is a linear map on the CRC register; this holds it
+// as four byte-indexed tables, so that the CRC of a frame that differs from a template
+// only near its start is the template's CRC combined with the change, at the cost of the
+// changed bytes (RFC 9260 CRC32c, used for SCTP templates).
+class Crc32cZeroShift {
+public:
+    explicit Crc32cZeroShift(std::size_t zero_bytes) noexcept;
+    [[nodiscard]] std::uint32_t operator()(std::uint32_t reg) const noexcept {
+        return table_[0][reg & 0xff] ^ table_[1][(reg >> 8) & 0xff] ^ table_[2][(reg >> 16) & 0xff] ^
+               table_[3][reg >> 24];
+    }
+
+private:
+    std::uint32_t table_[4][256];
+};
+
 // The two implementations, exposed so that tests can hold one against the other.
 [[nodiscard]] std::uint32_t crc32c_extend_portable(std::uint32_t crc, std::span<const std::uint8_t> data) noexcept;
 [[nodiscard]] std::uint32_t crc32c_extend_sse42(std::uint32_t crc, std::span<const std::uint8_t> data) noexcept;

@@ -108,3 +108,30 @@ TEST(SctpChecksum, StoredLeastSignificantByteFirstAndFieldTakenAsZero) {
 
 }  // namespace
 }  // namespace tg::proto
+
+namespace tg::proto {
+namespace {
+
+TEST(Crc32cCombine, TemplateCrcCombinedWithAChangedHeadEqualsRecomputation) {
+    std::mt19937 rng(5);
+    for (std::size_t len : {46u, 47u, 100u, 1400u, 8996u}) {
+        std::vector<std::uint8_t> tmpl(len);
+        for (auto& b : tmpl) b = static_cast<std::uint8_t>(rng());
+        const std::size_t region = 46;
+        const std::uint32_t tmpl_crc = crc32c(tmpl);
+        const std::uint32_t tmpl_head = crc32c_raw(0, std::span(tmpl).first(region));
+        const Crc32cZeroShift shift(len - region);
+        for (int round = 0; round < 50; ++round) {
+            auto pkt = tmpl;
+            for (std::size_t i = 0; i < region; ++i) {
+                if (rng() % 3 == 0) pkt[i] = static_cast<std::uint8_t>(rng());
+            }
+            const std::uint32_t combined =
+                tmpl_crc ^ shift(crc32c_raw(0, std::span(pkt).first(region)) ^ tmpl_head);
+            ASSERT_EQ(combined, crc32c(pkt)) << "length " << len;
+        }
+    }
+}
+
+}  // namespace
+}  // namespace tg::proto
