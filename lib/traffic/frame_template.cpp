@@ -1,0 +1,201 @@
+#include "traffic/frame_template.hpp"
+
+#include <algorithm>
+#include <cstring>
+
+#include "proto/byte_order.hpp"
+#include "proto/checksum.hpp"
+#include "proto/ethernet.hpp"
+#include "proto/ip.hpp"
+#include "proto/sctp.hpp"
+#include "proto/sctp_build.hpp"
+#include "proto/tcp.hpp"
+#include "proto/test_header.hpp"
+#include "proto/udp.hpp"
+#include "traffic/config_error.hpp"
+
+namespace tg::traffic {
+
+namespace {
+
+std::uint32_t transport_header(Protocol p) noexcept {
+    switch (p) {
+        case Protocol::udp: return sizeof(proto::UdpHeader);
+        case Protocol::tcp: return sizeof(proto::TcpHeader);
+        case Protocol::sctp: return sizeof(proto::SctpCommonHeader) + sizeof(proto::SctpDataChunk);
+    }
+    return 0;
+}
+
+}  // namespace
+
+std::uint32_t FrameTemplate::min_frame_size(Protocol p, bool ipv6, std::uint8_t vlan_count) noexcept {
+    const std::uint32_t l2 = static_cast<std::uint32_t>(sizeof(proto::EthernetHeader) + sizeof(proto::VlanTag) * vlan_count);
+    const std::uint32_t l3 = ipv6 ? sizeof(proto::Ipv6Header) : sizeof(proto::Ipv4Header);
+    std::uint32_t above_l3 = transport_header(p) + static_cast<std::uint32_t>(proto::test_header_size);
+    // SCTP packets are a multiple of 4 bytes: the DATA chunk is padded.
+    if (p == Protocol::sctp) above_l3 = static_cast<std::uint32_t>(proto::sctp_padded(above_l3));
+    const std::uint32_t need = l2 + l3 + above_l3 + static_cast<std::uint32_t>(proto::ethernet_fcs_size);
+    return need < 64 ? 64 : need;
+}
+
+FrameTemplate::FrameTemplate(const TemplateSpec& spec) : spec_(spec) {
+    const std::uint32_t min = min_frame_size(spec.protocol, spec.ipv6, spec.l2.vlan_count);
+    if (spec.frame_size < min) {
+        throw ConfigError("--size " + std::to_string(spec.frame_size) + " is too small for " +
+                          to_string(spec.protocol) + (spec.ipv6 ? "/IPv6" : "/IPv4") + ": its headers and the " +
+                          std::to_string(proto::test_header_size) + "-byte test header need " + std::to_string(min) +
+                          " bytes");
+    }
+    const std::uint32_t l2 =
+        static_cast<std::uint32_t>(sizeof(proto::EthernetHeader) + sizeof(proto::VlanTag) * spec.l2.vlan_count);
+    const std::uint32_t l3 = spec.ipv6 ? sizeof(proto::Ipv6Header) : sizeof(proto::Ipv4Header);
+    if (spec.protocol == Protocol::sctp) {
+        // An SCTP packet is a multiple of 4 bytes long (chunks are padded), so the frame is
+        // rounded down to the nearest size it can have, by at most 3 bytes.
+        const std::uint32_t sctp_len = spec.frame_size - static_cast<std::uint32_t>(proto::ethernet_fcs_size) - l2 - l3;
+        spec_.frame_size -= sctp_len % 4;
+    }
+    const std::uint32_t without_fcs = spec_.frame_size - static_cast<std::uint32_t>(proto::ethernet_fcs_size);
+    payload_bytes_ = without_fcs - l2 - l3 - transport_header(spec.protocol);
+
+    // Every per-packet field zero: addresses, ports, sequence numbers, test header.
+    proto::L3Spec l3spec;
+    if (spec.ipv6) {
+        l3spec.src = proto::Ipv6Address{};
+        l3spec.dst = proto::Ipv6Address{};
+    } else {
+        l3spec.src = proto::Ipv4Address{};
+        l3spec.dst = proto::Ipv4Address{};
+    }
+    l3spec.ttl = spec.ttl;
+    l3spec.tos = spec.tos;
+    bytes_.assign(without_fcs + 64, 0);
+    const std::vector<std::uint8_t> payload(payload_bytes_, 0);
+    proto::BuildResult r;
+    switch (spec.protocol) {
+        case Protocol::udp: r = proto::build_udp_frame(bytes_, spec.l2, l3spec, {}, payload); break;
+        case Protocol::tcp: {
+            proto::TcpSpec tcp;
+            tcp.flags = proto::tcp_flag::ack | proto::tcp_flag::psh;
+            tcp.window = spec.tcp_window;
+            r = proto::build_tcp_frame(bytes_, spec.l2, l3spec, tcp, payload);
+            break;
+        }
+        case Protocol::sctp: {
+            std::vector<std::uint8_t> chunks(payload_bytes_ + 64);
+            proto::SctpChunkWriter w(chunks);
+            // DATA user data is padded to 4 bytes inside the packet; the chunk length says
+            // how much of it is data.
+            (void)w.data({0, 0, 0, spec.sctp_ppid, proto::sctp_data_flag::whole_message}, payload);
+            r = proto::build_sctp_frame(bytes_, spec.l2, l3spec, {}, w.written());
+            break;
+        }
+    }
+    if (!r.ok() || r.layout.length != std::max<std::uint32_t>(without_fcs, proto::ethernet_min_frame)) {
+        throw ConfigError("--size " + std::to_string(spec.frame_size) + " cannot be built: " + proto::to_string(r.error));
+    }
+    layout_ = r.layout;
+    bytes_.resize(r.layout.length);
+    l4_length_ = static_cast<std::uint16_t>(layout_.l4_length);
+    test_header_offset_ = layout_.payload_offset +
+                          (spec.protocol == Protocol::sctp ? static_cast<std::uint32_t>(sizeof(proto::SctpDataChunk)) : 0);
+
+    auto frame = std::span<std::uint8_t>(bytes_);
+    if (!spec.ipv6) {
+        auto* ip = reinterpret_cast<proto::Ipv4Header*>(frame.data() + layout_.l3_offset);
+        ip->checksum.set(0);
+        ip_base_sum_ = proto::inet_sum(frame.subspan(layout_.l3_offset, l3));
+    }
+    auto l4 = frame.subspan(layout_.l4_offset, layout_.l4_length);
+    const std::uint8_t ipproto = ip_protocol_number(spec.protocol);
+    switch (spec.protocol) {
+        case Protocol::udp:
+            reinterpret_cast<proto::UdpHeader*>(l4.data())->checksum.set(0);
+            l4_base_sum_ = proto::inet_sum(l4) + ipproto + l4_length_;
+            break;
+        case Protocol::tcp:
+            reinterpret_cast<proto::TcpHeader*>(l4.data())->checksum.set(0);
+            l4_base_sum_ = proto::inet_sum(l4) + ipproto + l4_length_;
+            break;
+        case Protocol::sctp:
+            reinterpret_cast<proto::SctpCommonHeader*>(l4.data())->checksum.set(0);
+            sctp_template_crc_ = proto::crc32c(l4);
+            sctp_template_head_ = proto::crc32c_raw(0, l4.first(sctp_stamped_bytes));
+            sctp_shift_ = std::make_unique<proto::Crc32cZeroShift>(l4.size() - sctp_stamped_bytes);
+            break;
+    }
+}
+
+template <bool Offload>
+void FrameTemplate::stamp(std::uint8_t* frame, const PacketFields& f) const noexcept {
+    const FlowTuple& t = *f.flow;
+    std::uint8_t* l3 = frame + layout_.l3_offset;
+    std::uint8_t* l4 = frame + layout_.l4_offset;
+
+    std::uint32_t addr_sum;
+    if (!spec_.ipv6) {
+        auto* ip = reinterpret_cast<proto::Ipv4Header*>(l3);
+        ip->src = t.src.v4;
+        ip->dst = t.dst.v4;
+        addr_sum = proto::inet_sum(t.src.v4.bytes, proto::inet_sum(t.dst.v4.bytes));
+        ip->checksum.set(Offload ? 0 : proto::inet_finish(ip_base_sum_ + addr_sum));
+    } else {
+        auto* ip = reinterpret_cast<proto::Ipv6Header*>(l3);
+        ip->src = t.src.v6;
+        ip->dst = t.dst.v6;
+        addr_sum = proto::inet_sum(t.src.v6.bytes, proto::inet_sum(t.dst.v6.bytes));
+    }
+
+    proto::store_be16(l4, t.src_port);
+    proto::store_be16(l4 + 2, t.dst_port);
+    std::uint8_t* th = frame + test_header_offset_;
+    (void)proto::write_test_header({th, proto::test_header_size},
+                                   {f.flow_id, f.stream_id, f.seq, f.tx_ns, f.flags});
+
+    switch (spec_.protocol) {
+        case Protocol::udp: {
+            auto* h = reinterpret_cast<proto::UdpHeader*>(l4);
+            if (Offload) {
+                h->checksum.set(proto::inet_fold(addr_sum + ip_protocol_number(Protocol::udp) + l4_length_));
+            } else {
+                const std::uint32_t sum = l4_base_sum_ + addr_sum + t.src_port + t.dst_port +
+                                          proto::inet_sum({th, proto::test_header_size});
+                const std::uint16_t c = proto::inet_finish(sum);
+                h->checksum.set(c == 0 ? 0xffff : c);
+            }
+            break;
+        }
+        case Protocol::tcp: {
+            auto* h = reinterpret_cast<proto::TcpHeader*>(l4);
+            h->seq.set(f.tcp_seq);
+            if (Offload) {
+                h->checksum.set(proto::inet_fold(addr_sum + ip_protocol_number(Protocol::tcp) + l4_length_));
+            } else {
+                const std::uint32_t sum = l4_base_sum_ + addr_sum + t.src_port + t.dst_port + (f.tcp_seq >> 16) +
+                                          (f.tcp_seq & 0xffff) + proto::inet_sum({th, proto::test_header_size});
+                h->checksum.set(proto::inet_finish(sum));
+            }
+            break;
+        }
+        case Protocol::sctp: {
+            auto* h = reinterpret_cast<proto::SctpCommonHeader*>(l4);
+            h->verification_tag.set(f.sctp_vtag);
+            h->checksum.set(0);
+            auto* d = reinterpret_cast<proto::SctpDataChunk*>(l4 + sizeof(proto::SctpCommonHeader));
+            d->tsn.set(f.sctp_tsn);
+            d->stream_id.set(f.stream_id);
+            d->stream_seq.set(f.sctp_ssn);
+            if (!Offload) {
+                const std::uint32_t head = proto::crc32c_raw(0, {l4, sctp_stamped_bytes});
+                h->checksum.set(sctp_template_crc_ ^ (*sctp_shift_)(head ^ sctp_template_head_));
+            }
+            break;
+        }
+    }
+}
+
+template void FrameTemplate::stamp<false>(std::uint8_t*, const PacketFields&) const noexcept;
+template void FrameTemplate::stamp<true>(std::uint8_t*, const PacketFields&) const noexcept;
+
+}  // namespace tg::traffic
