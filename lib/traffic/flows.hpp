@@ -45,6 +45,8 @@ struct FlowTuple {
     std::uint16_t dst_port = 0;
 };
 
+class FlowCursor;
+
 class FlowSet {
 public:
     // `flows` 0 means one flow per combination of the ranges. Throws ConfigError when the
@@ -56,11 +58,40 @@ public:
     [[nodiscard]] bool ipv6() const noexcept { return !src_.first.is_v4(); }
 
 private:
+    friend class FlowCursor;
     IpRange src_;
     IpRange dst_;
     PortRange src_port_;
     PortRange dst_port_;
     std::uint32_t flows_ = 1;
+};
+
+// Walks flows first, first + step, first + 2*step, ... (wrapping), keeping the current
+// tuple so that moving on costs an add, not the divisions of FlowSet::at().
+class FlowCursor {
+public:
+    FlowCursor(const FlowSet& set, std::uint32_t first, std::uint32_t step) noexcept
+        : set_(&set), id_(first % set.size()), step_(step % set.size() == 0 ? set.size() : step % set.size()),
+          tuple_(set.at(id_)) {}
+
+    [[nodiscard]] std::uint32_t id() const noexcept { return id_; }
+    [[nodiscard]] const FlowTuple& tuple() const noexcept { return tuple_; }
+    void advance() noexcept {
+        const std::uint32_t next = id_ + step_;
+        id_ = next >= set_->size() ? next - set_->size() : next;
+        // One dimension turning over needs the full mapping; that is rare.
+        if (step_ == 1 && id_ % set_->src_port_.count != 0) {
+            tuple_.src_port = static_cast<std::uint16_t>(tuple_.src_port + 1);
+        } else {
+            tuple_ = set_->at(id_);
+        }
+    }
+
+private:
+    const FlowSet* set_;
+    std::uint32_t id_;
+    std::uint32_t step_;
+    FlowTuple tuple_;
 };
 
 }  // namespace tg::traffic

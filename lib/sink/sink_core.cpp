@@ -1,0 +1,160 @@
+#include "sink/sink_core.hpp"
+
+#include <bit>
+
+#include "proto/ethernet.hpp"
+#include "proto/ip.hpp"
+#include "proto/parse.hpp"
+#include "proto/sctp_parse.hpp"
+#include "proto/test_header.hpp"
+
+namespace tg::sink {
+
+namespace {
+
+using traffic::Protocol;
+
+bool protocol_of(std::uint8_t ip_proto, Protocol& out) noexcept {
+    switch (ip_proto) {
+        case proto::ip_proto::tcp: out = Protocol::tcp; return true;
+        case proto::ip_proto::udp: out = Protocol::udp; return true;
+        case proto::ip_proto::sctp: out = Protocol::sctp; return true;
+        default: return false;
+    }
+}
+
+std::size_t index(Protocol p) noexcept { return static_cast<std::size_t>(p); }
+
+std::uint64_t hash(std::uint64_t k) noexcept {
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdull;
+    k ^= k >> 33;
+    return k;
+}
+
+}  // namespace
+
+SinkCore::SinkCore(const SinkConfig& config) : config_(config) {
+    // Open addressing at most half full, so probes stay short.
+    const std::size_t capacity = std::bit_ceil(std::size_t{config.max_streams} * 2);
+    slots_.resize(capacity);
+    mask_ = capacity - 1;
+}
+
+StreamStats* SinkCore::find(Protocol p, std::uint32_t flow, std::uint16_t stream) noexcept {
+    const std::uint64_t key = std::uint64_t{static_cast<std::uint8_t>(p)} << 48 | std::uint64_t{flow} << 16 | stream;
+    for (std::size_t i = hash(key) & mask_;; i = (i + 1) & mask_) {
+        Slot& s = slots_[i];
+        if (s.used && s.key == key) return &s.stats;
+        if (!s.used) {
+            if (used_ >= config_.max_streams) return nullptr;
+            s.used = true;
+            s.key = key;
+            s.stats.protocol = p;
+            s.stats.flow_id = flow;
+            s.stats.stream_id = stream;
+            ++used_;
+            return &s.stats;
+        }
+    }
+}
+
+void SinkCore::count_test_packet(Protocol p, std::span<const std::uint8_t> payload, std::uint32_t wire_bytes,
+                                 std::uint32_t payload_bytes, const RxMeta& meta) noexcept {
+    proto::TestHeader h;
+    if (proto::read_test_header(payload, h) != proto::TestHeaderStatus::ok) {
+        ++totals_.non_test;
+        return;
+    }
+    ProtocolTotals& pt = totals_.protocols[index(p)];
+    ++pt.packets;
+    pt.bytes += wire_bytes;
+    pt.payload_bytes += payload_bytes;
+
+    StreamStats* s = find(p, h.flow_id, h.stream_id);
+    if (s == nullptr) {
+        ++totals_.untracked;
+        return;
+    }
+    if (s->packets == 0) s->first_rx_ns = meta.rx_ns;
+    ++s->packets;
+    s->bytes += wire_bytes;
+    s->last_rx_ns = meta.rx_ns;
+    const std::uint64_t seq = proto::extend_seq32(s->sequence.highest(), h.seq);
+    s->sequence.record(seq);
+    if (h.flags & proto::test_flag::last) s->sequence.set_last(seq);
+    const std::uint64_t tx = proto::extend_ts48(meta.rx_ns, h.tx_ns);
+    s->jitter.record(tx, meta.rx_ns);
+    if (config_.shared_clock) {
+        if (tx <= meta.rx_ns) {
+            pt.latency.record(meta.rx_ns - tx);
+        } else {
+            ++totals_.negative_latency;
+        }
+    }
+}
+
+void SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta) noexcept {
+    ++totals_.frames;
+    // Trust what the NIC checked; check in software what it did not.
+    const proto::ParseOptions options{meta.ip == NicChecksum::unknown, meta.l4 == NicChecksum::unknown};
+    const proto::ParseResult r = proto::parse_frame(frame, options);
+    const proto::PacketView& v = r.view;
+    const auto wire_bytes = static_cast<std::uint32_t>(frame.size() + proto::ethernet_fcs_size);
+
+    Protocol p = Protocol::udp;
+    const bool transport_known =
+        (v.ipv4 != nullptr && protocol_of(v.ipv4->protocol, p)) || (v.ipv6 != nullptr && protocol_of(v.l4_protocol, p));
+    if (r.status.error == proto::ParseError::bad_checksum && transport_known) {
+        if (r.status.layer == proto::Layer::ipv4) {
+            ++totals_.protocols[index(p)].bad_ip_checksum;
+        } else {
+            ++totals_.protocols[index(p)].bad_l4_checksum;
+        }
+        return;
+    }
+    if (!r.status.ok()) {
+        // Someone else's protocol is not malformed, just not ours.
+        if (r.status.error == proto::ParseError::unknown_protocol || r.status.error == proto::ParseError::fragment) {
+            ++totals_.non_test;
+        } else {
+            ++totals_.malformed;
+        }
+        return;
+    }
+    if (v.ipv4 != nullptr && meta.ip == NicChecksum::bad) {
+        if (transport_known) ++totals_.protocols[index(p)].bad_ip_checksum;
+        return;
+    }
+    if (!transport_known) {
+        ++totals_.non_test;
+        return;
+    }
+    if (meta.l4 == NicChecksum::bad) {
+        ++totals_.protocols[index(p)].bad_l4_checksum;
+        return;
+    }
+    if (p != Protocol::sctp) {
+        count_test_packet(p, v.payload(), wire_bytes, v.payload_length, meta);
+        return;
+    }
+    // SCTP: each DATA chunk is a test message; a bundle of several counts each.
+    proto::SctpChunkReader chunks(v.payload());
+    proto::SctpChunkView c;
+    bool any = false;
+    while (chunks.next(c)) {
+        proto::SctpDataView d;
+        if (c.type != proto::sctp_chunk::data || proto::parse_sctp_data(c, d) != proto::ParseError::none) continue;
+        // The stream the DATA chunk names is the one that counts.
+        proto::TestHeader h;
+        if (proto::read_test_header(d.user_data, h) == proto::TestHeaderStatus::ok && h.stream_id != d.stream_id) {
+            ++totals_.malformed;
+            continue;
+        }
+        count_test_packet(p, d.user_data, any ? 0 : wire_bytes, static_cast<std::uint32_t>(d.user_data.size()), meta);
+        any = true;
+    }
+    if (!any) ++totals_.non_test;
+}
+
+}  // namespace tg::sink

@@ -1,0 +1,95 @@
+// What a sink does with each frame, independent of where frames come from (a DPDK port,
+// a pcap): validate checksums, recognise test packets by their header, and keep counts per
+// flow and per SCTP stream. One SinkCore per lcore; it allocates only when constructed.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "stats/jitter.hpp"
+#include "stats/latency_histogram.hpp"
+#include "stats/sequence_tracker.hpp"
+#include "traffic/protocol.hpp"
+
+namespace tg::sink {
+
+// What the NIC said about a checksum, where it says anything.
+enum class NicChecksum : std::uint8_t { unknown, good, bad };
+
+struct RxMeta {
+    std::uint64_t rx_ns = 0;
+    NicChecksum ip = NicChecksum::unknown;
+    NicChecksum l4 = NicChecksum::unknown;
+};
+
+struct SinkConfig {
+    std::uint32_t max_streams = 16384;  // distinct (protocol, flow, stream) keys tracked
+    bool shared_clock = false;          // latency is valid only when sender and sink share a clock
+};
+
+struct ProtocolTotals {
+    std::uint64_t packets = 0;        // test packets
+    std::uint64_t bytes = 0;          // their L2 bytes, FCS included
+    std::uint64_t payload_bytes = 0;  // UDP/TCP data, SCTP user data
+    std::uint64_t bad_ip_checksum = 0;
+    std::uint64_t bad_l4_checksum = 0;
+    stats::LatencyHistogram latency;
+};
+
+struct StreamStats {
+    traffic::Protocol protocol = traffic::Protocol::udp;
+    std::uint32_t flow_id = 0;
+    std::uint16_t stream_id = 0;
+    std::uint64_t packets = 0;
+    std::uint64_t bytes = 0;
+    std::uint64_t first_rx_ns = 0;
+    std::uint64_t last_rx_ns = 0;
+    stats::SequenceTracker sequence;
+    stats::Jitter jitter;
+};
+
+struct SinkTotals {
+    std::array<ProtocolTotals, 3> protocols{};  // indexed by traffic::Protocol
+    std::uint64_t frames = 0;
+    std::uint64_t non_test = 0;       // well-formed, but not our traffic
+    std::uint64_t malformed = 0;      // could not be parsed
+    std::uint64_t untracked = 0;      // test packets past max_streams
+    std::uint64_t negative_latency = 0;  // tx time after rx time: the clocks are not shared
+};
+
+class SinkCore {
+public:
+    explicit SinkCore(const SinkConfig& config);
+
+    void process(std::span<const std::uint8_t> frame, const RxMeta& meta) noexcept;
+
+    [[nodiscard]] const SinkTotals& totals() const noexcept { return totals_; }
+    // Every (protocol, flow, stream) seen, in no particular order.
+    template <typename F>
+    void for_each_stream(F&& f) const {
+        for (const auto& slot : slots_) {
+            if (slot.used) f(slot.stats);
+        }
+    }
+
+private:
+    struct Slot {
+        bool used = false;
+        std::uint64_t key = 0;
+        StreamStats stats;
+    };
+
+    StreamStats* find(traffic::Protocol p, std::uint32_t flow, std::uint16_t stream) noexcept;
+    void count_test_packet(traffic::Protocol p, std::span<const std::uint8_t> payload, std::uint32_t wire_bytes,
+                           std::uint32_t payload_bytes, const RxMeta& meta) noexcept;
+
+    SinkConfig config_;
+    std::vector<Slot> slots_;
+    std::size_t mask_ = 0;
+    std::size_t used_ = 0;
+    SinkTotals totals_;
+};
+
+}  // namespace tg::sink

@@ -1,0 +1,56 @@
+// The generator's per-lcore state between templates and packets: which template (protocol
+// and size) and which flow and stream each packet uses, and the sequence numbers each flow
+// and stream has reached. Packet order: flows round robin; an SCTP flow's stream advances
+// each time its turn comes; each protocol steps through its own size cycle (IMIX).
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "traffic/flows.hpp"
+#include "traffic/frame_template.hpp"
+#include "traffic/protocol.hpp"
+
+namespace tg::traffic {
+
+// The templates of one run, by protocol, in the order that protocol's size cycle sends them.
+struct TemplateSet {
+    std::vector<std::unique_ptr<FrameTemplate>> templates;
+    std::array<std::vector<std::uint16_t>, 3> cycle;  // per protocol: indexes into templates
+
+    [[nodiscard]] bool has(Protocol p) const noexcept { return !cycle[static_cast<std::size_t>(p)].empty(); }
+};
+
+class PacketSequencer {
+public:
+    // This lcore sends flows first, first + step, ...; `streams` SCTP streams per flow.
+    PacketSequencer(const TemplateSet& templates, const FlowSet& flows, std::uint16_t streams, std::uint32_t first,
+                    std::uint32_t step);
+
+    // Fills `f` for the next packet of protocol `p` and returns its template.
+    const FrameTemplate& next(Protocol p, PacketFields& f) noexcept;
+
+    // Sequence state of a flow, for reports: packets sent on it per stream.
+    [[nodiscard]] std::uint32_t sent(std::uint32_t flow, std::uint16_t stream) const noexcept {
+        return seq_[local(flow) * streams_ + stream];
+    }
+
+private:
+    [[nodiscard]] std::size_t local(std::uint32_t flow) const noexcept { return (flow - first_) / step_; }
+
+    const TemplateSet& templates_;
+    FlowCursor cursor_;
+    std::uint16_t streams_;
+    std::uint32_t first_;
+    std::uint32_t step_;
+    std::uint32_t flows_here_;
+    std::array<std::uint32_t, 3> size_pos_{};
+    std::vector<std::uint32_t> seq_;       // per (local flow, stream)
+    std::vector<std::uint16_t> stream_;    // per local flow: the next SCTP stream
+    std::vector<std::uint32_t> tcp_seq_;   // per local flow
+    std::vector<std::uint32_t> tsn_;       // per local flow
+};
+
+}  // namespace tg::traffic
