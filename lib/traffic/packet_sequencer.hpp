@@ -29,8 +29,18 @@ public:
     PacketSequencer(const TemplateSet& templates, const FlowSet& flows, std::uint16_t streams, std::uint32_t first,
                     std::uint32_t step);
 
+    // The template the next packet of protocol `p` will use, without moving on.
+    [[nodiscard]] std::uint16_t peek(Protocol p) const noexcept {
+        const auto pi = static_cast<std::size_t>(p);
+        return templates_.cycle[pi][size_pos_[pi]];
+    }
     // Fills `f` for the next packet of protocol `p` and returns its template.
     const FrameTemplate& next(Protocol p, PacketFields& f) noexcept;
+    // (flow, stream) pairs this lcore sends on per protocol: its last `keys()` packets are
+    // each the last of their sequence.
+    [[nodiscard]] std::uint64_t keys(Protocol p) const noexcept {
+        return std::uint64_t{flows_here_} * (p == Protocol::sctp ? streams_ : 1u);
+    }
 
     // Sequence state of a flow, for reports: packets sent on it per stream.
     [[nodiscard]] std::uint32_t sent(std::uint32_t flow, std::uint16_t stream) const noexcept {

@@ -1,0 +1,36 @@
+// The DPDK environment of a run: started once, stopped once, with a runtime directory of
+// its own so that runs never collide and nothing is left behind.
+#pragma once
+
+#include <string>
+#include <vector>
+
+namespace tg::dataplane {
+
+struct EalOptions {
+    std::string lcores;              // --lcores, or "" for the first two CPUs
+    std::vector<std::string> vdevs;  // --vdev, each passed on as is
+    std::vector<std::string> pci;    // devices to allow; none means --no-pci
+    std::vector<std::string> extra;  // --eal: passed through last
+    bool hugepages = false;          // without them, --no-huge -m <memory_mb>
+    unsigned memory_mb = 512;
+};
+
+class Eal {
+public:
+    explicit Eal(const EalOptions& options);
+    ~Eal();
+    Eal(const Eal&) = delete;
+    Eal& operator=(const Eal&) = delete;
+
+    [[nodiscard]] const std::string& file_prefix() const noexcept { return prefix_; }
+    [[nodiscard]] const std::vector<std::string>& arguments() const noexcept { return args_; }
+
+private:
+    std::string prefix_;
+    std::vector<std::string> args_;
+};
+
+[[nodiscard]] std::string dpdk_version();
+
+}  // namespace tg::dataplane

@@ -1,0 +1,162 @@
+#include "dataplane/engines.hpp"
+
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_mbuf.h>
+#include <rte_pause.h>
+
+#include <algorithm>
+
+#include "proto/test_header.hpp"
+
+namespace tg::dataplane {
+
+namespace {
+
+void add(std::atomic<std::uint64_t>& counter, std::uint64_t n) noexcept {
+    // One writer: a plain load and store, no locked instruction.
+    counter.store(counter.load(std::memory_order_relaxed) + n, std::memory_order_relaxed);
+}
+
+sink::NicChecksum nic_flag(std::uint64_t flags, std::uint64_t mask, std::uint64_t good, std::uint64_t bad) noexcept {
+    const std::uint64_t v = flags & mask;
+    if (v == good) return sink::NicChecksum::good;
+    if (v == bad) return sink::NicChecksum::bad;
+    return sink::NicChecksum::unknown;
+}
+
+}  // namespace
+
+TxEngine::TxEngine(TxEngineConfig config)
+    : c_(std::move(config)),
+      sequencer_(*c_.templates, *c_.flows, c_.streams, c_.first_flow, c_.flow_step) {}
+
+int TxEngine::run() noexcept {
+    rte_mbuf* burst[burst_size];
+    std::uint16_t pending = 0, pending_at = 0;
+    std::size_t mix_pos = 0;
+    traffic::Pacer pacer(c_.pacing, c_.clock.tsc_hz, rte_rdtsc());
+    std::uint64_t remaining = c_.count == 0 ? ~std::uint64_t{0} : c_.count;
+
+    while (!c_.stop->load(std::memory_order_relaxed)) {
+        if (pending > 0) {
+            // The port was full: offer the rest of the last burst again before building more.
+            const std::uint16_t sent = rte_eth_tx_burst(c_.port, c_.queue, burst + pending_at, pending);
+            pending_at = static_cast<std::uint16_t>(pending_at + sent);
+            pending = static_cast<std::uint16_t>(pending - sent);
+            continue;
+        }
+        if (remaining == 0) break;
+        const std::uint64_t now = rte_rdtsc();
+        const std::uint32_t due = pacer.due(now, static_cast<std::uint32_t>(std::min<std::uint64_t>(burst_size, remaining)));
+        if (due == 0) {
+            rte_pause();
+            continue;
+        }
+        const std::uint64_t now_ns = c_.clock.ns(now);
+        const auto rotating = static_cast<traffic::Protocol>(c_.active->load(std::memory_order_relaxed));
+        std::uint16_t built = 0;
+        std::uint64_t bytes = 0, payload = 0;
+        std::array<std::uint64_t, 3> per_protocol{};
+        for (; built < due; ++built) {
+            const traffic::Protocol p = c_.mix.empty() ? rotating : c_.mix[mix_pos];
+            const std::uint16_t ti = sequencer_.peek(p);
+            rte_mbuf* m = rte_pktmbuf_alloc(c_.pools[ti]);
+            if (m == nullptr) {
+                add(counters_.no_mbuf, 1);
+                break;
+            }
+            if (!c_.mix.empty() && ++mix_pos == c_.mix.size()) mix_pos = 0;
+            traffic::PacketFields f;
+            const traffic::FrameTemplate& t = sequencer_.next(p, f);
+            f.tx_ns = now_ns;
+            // Round robin: the last packets of a counted run are each the last of their sequence.
+            if (remaining - built <= sequencer_.keys(p)) f.flags = proto::test_flag::last;
+            auto* data = rte_pktmbuf_mtod(m, std::uint8_t*);
+            const auto len = static_cast<std::uint16_t>(t.bytes().size());
+            m->data_len = len;
+            m->pkt_len = len;
+            if (c_.offload[ti]) {
+                t.stamp<true>(data, f);
+                const bool v6 = t.spec().ipv6;
+                m->tx_offload = rte_mbuf_tx_offload(t.l2_length(), t.l3_length(), 0, 0, 0, 0, 0);
+                m->ol_flags = (v6 ? RTE_MBUF_F_TX_IPV6 : (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM)) |
+                              (p == traffic::Protocol::udp   ? RTE_MBUF_F_TX_UDP_CKSUM
+                               : p == traffic::Protocol::tcp ? RTE_MBUF_F_TX_TCP_CKSUM
+                                                             : RTE_MBUF_F_TX_SCTP_CKSUM);
+            } else {
+                t.stamp<false>(data, f);
+            }
+            burst[built] = m;
+            bytes += t.frame_size();
+            payload += t.payload_bytes();
+            ++per_protocol[static_cast<std::size_t>(p)];
+        }
+        if (built == 0) continue;
+        pacer.sent(built);
+        remaining -= built;
+        const std::uint16_t sent = rte_eth_tx_burst(c_.port, c_.queue, burst, built);
+        if (sent < built) {
+            pending_at = sent;
+            pending = static_cast<std::uint16_t>(built - sent);
+        }
+        // Counted when built: a pending packet goes out on a later turn, or is freed at stop
+        // and counted back below.
+        add(counters_.packets, built);
+        add(counters_.bytes, bytes);
+        add(counters_.payload_bytes, payload);
+        for (std::size_t i = 0; i < 3; ++i) add(counters_.per_protocol[i], per_protocol[i]);
+    }
+    while (pending > 0) {
+        // Whatever the port never took was not sent.
+        rte_mbuf* m = burst[pending_at++];
+        --pending;
+        add(counters_.packets, ~std::uint64_t{0});  // minus one
+        add(counters_.bytes, ~std::uint64_t{m->pkt_len + 4ull} + 1);
+        rte_pktmbuf_free(m);
+    }
+    finished_.store(true, std::memory_order_release);
+    return 0;
+}
+
+RxEngine::RxEngine(RxEngineConfig config)
+    : c_(std::move(config)), core_(std::make_unique<sink::SinkCore>(c_.sink)), scratch_(16384) {}
+
+int RxEngine::run() noexcept {
+    rte_mbuf* burst[burst_size];
+    while (!c_.stop->load(std::memory_order_relaxed)) {
+        const std::uint16_t n = rte_eth_rx_burst(c_.port, c_.queue, burst, burst_size);
+        if (n == 0) {
+            rte_pause();
+            continue;
+        }
+        const std::uint64_t tsc = rte_rdtsc();
+        const std::uint64_t now_ns = c_.clock.ns(tsc);
+        std::uint64_t bytes = 0;
+        for (std::uint16_t i = 0; i < n; ++i) {
+            rte_mbuf* m = burst[i];
+            if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(burst[i + 1], void*));
+            const sink::RxMeta meta{
+                now_ns,
+                nic_flag(m->ol_flags, RTE_MBUF_F_RX_IP_CKSUM_MASK, RTE_MBUF_F_RX_IP_CKSUM_GOOD, RTE_MBUF_F_RX_IP_CKSUM_BAD),
+                nic_flag(m->ol_flags, RTE_MBUF_F_RX_L4_CKSUM_MASK, RTE_MBUF_F_RX_L4_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_BAD)};
+            std::span<const std::uint8_t> frame;
+            if (m->nb_segs == 1) {
+                frame = {rte_pktmbuf_mtod(m, const std::uint8_t*), m->data_len};
+            } else {
+                const std::uint32_t len = std::min<std::uint32_t>(m->pkt_len, static_cast<std::uint32_t>(scratch_.size()));
+                const void* p = rte_pktmbuf_read(m, 0, len, scratch_.data());
+                frame = {static_cast<const std::uint8_t*>(p), len};
+            }
+            core_->process(frame, meta);
+            bytes += m->pkt_len + 4ull;
+        }
+        rte_pktmbuf_free_bulk(burst, n);
+        add(counters_.packets, n);
+        add(counters_.bytes, bytes);
+        counters_.last_rx_tsc.store(tsc, std::memory_order_relaxed);
+    }
+    return 0;
+}
+
+}  // namespace tg::dataplane

@@ -1,0 +1,95 @@
+// The per-lcore engines. Each owns one queue of one port and its own state and counters;
+// the control thread starts them, reads their counters, and stops them through a flag.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "dataplane/clock.hpp"
+#include "sink/sink_core.hpp"
+#include "traffic/pacer.hpp"
+#include "traffic/packet_sequencer.hpp"
+
+struct rte_mempool;
+
+namespace tg::dataplane {
+
+inline constexpr std::uint16_t burst_size = 32;
+
+// Written by one lcore, read by the control thread: plain loads and stores, no locks.
+struct alignas(64) TxCounters {
+    std::atomic<std::uint64_t> packets{0};
+    std::atomic<std::uint64_t> bytes{0};          // L2, FCS included
+    std::atomic<std::uint64_t> payload_bytes{0};
+    std::atomic<std::uint64_t> no_mbuf{0};
+    std::array<std::atomic<std::uint64_t>, 3> per_protocol{};
+};
+
+struct TxEngineConfig {
+    std::uint16_t port = 0;
+    std::uint16_t queue = 0;
+    const traffic::TemplateSet* templates = nullptr;
+    std::vector<rte_mempool*> pools;  // one per template
+    std::vector<bool> offload;        // per template: the port computes its checksums
+    const traffic::FlowSet* flows = nullptr;
+    std::uint16_t streams = 1;
+    std::uint32_t first_flow = 0;
+    std::uint32_t flow_step = 1;
+    traffic::PacingSpec pacing;
+    std::uint64_t count = 0;                     // 0: until stopped
+    std::vector<traffic::Protocol> mix;          // per-packet protocol cycle, or empty
+    const std::atomic<std::uint8_t>* active = nullptr;  // the rotating protocol when no mix
+    const std::atomic<bool>* stop = nullptr;
+    Clock clock;
+};
+
+class TxEngine {
+public:
+    explicit TxEngine(TxEngineConfig config);
+    // The lcore's loop; returns when stopped or when `count` packets went out.
+    int run() noexcept;
+    [[nodiscard]] const TxCounters& counters() const noexcept { return counters_; }
+    [[nodiscard]] const traffic::PacketSequencer& sequencer() const noexcept { return sequencer_; }
+    [[nodiscard]] bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
+
+private:
+    TxEngineConfig c_;
+    traffic::PacketSequencer sequencer_;
+    TxCounters counters_;
+    std::atomic<bool> finished_{false};
+};
+
+struct alignas(64) RxCounters {
+    std::atomic<std::uint64_t> polls_with_packets{0};
+    std::atomic<std::uint64_t> packets{0};
+    std::atomic<std::uint64_t> bytes{0};
+    std::atomic<std::uint64_t> last_rx_tsc{0};
+};
+
+struct RxEngineConfig {
+    std::uint16_t port = 0;
+    std::uint16_t queue = 0;
+    sink::SinkConfig sink;
+    const std::atomic<bool>* stop = nullptr;
+    Clock clock;
+};
+
+class RxEngine {
+public:
+    explicit RxEngine(RxEngineConfig config);
+    int run() noexcept;
+    [[nodiscard]] const RxCounters& counters() const noexcept { return counters_; }
+    // Read only after the engine has stopped.
+    [[nodiscard]] const sink::SinkCore& core() const noexcept { return *core_; }
+
+private:
+    RxEngineConfig c_;
+    std::unique_ptr<sink::SinkCore> core_;
+    RxCounters counters_;
+    std::vector<std::uint8_t> scratch_;  // for frames that span several mbufs
+};
+
+}  // namespace tg::dataplane

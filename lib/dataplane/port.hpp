@@ -1,0 +1,76 @@
+// An Ethernet port: found by name, its capabilities read, configured for the run (queues,
+// RSS, MTU, the checksum offloads it has), and stopped and closed when the run ends.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+struct rte_mempool;
+
+namespace tg::dataplane {
+
+struct PortCapabilities {
+    std::string name;
+    std::string driver;
+    std::string mac;
+    std::uint16_t id = 0;
+    std::uint32_t max_rx_pktlen = 0;
+    std::uint16_t max_mtu = 0;
+    std::uint16_t max_rx_queues = 0;
+    std::uint16_t max_tx_queues = 0;
+    std::uint32_t link_speed_mbps = 0;  // 0 when the port does not say
+    bool tx_ipv4_checksum = false;
+    bool tx_udp_checksum = false;
+    bool tx_tcp_checksum = false;
+    bool tx_sctp_checksum = false;
+    bool rx_ipv4_checksum = false;
+    bool rx_udp_checksum = false;
+    bool rx_tcp_checksum = false;
+    bool rx_sctp_checksum = false;
+    bool rss = false;
+};
+
+struct PortSetup {
+    std::uint16_t rx_queues = 0;
+    std::uint16_t tx_queues = 0;
+    std::uint32_t max_frame = 1518;  // with FCS
+    rte_mempool* rx_pool = nullptr;
+    bool tx_checksum_offload = true;  // use the TX offloads the port has
+};
+
+class Port {
+public:
+    // Throws DataplaneError naming the ports there are when `name` is not one of them.
+    explicit Port(const std::string& name);
+    ~Port();
+    Port(const Port&) = delete;
+    Port& operator=(const Port&) = delete;
+
+    void start(const PortSetup& setup);
+
+    [[nodiscard]] std::uint16_t id() const noexcept { return caps_.id; }
+    [[nodiscard]] const PortCapabilities& capabilities() const noexcept { return caps_; }
+    // The offloads actually enabled for TX by start().
+    [[nodiscard]] bool offload_ip() const noexcept { return offload_ip_; }
+    [[nodiscard]] bool offload_l4(int ip_protocol) const noexcept;
+
+    struct Counters {
+        std::uint64_t rx_packets = 0, tx_packets = 0, rx_bytes = 0, tx_bytes = 0, rx_missed = 0, rx_errors = 0,
+                      tx_errors = 0, rx_nombuf = 0;
+    };
+    [[nodiscard]] Counters counters() const noexcept;
+
+private:
+    PortCapabilities caps_;
+    bool started_ = false;
+    bool offload_ip_ = false, offload_udp_ = false, offload_tcp_ = false, offload_sctp_ = false;
+};
+
+[[nodiscard]] std::vector<std::string> port_names();
+
+// Probes a device after EAL start (an af_xdp or af_packet interface); false when the
+// driver refuses it.
+[[nodiscard]] bool probe_device(const std::string& devargs);
+
+}  // namespace tg::dataplane
