@@ -12,7 +12,8 @@
 namespace tg::dataplane {
 
 Eal::Eal(const EalOptions& o) : prefix_("tg" + std::to_string(::getpid())) {
-    args_ = {"trafficgen", "--file-prefix", prefix_, "--log-level", "lib.eal:error", "--log-level", "pmd.net.*:warning"};
+    args_ = {"trafficgen", "--file-prefix", prefix_, "--no-telemetry", "--log-level", "lib.eal:error",
+             "--log-level", "pmd.net.*:warning"};
     if (!o.hugepages) {
         args_.insert(args_.end(), {"--no-huge", "-m", std::to_string(o.memory_mb)});
     } else {

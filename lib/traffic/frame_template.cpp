@@ -39,6 +39,15 @@ std::uint32_t FrameTemplate::min_frame_size(Protocol p, bool ipv6, std::uint8_t 
     return need < 64 ? 64 : need;
 }
 
+std::uint32_t FrameTemplate::frame_size_for_payload(Protocol p, bool ipv6, std::uint8_t vlan_count,
+                                                   std::uint32_t payload) noexcept {
+    const std::uint32_t l2 = static_cast<std::uint32_t>(sizeof(proto::EthernetHeader) + sizeof(proto::VlanTag) * vlan_count);
+    const std::uint32_t l3 = ipv6 ? sizeof(proto::Ipv6Header) : sizeof(proto::Ipv4Header);
+    std::uint32_t above_l3 = transport_header(p) + payload;
+    if (p == Protocol::sctp) above_l3 = static_cast<std::uint32_t>(proto::sctp_padded(above_l3));
+    return l2 + l3 + above_l3 + static_cast<std::uint32_t>(proto::ethernet_fcs_size);
+}
+
 FrameTemplate::FrameTemplate(const TemplateSpec& spec) : spec_(spec) {
     const std::uint32_t min = min_frame_size(spec.protocol, spec.ipv6, spec.l2.vlan_count);
     if (spec.frame_size < min) {

@@ -49,6 +49,9 @@ public:
 
     // The smallest frame (with FCS) that carries this protocol's headers and the test header.
     [[nodiscard]] static std::uint32_t min_frame_size(Protocol p, bool ipv6, std::uint8_t vlan_count) noexcept;
+    // The frame (with FCS) whose transport carries `payload` bytes (UDP/TCP data, SCTP user data).
+    [[nodiscard]] static std::uint32_t frame_size_for_payload(Protocol p, bool ipv6, std::uint8_t vlan_count,
+                                                              std::uint32_t payload) noexcept;
 
     [[nodiscard]] std::span<const std::uint8_t> bytes() const noexcept { return bytes_; }
     [[nodiscard]] const TemplateSpec& spec() const noexcept { return spec_; }

@@ -10,7 +10,7 @@ PacketSequencer::PacketSequencer(const TemplateSet& templates, const FlowSet& fl
       first_(first),
       step_(step == 0 ? 1 : step),
       flows_here_(first < flows.size() ? (flows.size() - first + step_ - 1) / step_ : 0) {
-    seq_.assign(std::size_t{flows_here_} * streams_, 0);
+    seq_.assign(3 * std::size_t{flows_here_} * streams_, 0);
     stream_.assign(flows_here_, 0);
     tcp_seq_.assign(flows_here_, 0);
     tsn_.assign(flows_here_, 0);
@@ -25,7 +25,7 @@ const FrameTemplate& PacketSequencer::next(Protocol p, PacketFields& f) noexcept
     const std::uint32_t flow = cursor_.id();
     const std::size_t lf = local(flow);
     const std::uint16_t stream = p == Protocol::sctp ? stream_[lf] : 0;
-    std::uint32_t& seq = seq_[lf * streams_ + stream];
+    std::uint32_t& seq = seq_[slot(p, lf, stream)];
 
     f.flow = &cursor_.tuple();
     f.flow_id = flow;

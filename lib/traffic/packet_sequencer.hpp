@@ -42,13 +42,21 @@ public:
         return std::uint64_t{flows_here_} * (p == Protocol::sctp ? streams_ : 1u);
     }
 
-    // Sequence state of a flow, for reports: packets sent on it per stream.
-    [[nodiscard]] std::uint32_t sent(std::uint32_t flow, std::uint16_t stream) const noexcept {
-        return seq_[local(flow) * streams_ + stream];
+    // Packets sent on a (protocol, flow, stream) so far (modulo 2^32), for reports.
+    [[nodiscard]] std::uint32_t sent(Protocol p, std::uint32_t flow, std::uint16_t stream) const noexcept {
+        return seq_[slot(p, local(flow), stream)];
     }
+    [[nodiscard]] std::uint32_t first_flow() const noexcept { return first_; }
+    [[nodiscard]] std::uint32_t flow_step() const noexcept { return step_; }
+    [[nodiscard]] std::uint32_t flows_here() const noexcept { return flows_here_; }
+    [[nodiscard]] std::uint16_t streams() const noexcept { return streams_; }
 
 private:
     [[nodiscard]] std::size_t local(std::uint32_t flow) const noexcept { return (flow - first_) / step_; }
+    // Each protocol numbers its (flow, stream) sequences from 0: the sink keys them apart.
+    [[nodiscard]] std::size_t slot(Protocol p, std::size_t local_flow, std::uint16_t stream) const noexcept {
+        return (static_cast<std::size_t>(p) * flows_here_ + local_flow) * streams_ + stream;
+    }
 
     const TemplateSet& templates_;
     FlowCursor cursor_;
@@ -57,7 +65,7 @@ private:
     std::uint32_t step_;
     std::uint32_t flows_here_;
     std::array<std::uint32_t, 3> size_pos_{};
-    std::vector<std::uint32_t> seq_;       // per (local flow, stream)
+    std::vector<std::uint32_t> seq_;       // per (protocol, local flow, stream)
     std::vector<std::uint16_t> stream_;    // per local flow: the next SCTP stream
     std::vector<std::uint32_t> tcp_seq_;   // per local flow
     std::vector<std::uint32_t> tsn_;       // per local flow

@@ -1,0 +1,220 @@
+#include "options.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <cmath>
+#include <iostream>
+#include <sstream>
+
+#include "traffic/config_error.hpp"
+
+namespace tg::app {
+
+using traffic::ConfigError;
+
+const char* to_string(Role r) noexcept {
+    switch (r) {
+        case Role::generator: return "generator";
+        case Role::sink: return "sink";
+        case Role::loopback: return "loopback";
+    }
+    return "unknown";
+}
+
+namespace {
+
+double seconds(const std::string& text, const std::string& what, bool zero_ok) {
+    // "10", "10s", "250ms", "5us", "2m"
+    std::size_t used = 0;
+    double v = 0;
+    try {
+        v = std::stod(text, &used);
+    } catch (...) {
+        used = 0;
+    }
+    const std::string unit = text.substr(used);
+    double scale = 1;
+    if (unit == "" || unit == "s") scale = 1;
+    else if (unit == "ms") scale = 1e-3;
+    else if (unit == "us") scale = 1e-6;
+    else if (unit == "m") scale = 60;
+    else used = 0;
+    if (used == 0 || !std::isfinite(v) || v < 0 || (!zero_ok && v == 0)) {
+        throw ConfigError(what + " '" + text + "' is not a duration: give seconds (10, 2.5s), ms, us or m" +
+                          (zero_ok ? "" : ", above zero"));
+    }
+    return v * scale;
+}
+
+proto::MacAddress mac(const std::string& text, const std::string& what) {
+    const auto m = proto::MacAddress::parse(text);
+    if (!m) throw ConfigError(what + " '" + text + "' is not a MAC address: give six hex pairs, such as 02:00:00:00:00:01");
+    return *m;
+}
+
+std::vector<std::uint16_t> vlan_list(const std::string& text) {
+    std::vector<std::uint16_t> ids;
+    std::stringstream ss(text);
+    std::string item;
+    while (std::getline(ss, item, ',')) {
+        std::size_t used = 0;
+        long v = -1;
+        try {
+            v = std::stol(item, &used);
+        } catch (...) {
+        }
+        if (used != item.size() || v < 0 || v > 4094) {
+            throw ConfigError("--vlan '" + text + "' is not a VLAN ID list: give 0..4094, or outer,inner for QinQ");
+        }
+        ids.push_back(static_cast<std::uint16_t>(v));
+    }
+    if (ids.empty() || ids.size() > 2) {
+        throw ConfigError("--vlan '" + text + "' must give one VLAN ID, or two (outer,inner) for QinQ");
+    }
+    return ids;
+}
+
+}  // namespace
+
+std::optional<Options> parse_options(int argc, char** argv) {
+    Options o;
+    for (int i = 0; i < argc; ++i) o.command_line.emplace_back(argv[i]);
+
+    CLI::App app{"trafficgen: a DPDK traffic generator and sink for TCP, UDP and SCTP.\n"
+                 "Without a subcommand it generates; `trafficgen sink` receives and measures."};
+    app.set_version_flag("--version", "trafficgen 0.1.0");
+    app.set_config("--config", "/etc/trafficgen/trafficgen.conf",
+                   "Settings file (key = value, with [sink] for the sink); flags override it");
+    app.fallthrough();
+    app.option_defaults()->always_capture_default();
+
+    // Port.
+    app.add_option("--iface", o.iface, "Kernel interface to drive through af_xdp, falling back to af_packet");
+    app.add_option("--pci", o.pci, "PCI address of a DPDK-bound NIC, such as 0000:03:00.0");
+    app.add_option("--vdev", o.vdevs, "DPDK virtual device, such as net_ring0 or net_pcap0,tx_pcap=out.pcap (repeatable)");
+    app.add_option("--eal", o.eal, "More EAL arguments, passed through as they are");
+    app.add_option("--lcores", o.lcores, "EAL lcore map; the first lcore is the control thread, each other one an engine");
+    app.add_flag("--hugepages", o.hugepages, "Use hugepages (default: run without them)");
+    app.add_option("--memory", o.memory_mb, "MB of memory for DPDK without hugepages")->check(CLI::Range(64u, 65536u));
+
+    // Traffic.
+    std::string proto_text = "tcp", mix_text, size_text, vlan_text, src_mac_text, dst_mac_text;
+    std::string duration_text, protocol_duration_text = "300", burst_gap_text = "1ms", backoff_max_text = "64ms",
+                ramp_time_text = "10", ramp_from_text;
+    unsigned streams = 4;
+    auto* proto_opt = app.add_option("--proto", proto_text, "Protocols, rotated in order: tcp, udp, sctp (comma-separated)");
+    auto* mix_opt = app.add_option("--mix", mix_text, "Protocols sent together by weight, such as tcp:1,udp:2,sctp:1");
+    app.add_option("--protocol-duration", protocol_duration_text, "Seconds per protocol when rotating");
+    app.add_option("--streams", streams, "SCTP streams per association");
+    app.add_option("--size", size_text, "Frame size with FCS (64..9018), imix, or size:weight,...; default: 1400 bytes of payload");
+    app.add_option("--rate", o.rate_text, "Rate: 100M (L2 bit/s), 1Mpps, 50% (of link, L1) or max; default 100M for UDP, max otherwise");
+    app.add_option("--pattern", o.pattern_text, "continuous, rate-limited, burst, ramp, backoff or random");
+    app.add_option("--burst", o.pacing.burst_size, "Packets per burst (burst, backoff)")->check(CLI::Range(1u, 1000000u));
+    app.add_option("--burst-gap", burst_gap_text, "Time from one burst to the next (burst), the first gap (backoff)");
+    app.add_option("--backoff-max", backoff_max_text, "Largest backoff gap before starting over");
+    app.add_option("--ramp-from", ramp_from_text, "Rate the ramp starts at (default 0)");
+    app.add_option("--ramp-time", ramp_time_text, "Seconds the ramp takes");
+    app.add_option("--seed", o.pacing.seed, "Seed of the random pattern");
+    app.add_option("--duration", duration_text, "Stop after this long (0: until stopped)");
+    app.add_option("--count", o.count, "Stop after this many packets");
+    app.add_option("--flows", o.flows, "Flows, stepped over the address and port ranges");
+    app.add_option("--src-mac", src_mac_text, "Source MAC (default: the port's)");
+    app.add_option("--dst-mac", dst_mac_text, "Destination MAC");
+    app.add_option("--src-ip", o.src_ip, "Source address or range (198.18.0.1-198.18.0.9, IPv6 too)");
+    app.add_option("--dst-ip", o.dst_ip, "Destination address or range");
+    app.add_option("--src-port", o.src_port, "Source port or range (1024-2047)");
+    app.add_option("--dst-port", o.dst_port, "Destination port or range");
+    app.add_option("--vlan", vlan_text, "VLAN ID, or outer,inner for QinQ (802.1ad outer tag)");
+    app.add_option("--ttl", o.ttl, "IPv4 TTL / IPv6 hop limit")->check(CLI::Range(1, 255));
+    app.add_option("--ppid", o.sctp_ppid, "SCTP payload protocol identifier");
+    app.add_flag("!--no-tx-offload", o.tx_checksum_offload, "Compute every checksum in software even where the port offers to");
+    bool loopback = false;
+    app.add_flag("--loopback", loopback, "Also run a sink on the same port, in this process (net_ring, a loopback cable)");
+
+    // Output.
+    std::string interval_text = "1";
+    app.add_option("--json", o.json_path, "Write the final report here (JSON, written atomically)");
+    app.add_option("--stats-interval", interval_text, "Seconds between live stats");
+    app.add_flag("--json-lines", o.json_lines, "Print live stats as JSON lines on stdout");
+    app.add_flag("--quiet", o.quiet, "No live stats");
+
+    auto* sink_cmd = app.add_subcommand("sink", "Receive, validate and measure");
+    sink_cmd->add_option("--max-streams", o.sink.max_streams, "Distinct (protocol, flow, stream) tracked")
+        ->check(CLI::Range(1u, 1u << 22));
+    sink_cmd->add_flag("--shared-clock", o.sink.shared_clock, "Sender and sink share a clock: report latency");
+    std::string idle_text = "0";
+    sink_cmd->add_option("--idle-timeout", idle_text, "Stop when nothing arrived for this long, once traffic began");
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        app.exit(e);
+        return std::nullopt;
+    } catch (const CLI::CallForVersion& e) {
+        app.exit(e);
+        return std::nullopt;
+    } catch (const CLI::ParseError& e) {
+        throw ConfigError(e.what());
+    }
+
+    if (sink_cmd->parsed()) o.role = Role::sink;
+    else if (loopback) o.role = Role::loopback;
+
+    if (o.role == Role::sink) {
+        for (const char* gen_only : {"--proto", "--mix", "--rate", "--size", "--count", "--pattern", "--streams", "--flows"}) {
+            if (app.count(gen_only) > 0) {
+                throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
+            }
+        }
+    }
+    const int ports = (o.iface.empty() ? 0 : 1) + (o.pci.empty() ? 0 : 1) + (o.vdevs.empty() ? 0 : 1);
+    if (ports == 0) {
+        throw ConfigError("no port given: name one with --iface IF, --pci ADDRESS or --vdev DEVICE "
+                          "(or in /etc/trafficgen/trafficgen.conf)");
+    }
+    if (ports > 1) throw ConfigError("give one port: --iface, --pci or --vdev, not several");
+
+    if (mix_opt->count() > 0 && proto_opt->count() > 0) {
+        throw ConfigError("--proto rotates and --mix sends together: give one of them");
+    }
+    if (!mix_text.empty()) {
+        o.mix = traffic::parse_protocols(mix_text, "--mix");
+    } else {
+        o.protocols = traffic::parse_protocols(proto_text, "--proto");
+    }
+    if (streams < 1 || streams > 65535) {
+        throw ConfigError("--streams " + std::to_string(streams) + " is out of range: an SCTP association has 1..65535 streams");
+    }
+    o.streams = static_cast<std::uint16_t>(streams);
+    if (!size_text.empty()) o.sizes = traffic::SizeMix::parse(size_text);
+    if (!o.rate_text.empty()) (void)traffic::Rate::parse(o.rate_text);
+    o.pacing.pattern = traffic::parse_pattern(o.pattern_text);
+    o.protocol_duration_s = seconds(protocol_duration_text, "--protocol-duration", false);
+    o.pacing.burst_gap_s = seconds(burst_gap_text, "--burst-gap", false);
+    o.pacing.backoff_max_s = seconds(backoff_max_text, "--backoff-max", false);
+    o.pacing.ramp_time_s = seconds(ramp_time_text, "--ramp-time", false);
+    if (!ramp_from_text.empty()) {
+        const auto r = traffic::Rate::parse(ramp_from_text, "--ramp-from");
+        if (r.unit != traffic::Rate::Unit::pps) throw ConfigError("--ramp-from '" + ramp_from_text + "' must be in packets/s, such as 1000pps");
+        o.pacing.ramp_from_pps = r.value;
+    }
+    if (o.pacing.backoff_max_s < o.pacing.burst_gap_s) {
+        throw ConfigError("--backoff-max " + backoff_max_text + " is below --burst-gap " + burst_gap_text);
+    }
+    if (!duration_text.empty()) o.duration_s = seconds(duration_text, "--duration", true);
+    o.stats_interval_s = seconds(interval_text, "--stats-interval", false);
+    o.idle_timeout_s = seconds(idle_text, "--idle-timeout", true);
+    if (!src_mac_text.empty()) {
+        o.src_mac = mac(src_mac_text, "--src-mac");
+        o.src_mac_given = true;
+    }
+    if (!dst_mac_text.empty()) o.dst_mac = mac(dst_mac_text, "--dst-mac");
+    if (!vlan_text.empty()) o.vlans = vlan_list(vlan_text);
+    if (o.flows > traffic::max_flows) {
+        throw ConfigError("--flows " + std::to_string(o.flows) + " is more than the " + std::to_string(traffic::max_flows) +
+                          " flows a run can tell apart");
+    }
+    return o;
+}
+
+}  // namespace tg::app

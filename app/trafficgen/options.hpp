@@ -1,0 +1,82 @@
+// Everything a run is told, from the config file and the command line, checked: a value
+// that cannot be used is a ConfigError naming it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "proto/build.hpp"
+#include "sink/sink_core.hpp"
+#include "traffic/flows.hpp"
+#include "traffic/pacer.hpp"
+#include "traffic/protocol.hpp"
+#include "traffic/rate.hpp"
+#include "traffic/size_mix.hpp"
+
+namespace tg::app {
+
+enum class Role : std::uint8_t { generator, sink, loopback };
+
+[[nodiscard]] const char* to_string(Role r) noexcept;
+
+struct Options {
+    Role role = Role::generator;
+
+    // Port and EAL.
+    std::string iface;
+    std::string pci;
+    std::vector<std::string> vdevs;
+    std::string eal;
+    std::string lcores;
+    bool hugepages = false;
+    unsigned memory_mb = 512;
+
+    // Traffic (generator).
+    std::vector<traffic::WeightedProtocol> protocols;  // rotated in order
+    std::vector<traffic::WeightedProtocol> mix;        // sent together, by weight
+    double protocol_duration_s = 300;
+    std::uint16_t streams = 4;
+    std::optional<traffic::SizeMix> sizes;  // unset: 1400 bytes of payload per protocol
+    std::string rate_text;                  // unset: the seed's 100M for UDP, max otherwise
+    traffic::PacingSpec pacing;
+    std::string pattern_text = "continuous";
+    double duration_s = -1;  // -1: the default for the role
+    std::uint64_t count = 0;
+    std::uint32_t flows = 0;
+    proto::MacAddress src_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
+    proto::MacAddress dst_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
+    bool src_mac_given = false;
+    std::string src_ip = "198.18.0.1";
+    std::string dst_ip = "198.19.0.1";
+    std::string src_port = "1024";
+    std::string dst_port = "5201";
+    std::vector<std::uint16_t> vlans;  // outer first; two means QinQ
+    std::uint8_t ttl = 64;
+    std::uint32_t sctp_ppid = 0;
+    bool tx_checksum_offload = true;
+
+    // Sink.
+    sink::SinkConfig sink;
+    double idle_timeout_s = 0;
+
+    // Output.
+    std::string json_path;
+    double stats_interval_s = 1;
+    bool json_lines = false;
+    bool quiet = false;
+
+    std::vector<std::string> command_line;
+};
+
+// Parses argv; throws ConfigError for values it cannot use. Returns nothing when --help
+// or --version was asked (already printed).
+[[nodiscard]] std::optional<Options> parse_options(int argc, char** argv);
+
+// 0 parsed, or the exit code CLI11 chose for a parse failure, with its message printed.
+inline constexpr int exit_bad_input = 2;
+inline constexpr int exit_dataplane = 3;
+inline constexpr int exit_output = 4;
+
+}  // namespace tg::app

@@ -1,0 +1,298 @@
+#include "report.hpp"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+
+#include "traffic/flows.hpp"
+
+namespace tg::app {
+
+namespace {
+
+using nlohmann::json;
+using traffic::Protocol;
+
+std::uint64_t load(const std::atomic<std::uint64_t>& a) { return a.load(std::memory_order_relaxed); }
+
+std::string kernel_release() {
+    utsname u{};
+    return uname(&u) == 0 ? u.release : "unknown";
+}
+
+std::string iso8601(std::chrono::system_clock::time_point t) {
+    const std::time_t tt = std::chrono::system_clock::to_time_t(t);
+    std::tm tm{};
+    gmtime_r(&tt, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+json rates(std::uint64_t packets, std::uint64_t bytes, std::uint64_t payload, double seconds) {
+    if (seconds <= 0) seconds = 1e-9;
+    return {{"pps", double(packets) / seconds},
+            {"l1_bps", (double(bytes) + 20.0 * double(packets)) * 8 / seconds},
+            {"l2_bps", double(bytes) * 8 / seconds},
+            {"goodput_bps", double(payload) * 8 / seconds}};
+}
+
+json settings(const Options& o) {
+    json protocols = json::array();
+    for (const auto& p : o.mix.empty() ? o.protocols : o.mix) protocols.push_back({{"protocol", traffic::to_string(p.protocol)}, {"weight", p.weight}});
+    return {{"role", to_string(o.role)},
+            {"iface", o.iface},
+            {"pci", o.pci},
+            {"vdev", o.vdevs},
+            {"lcores", o.lcores},
+            {"eal", o.eal},
+            {"protocols", protocols},
+            {"protocols_mode", o.mix.empty() ? "rotate" : "mix"},
+            {"protocol_duration_s", o.protocol_duration_s},
+            {"streams", o.streams},
+            {"size", o.sizes ? o.sizes->to_string() : "1400-byte payload"},
+            {"rate", o.rate_text.empty() ? "default (100M for udp, max otherwise)" : o.rate_text},
+            {"pattern", traffic::to_string(o.pacing.pattern)},
+            {"burst", o.pacing.burst_size},
+            {"burst_gap_s", o.pacing.burst_gap_s},
+            {"backoff_max_s", o.pacing.backoff_max_s},
+            {"ramp_from_pps", o.pacing.ramp_from_pps},
+            {"ramp_time_s", o.pacing.ramp_time_s},
+            {"seed", o.pacing.seed},
+            {"duration_s", o.duration_s},
+            {"count", o.count},
+            {"flows", o.flows},
+            {"src_mac", o.src_mac.to_string()},
+            {"dst_mac", o.dst_mac.to_string()},
+            {"src_ip", o.src_ip},
+            {"dst_ip", o.dst_ip},
+            {"src_port", o.src_port},
+            {"dst_port", o.dst_port},
+            {"vlan", o.vlans},
+            {"ttl", o.ttl},
+            {"tx_checksum_offload", o.tx_checksum_offload},
+            {"max_streams", o.sink.max_streams},
+            {"shared_clock", o.sink.shared_clock},
+            {"command_line", o.command_line}};
+}
+
+json port_json(const dataplane::PortCapabilities& c, const dataplane::Port& port) {
+    const auto k = port.counters();
+    return {{"name", c.name},
+            {"driver", c.driver},
+            {"mac", c.mac},
+            {"link_speed_mbps", c.link_speed_mbps},
+            {"max_rx_pktlen", c.max_rx_pktlen},
+            {"rx_queues_max", c.max_rx_queues},
+            {"tx_queues_max", c.max_tx_queues},
+            {"offloads",
+             {{"tx", {{"ipv4_checksum", c.tx_ipv4_checksum}, {"udp_checksum", c.tx_udp_checksum}, {"tcp_checksum", c.tx_tcp_checksum}, {"sctp_checksum", c.tx_sctp_checksum}}},
+              {"rx", {{"ipv4_checksum", c.rx_ipv4_checksum}, {"udp_checksum", c.rx_udp_checksum}, {"tcp_checksum", c.rx_tcp_checksum}, {"sctp_checksum", c.rx_sctp_checksum}}},
+              {"used_tx", {{"ipv4_checksum", port.offload_ip()}, {"udp_checksum", port.offload_l4(17)}, {"tcp_checksum", port.offload_l4(6)}, {"sctp_checksum", port.offload_l4(132)}}},
+              {"rss", c.rss}}},
+            {"counters", {{"rx_packets", k.rx_packets}, {"tx_packets", k.tx_packets}, {"rx_bytes", k.rx_bytes}, {"tx_bytes", k.tx_bytes}, {"rx_missed", k.rx_missed}, {"rx_errors", k.rx_errors}, {"tx_errors", k.tx_errors}, {"rx_nombuf", k.rx_nombuf}}}};
+}
+
+json generator_json(const ReportInputs& in) {
+    std::uint64_t packets = 0, bytes = 0, payload = 0, no_mbuf = 0;
+    std::array<std::uint64_t, 3> per{};
+    json streams = json::array();
+    for (const auto& e : in.tx) {
+        const auto& c = e->counters();
+        packets += load(c.packets);
+        bytes += load(c.bytes);
+        payload += load(c.payload_bytes);
+        no_mbuf += load(c.no_mbuf);
+        for (std::size_t i = 0; i < 3; ++i) per[i] += load(c.per_protocol[i]);
+        const auto& s = e->sequencer();
+        for (Protocol p : traffic::all_protocols) {
+            if (per[static_cast<std::size_t>(p)] == 0) continue;
+            const std::uint16_t n_streams = p == Protocol::sctp ? s.streams() : 1;
+            for (std::uint32_t k = 0; k < s.flows_here() && streams.size() < 65536; ++k) {
+                const std::uint32_t flow = s.first_flow() + k * s.flow_step();
+                for (std::uint16_t st = 0; st < n_streams; ++st) {
+                    const std::uint32_t sent = s.sent(p, flow, st);
+                    if (sent > 0) streams.push_back({{"protocol", traffic::to_string(p)}, {"flow", flow}, {"stream", st}, {"packets", sent}});
+                }
+            }
+        }
+    }
+    json g = {{"packets", packets}, {"bytes", bytes}, {"payload_bytes", payload}, {"no_mbuf", no_mbuf}};
+    g.update(rates(packets, bytes, payload, in.elapsed_s));
+    json pp = json::object();
+    for (Protocol p : traffic::all_protocols) {
+        if (per[static_cast<std::size_t>(p)] > 0) pp[traffic::to_string(p)] = {{"packets", per[static_cast<std::size_t>(p)]}};
+    }
+    g["protocols"] = pp;
+    g["streams"] = streams;
+    return g;
+}
+
+json sink_json(const ReportInputs& in) {
+    sink::SinkTotals t;
+    std::map<std::size_t, std::vector<const sink::StreamStats*>> streams_of;
+    for (const auto& e : in.rx) {
+        const auto& s = e->core().totals();
+        t.frames += s.frames;
+        t.non_test += s.non_test;
+        t.malformed += s.malformed;
+        t.untracked += s.untracked;
+        t.negative_latency += s.negative_latency;
+        for (std::size_t i = 0; i < 3; ++i) {
+            auto& d = t.protocols[i];
+            const auto& src = s.protocols[i];
+            d.packets += src.packets;
+            d.bytes += src.bytes;
+            d.payload_bytes += src.payload_bytes;
+            d.bad_ip_checksum += src.bad_ip_checksum;
+            d.bad_l4_checksum += src.bad_l4_checksum;
+            d.latency.merge(src.latency);
+        }
+        e->core().for_each_stream([&](const sink::StreamStats& st) {
+            streams_of[static_cast<std::size_t>(st.protocol)].push_back(&st);
+        });
+    }
+    const bool latency_valid = in.options.sink.shared_clock || in.options.role == Role::loopback;
+    json protocols = json::object();
+    json streams = json::array();
+    for (Protocol p : traffic::all_protocols) {
+        const auto pi = static_cast<std::size_t>(p);
+        const auto& pt = t.protocols[pi];
+        const auto& list = streams_of[pi];
+        if (pt.packets == 0 && pt.bad_ip_checksum == 0 && pt.bad_l4_checksum == 0) continue;
+        std::uint64_t lost = 0, reordered = 0, dups = 0, expected = 0, jitter_max = 0, jitter_sum = 0;
+        std::uint64_t first = ~std::uint64_t{0}, last = 0;
+        for (const auto* s : list) {
+            lost += s->sequence.lost();
+            reordered += s->sequence.reordered();
+            dups += s->sequence.duplicates();
+            expected += s->sequence.expected();
+            jitter_max = std::max(jitter_max, s->jitter.ns());
+            jitter_sum += s->jitter.ns();
+            first = std::min(first, s->first_rx_ns);
+            last = std::max(last, s->last_rx_ns);
+            streams.push_back({{"protocol", traffic::to_string(p)}, {"flow", s->flow_id}, {"stream", s->stream_id},
+                               {"packets", s->packets}, {"bytes", s->bytes}, {"expected", s->sequence.expected()},
+                               {"lost", s->sequence.lost()}, {"reordered", s->sequence.reordered()},
+                               {"duplicates", s->sequence.duplicates()}, {"jitter_ns", s->jitter.ns()}});
+        }
+        const double span = last > first ? double(last - first) / 1e9 : 0;
+        json j = {{"packets", pt.packets},
+                  {"bytes", pt.bytes},
+                  {"payload_bytes", pt.payload_bytes},
+                  {"bad_ip_checksum", pt.bad_ip_checksum},
+                  {"bad_l4_checksum", pt.bad_l4_checksum},
+                  {"expected", expected},
+                  {"lost", lost},
+                  {"loss_percent", expected == 0 ? 0.0 : 100.0 * double(lost) / double(expected)},
+                  {"reordered", reordered},
+                  {"duplicates", dups},
+                  {"jitter_ns_max", jitter_max},
+                  {"jitter_ns_mean", list.empty() ? 0 : jitter_sum / list.size()},
+                  {"active_s", span}};
+        // Rates over the time packets were arriving: (n - 1) intervals between n arrivals.
+        if (pt.packets > 1 && span > 0) {
+            const double n = double(pt.packets - 1) / double(pt.packets);
+            j.update(rates(pt.packets, pt.bytes, pt.payload_bytes, span / n));
+        } else {
+            j.update(rates(0, 0, 0, 1));
+        }
+        j["latency"] = {{"valid", latency_valid && pt.latency.count() > 0},
+                        {"samples", pt.latency.count()},
+                        {"min_ns", pt.latency.min()},
+                        {"mean_ns", pt.latency.mean()},
+                        {"p50_ns", pt.latency.quantile(0.5)},
+                        {"p90_ns", pt.latency.quantile(0.9)},
+                        {"p99_ns", pt.latency.quantile(0.99)},
+                        {"p999_ns", pt.latency.quantile(0.999)},
+                        {"max_ns", pt.latency.max()}};
+        protocols[traffic::to_string(p)] = j;
+    }
+    return {{"frames", t.frames},   {"non_test", t.non_test}, {"malformed", t.malformed},
+            {"untracked", t.untracked}, {"negative_latency", t.negative_latency}, {"protocols", protocols},
+            {"streams", streams}};
+}
+
+}  // namespace
+
+json build_report(const ReportInputs& in) {
+    json r = {{"schema", "trafficgen.report"},
+              {"schema_version", report_schema_version},
+              {"trafficgen_version", "0.1.0"},
+              {"dpdk_version", in.dpdk_version},
+              {"kernel", kernel_release()},
+              {"role", to_string(in.options.role)},
+              {"started_at", iso8601(in.started)},
+              {"elapsed_s", in.elapsed_s},
+              {"stopped_by", in.stopped_by},
+              {"settings", settings(in.options)},
+              {"port", port_json(in.caps, in.port)}};
+    if (!in.tx.empty()) r["generator"] = generator_json(in);
+    if (!in.rx.empty()) r["sink"] = sink_json(in);
+    return r;
+}
+
+void write_report_atomically(const json& report, const std::string& path) {
+    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp);
+        out << report.dump(2) << '\n';
+        out.flush();
+        if (!out) {
+            std::filesystem::remove(tmp);
+            throw std::runtime_error("cannot write the report to " + path);
+        }
+    }
+    std::error_code ec;
+    std::filesystem::rename(tmp, path, ec);
+    if (ec) {
+        std::filesystem::remove(tmp);
+        throw std::runtime_error("cannot write the report to " + path + ": " + ec.message());
+    }
+}
+
+LiveStats::LiveStats(const Options& o, const std::vector<std::unique_ptr<dataplane::TxEngine>>& tx,
+                     const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx, const dataplane::PortCapabilities&)
+    : o_(o), tx_(tx), rx_(rx), tty_(::isatty(2) != 0) {}
+
+void LiveStats::print(double t) {
+    if (o_.quiet) return;
+    std::uint64_t txp = 0, txb = 0, rxp = 0, rxb = 0;
+    for (const auto& e : tx_) {
+        txp += load(e->counters().packets);
+        txb += load(e->counters().bytes);
+    }
+    for (const auto& e : rx_) {
+        rxp += load(e->counters().packets);
+        rxb += load(e->counters().bytes);
+    }
+    const double dt = t - last_t_ > 0 ? t - last_t_ : 1;
+    const double tx_pps = double(txp - last_tx_) / dt, rx_pps = double(rxp - last_rx_) / dt;
+    const double tx_bps = double(txb - last_tx_bytes_) * 8 / dt, rx_bps = double(rxb - last_rx_bytes_) * 8 / dt;
+    if (o_.json_lines) {
+        std::printf("%s\n", json{{"t", t}, {"tx_packets", txp}, {"tx_pps", tx_pps}, {"tx_l2_bps", tx_bps},
+                                 {"rx_packets", rxp}, {"rx_pps", rx_pps}, {"rx_l2_bps", rx_bps}}
+                                .dump()
+                                .c_str());
+        std::fflush(stdout);
+    } else {
+        std::fprintf(stderr, "%s%7.1fs  tx %10.3f Mpps %9.3f Gbit/s  rx %10.3f Mpps %9.3f Gbit/s%s", tty_ ? "\r" : "", t,
+                     tx_pps / 1e6, tx_bps / 1e9, rx_pps / 1e6, rx_bps / 1e9, tty_ ? "" : "\n");
+        printed_ = true;
+    }
+    last_t_ = t;
+    last_tx_ = txp;
+    last_tx_bytes_ = txb;
+    last_rx_ = rxp;
+    last_rx_bytes_ = rxb;
+}
+
+void LiveStats::finish() {
+    if (printed_ && tty_) std::fprintf(stderr, "\n");
+}
+
+}  // namespace tg::app

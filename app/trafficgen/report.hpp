@@ -1,0 +1,54 @@
+// The final JSON report (schema "trafficgen.report", version 1) and the live stats.
+#pragma once
+
+#include <chrono>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "dataplane/engines.hpp"
+#include "dataplane/port.hpp"
+#include "options.hpp"
+
+namespace tg::app {
+
+inline constexpr int report_schema_version = 1;
+
+struct ReportInputs {
+    const Options& options;
+    const dataplane::PortCapabilities& caps;
+    const dataplane::Port& port;
+    const std::vector<std::unique_ptr<dataplane::TxEngine>>& tx;
+    const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx;
+    double elapsed_s;
+    std::string stopped_by;
+    std::chrono::system_clock::time_point started;
+    std::string dpdk_version;
+};
+
+[[nodiscard]] nlohmann::json build_report(const ReportInputs& in);
+
+// Writes the report to a temporary file beside `path` and renames it into place, so a
+// reader never sees half a report. Throws std::runtime_error on failure.
+void write_report_atomically(const nlohmann::json& report, const std::string& path);
+
+class LiveStats {
+public:
+    LiveStats(const Options& o, const std::vector<std::unique_ptr<dataplane::TxEngine>>& tx,
+              const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx, const dataplane::PortCapabilities& caps);
+    void print(double elapsed_s);
+    void finish();
+
+private:
+    const Options& o_;
+    const std::vector<std::unique_ptr<dataplane::TxEngine>>& tx_;
+    const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx_;
+    bool tty_;
+    bool printed_ = false;
+    double last_t_ = 0;
+    std::uint64_t last_tx_ = 0, last_tx_bytes_ = 0, last_rx_ = 0, last_rx_bytes_ = 0;
+};
+
+}  // namespace tg::app

@@ -1,0 +1,363 @@
+#include "run.hpp"
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <memory>
+#include <sstream>
+#include <thread>
+
+#include "dataplane/dataplane_error.hpp"
+#include "dataplane/eal.hpp"
+#include "dataplane/engines.hpp"
+#include "dataplane/mempools.hpp"
+#include "dataplane/port.hpp"
+#include "report.hpp"
+#include "traffic/config_error.hpp"
+#include "traffic/frame_template.hpp"
+
+namespace tg::app {
+
+std::atomic<int> stop_signal{0};
+
+namespace {
+
+using traffic::ConfigError;
+using traffic::Protocol;
+using Clock = std::chrono::steady_clock;
+
+constexpr std::uint32_t default_payload = 1400;  // the seed's iperf3 --length
+
+std::vector<std::string> split_words(const std::string& s) {
+    std::istringstream in(s);
+    std::vector<std::string> out;
+    std::string w;
+    while (in >> w) out.push_back(w);
+    return out;
+}
+
+std::vector<unsigned> worker_lcores() {
+    std::vector<unsigned> out;
+    for (unsigned l = rte_get_next_lcore(static_cast<unsigned>(-1), 1, 0); l < RTE_MAX_LCORE; l = rte_get_next_lcore(l, 1, 0)) {
+        out.push_back(l);
+    }
+    return out;
+}
+
+template <typename Engine>
+int launch(void* arg) {
+    return static_cast<Engine*>(arg)->run();
+}
+
+// The templates for the protocols of the run, each protocol through its own size cycle.
+struct Traffic {
+    traffic::TemplateSet templates;
+    std::unique_ptr<traffic::FlowSet> flows;
+    std::vector<Protocol> used;
+    std::uint32_t max_frame = 0;
+    std::array<double, 3> mean_frame{};  // per protocol, with FCS
+};
+
+Traffic compile_traffic(const Options& o, const dataplane::PortCapabilities& caps) {
+    Traffic t;
+    t.flows = std::make_unique<traffic::FlowSet>(traffic::IpRange::parse(o.src_ip, "--src-ip"),
+                                                 traffic::IpRange::parse(o.dst_ip, "--dst-ip"),
+                                                 traffic::PortRange::parse(o.src_port, "--src-port"),
+                                                 traffic::PortRange::parse(o.dst_port, "--dst-port"), o.flows);
+    const bool v6 = t.flows->ipv6();
+    proto::L2Spec l2;
+    l2.src = o.src_mac;
+    if (!o.src_mac_given && !caps.mac.empty()) {
+        if (auto m = proto::MacAddress::parse(caps.mac)) l2.src = *m;
+    }
+    l2.dst = o.dst_mac;
+    for (std::size_t i = 0; i < o.vlans.size(); ++i) {
+        const bool outer_of_two = o.vlans.size() == 2 && i == 0;
+        l2.vlans[l2.vlan_count++] = {outer_of_two ? proto::ether_type::qinq : proto::ether_type::vlan,
+                                     proto::make_vlan_tci(0, false, o.vlans[i])};
+    }
+    for (const auto& wp : o.mix.empty() ? o.protocols : o.mix) t.used.push_back(wp.protocol);
+    for (Protocol p : t.used) {
+        const auto vl = static_cast<std::uint8_t>(o.vlans.size());
+        traffic::SizeMix sizes = o.sizes ? *o.sizes
+                                         : traffic::SizeMix::single(traffic::FrameTemplate::frame_size_for_payload(p, v6, vl, default_payload));
+        const std::uint32_t min = traffic::FrameTemplate::min_frame_size(p, v6, vl);
+        for (auto& e : sizes.entries) {
+            if (e.size < min) {
+                spdlog::warn("{} frames of {} bytes are raised to {}: the headers and the test header need that much",
+                             traffic::to_string(p), e.size, min);
+                e.size = min;
+            }
+        }
+        std::vector<std::uint16_t> index_of_entry;
+        double bytes = 0, n = 0;
+        for (const auto& e : sizes.entries) {
+            traffic::TemplateSpec spec;
+            spec.protocol = p;
+            spec.ipv6 = v6;
+            spec.l2 = l2;
+            spec.frame_size = e.size;
+            spec.ttl = o.ttl;
+            spec.sctp_ppid = o.sctp_ppid;
+            auto tmpl = std::make_unique<traffic::FrameTemplate>(spec);
+            t.max_frame = std::max(t.max_frame, tmpl->frame_size());
+            bytes += double(tmpl->frame_size()) * e.weight;
+            n += e.weight;
+            index_of_entry.push_back(static_cast<std::uint16_t>(t.templates.templates.size()));
+            t.templates.templates.push_back(std::move(tmpl));
+        }
+        t.mean_frame[static_cast<std::size_t>(p)] = bytes / n;
+        for (std::uint32_t size : sizes.cycle()) {
+            for (std::size_t i = 0; i < sizes.entries.size(); ++i) {
+                if (sizes.entries[i].size == size) {
+                    t.templates.cycle[static_cast<std::size_t>(p)].push_back(index_of_entry[i]);
+                    break;
+                }
+            }
+        }
+    }
+    return t;
+}
+
+traffic::Rate rate_for(const Options& o, Protocol p) {
+    if (!o.rate_text.empty()) return traffic::Rate::parse(o.rate_text);
+    // The seed's defaults: UDP has no flow control, so it gets a target (iperf3 -b 100M).
+    if (p == Protocol::udp) return traffic::Rate::parse("100M");
+    return {};
+}
+
+double pps_for(const traffic::Rate& r, double mean_frame, const dataplane::PortCapabilities& caps) {
+    if (r.unit == traffic::Rate::Unit::percent_l1 && caps.link_speed_mbps == 0) {
+        throw ConfigError("--rate " + r.to_string() + " needs the link speed, which port " + caps.name +
+                          " does not report: give bits/s or packets/s");
+    }
+    return r.packets_per_second(mean_frame, double(caps.link_speed_mbps) * 1e6);
+}
+
+}  // namespace
+
+nlohmann::json run(const Options& o) {
+    const auto started_wall = std::chrono::system_clock::now();
+
+    dataplane::EalOptions eo;
+    eo.lcores = o.lcores.empty() ? (o.role == Role::loopback ? "0@0,1@0,2@1" : "0@0,1@1") : o.lcores;
+    eo.vdevs = o.vdevs;
+    if (!o.pci.empty()) eo.pci = {o.pci};
+    eo.extra = split_words(o.eal);
+    eo.hugepages = o.hugepages;
+    eo.memory_mb = o.memory_mb;
+    dataplane::Eal eal(eo);
+
+    std::string port_name;
+    if (!o.vdevs.empty()) {
+        port_name = o.vdevs.front().substr(0, o.vdevs.front().find(','));
+    } else if (!o.pci.empty()) {
+        port_name = o.pci;
+    } else {
+        // af_xdp where the kernel and driver allow it, af_packet otherwise.
+        port_name = "net_af_xdp_tg0";
+        if (!dataplane::probe_device(port_name + ",iface=" + o.iface + ",busy_budget=0")) {
+            spdlog::info("af_xdp is not available on {}; using af_packet", o.iface);
+            port_name = "net_af_packet_tg0";
+            if (!dataplane::probe_device(port_name + ",iface=" + o.iface)) {
+                throw dataplane::DataplaneError("interface '" + o.iface + "' cannot be opened with af_xdp or af_packet; "
+                                                "check that it exists and that this runs as root");
+            }
+        }
+    }
+
+    const std::vector<unsigned> workers = worker_lcores();
+    const std::size_t needed = o.role == Role::loopback ? 2 : 1;
+    if (workers.size() < needed) {
+        throw ConfigError("--lcores '" + eo.lcores + "' gives " + std::to_string(workers.size()) +
+                          " engine lcores; a " + to_string(o.role) + " needs " + std::to_string(needed) +
+                          " besides the first (control) lcore");
+    }
+    std::vector<unsigned> tx_lcores, rx_lcores;
+    for (std::size_t i = 0; i < workers.size(); ++i) {
+        if (o.role == Role::generator || (o.role == Role::loopback && i == 0)) tx_lcores.push_back(workers[i]);
+        else rx_lcores.push_back(workers[i]);
+    }
+
+    // Pools are declared before the port, so the port is stopped (and lets go of their
+    // mbufs) before they are freed.
+    std::vector<std::unique_ptr<dataplane::Mempool>> pools;
+    std::unique_ptr<dataplane::Mempool> rx_pool;
+    auto port = std::make_unique<dataplane::Port>(port_name);
+    const dataplane::PortCapabilities caps = port->capabilities();
+
+    Traffic traffic_plan;
+    if (!tx_lcores.empty()) {
+        traffic_plan = compile_traffic(o, caps);
+        if (traffic_plan.max_frame - 4 > caps.max_rx_pktlen) {
+            throw ConfigError("--size " + std::to_string(traffic_plan.max_frame) + " is above what port " + caps.name +
+                              " carries: " + std::to_string(caps.max_rx_pktlen + 4) + " bytes with FCS");
+        }
+    }
+    const std::uint32_t max_frame = std::max<std::uint32_t>(traffic_plan.max_frame, o.role == Role::sink ? 9018 : 1518);
+    // Every port gets an RX queue (some drivers want one), so every run has an RX pool.
+    rx_pool = std::make_unique<dataplane::Mempool>(
+        "tg_rx", dataplane::pool_size(1024, static_cast<std::uint32_t>(std::max<std::size_t>(rx_lcores.size(), 1)),
+                                      static_cast<std::uint32_t>(workers.size())),
+        std::min<std::uint32_t>(max_frame, caps.max_rx_pktlen + 4));
+    for (std::size_t i = 0; i < traffic_plan.templates.templates.size(); ++i) {
+        pools.push_back(std::make_unique<dataplane::Mempool>(
+            "tg_tx" + std::to_string(i), dataplane::pool_size(1024, 1, static_cast<std::uint32_t>(workers.size())),
+            *traffic_plan.templates.templates[i]));
+    }
+    dataplane::PortSetup setup;
+    setup.rx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(rx_lcores.size(), 1));
+    setup.tx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(tx_lcores.size(), 1));
+    setup.max_frame = std::max<std::uint32_t>(traffic_plan.max_frame, 1518);
+    if (setup.max_frame - 4 > caps.max_rx_pktlen) setup.max_frame = caps.max_rx_pktlen + 4;
+    setup.rx_pool = rx_pool->get();
+    setup.tx_checksum_offload = o.tx_checksum_offload;
+    port->start(setup);
+
+    const dataplane::Clock clock = dataplane::Clock::now();
+    std::atomic<bool> tx_stop{false}, rx_stop{false};
+    std::atomic<std::uint8_t> active{0};
+
+    std::vector<std::unique_ptr<dataplane::TxEngine>> tx;
+    std::uint64_t count_left = o.count;
+    for (std::size_t i = 0; i < tx_lcores.size(); ++i) {
+        dataplane::TxEngineConfig c;
+        c.port = port->id();
+        c.queue = static_cast<std::uint16_t>(i);
+        c.templates = &traffic_plan.templates;
+        for (const auto& p : pools) c.pools.push_back(p->get());
+        for (const auto& t : traffic_plan.templates.templates) {
+            const auto ipproto = traffic::ip_protocol_number(t->spec().protocol);
+            c.offload.push_back(port->offload_l4(ipproto) && (t->spec().ipv6 || port->offload_ip()));
+        }
+        c.flows = traffic_plan.flows.get();
+        c.streams = o.streams;
+        c.first_flow = static_cast<std::uint32_t>(i);
+        c.flow_step = static_cast<std::uint32_t>(tx_lcores.size());
+        c.pacing = o.pacing;
+        if (!o.mix.empty()) {
+            std::vector<traffic::SizeMix::Entry> weights;
+            double bytes = 0, n = 0;
+            for (const auto& wp : o.mix) {
+                weights.push_back({static_cast<std::uint32_t>(wp.protocol), wp.weight});
+                bytes += traffic_plan.mean_frame[static_cast<std::size_t>(wp.protocol)] * wp.weight;
+                n += wp.weight;
+            }
+            for (std::uint32_t pi : traffic::SizeMix{weights}.cycle()) c.mix.push_back(static_cast<Protocol>(pi));
+            const bool only_udp = o.mix.size() == 1 && o.mix[0].protocol == Protocol::udp;
+            c.pacing.pps = pps_for(rate_for(o, only_udp ? Protocol::udp : Protocol::tcp), bytes / n, caps);
+        } else {
+            const Protocol p0 = o.protocols.front().protocol;
+            c.pacing.pps = pps_for(rate_for(o, p0), traffic_plan.mean_frame[static_cast<std::size_t>(p0)], caps);
+        }
+        c.pacing.pps /= static_cast<double>(tx_lcores.size());
+        c.pacing.ramp_from_pps /= static_cast<double>(tx_lcores.size());
+        if (o.pacing.pattern != traffic::Pattern::continuous && o.pacing.pattern != traffic::Pattern::burst &&
+            o.pacing.pattern != traffic::Pattern::backoff && c.pacing.pps <= 0) {
+            throw ConfigError(std::string("--pattern ") + traffic::to_string(o.pacing.pattern) + " needs a --rate");
+        }
+        if (o.count > 0) {
+            const std::uint64_t share = o.count / tx_lcores.size() + (i < o.count % tx_lcores.size() ? 1 : 0);
+            c.count = share;
+            count_left -= share;
+        }
+        c.active = &active;
+        c.stop = &tx_stop;
+        c.clock = clock;
+        tx.push_back(std::make_unique<dataplane::TxEngine>(std::move(c)));
+    }
+    active.store(static_cast<std::uint8_t>(o.mix.empty() ? o.protocols.front().protocol : o.mix.front().protocol));
+
+    std::vector<std::unique_ptr<dataplane::RxEngine>> rx;
+    for (std::size_t i = 0; i < rx_lcores.size(); ++i) {
+        dataplane::RxEngineConfig c;
+        c.port = port->id();
+        c.queue = static_cast<std::uint16_t>(i);
+        c.sink = o.sink;
+        // One process, one TSC: a loopback's latency is always measured on a shared clock.
+        if (o.role == Role::loopback) c.sink.shared_clock = true;
+        c.stop = &rx_stop;
+        c.clock = clock;
+        rx.push_back(std::make_unique<dataplane::RxEngine>(std::move(c)));
+    }
+
+    spdlog::info("{} on {} ({}), {} TX and {} RX lcores, DPDK runtime {}", to_string(o.role), caps.name, caps.driver,
+                 tx.size(), rx.size(), eal.file_prefix());
+    for (std::size_t i = 0; i < rx.size(); ++i) rte_eal_remote_launch(launch<dataplane::RxEngine>, rx[i].get(), rx_lcores[i]);
+    for (std::size_t i = 0; i < tx.size(); ++i) rte_eal_remote_launch(launch<dataplane::TxEngine>, tx[i].get(), tx_lcores[i]);
+
+    double duration = o.duration_s;
+    if (duration < 0) {
+        if (o.role == Role::sink || o.count > 0) duration = 0;
+        else if (o.mix.empty() && o.protocols.size() > 1) duration = o.protocol_duration_s * double(o.protocols.size());
+        else duration = 10;
+    }
+    LiveStats live(o, tx, rx, caps);
+    const auto start = Clock::now();
+    std::string stopped_by;
+    std::size_t rotation = 0;
+    auto next_switch = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.protocol_duration_s));
+    auto next_live = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.stats_interval_s));
+    Clock::time_point tx_done_at{};
+    std::uint64_t last_rx = 0;
+    auto last_rx_change = start;
+    while (true) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+        const auto now = Clock::now();
+        const double elapsed = std::chrono::duration<double>(now - start).count();
+        if (stop_signal.load() != 0 && stopped_by.empty()) stopped_by = "signal";
+        bool tx_done = !tx.empty();
+        for (const auto& e : tx) tx_done = tx_done && e->finished();
+        if (tx_done && stopped_by.empty()) stopped_by = "count";
+        if (duration > 0 && elapsed >= duration && stopped_by.empty()) stopped_by = "duration";
+        if (o.mix.empty() && o.protocols.size() > 1 && now >= next_switch && stopped_by.empty()) {
+            rotation = (rotation + 1) % o.protocols.size();
+            active.store(static_cast<std::uint8_t>(o.protocols[rotation].protocol));
+            spdlog::info("now sending {}", traffic::to_string(o.protocols[rotation].protocol));
+            next_switch += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.protocol_duration_s));
+        }
+        std::uint64_t rx_now = 0;
+        for (const auto& e : rx) rx_now += e->counters().packets.load(std::memory_order_relaxed);
+        if (rx_now != last_rx) {
+            last_rx = rx_now;
+            last_rx_change = now;
+        }
+        if (o.role == Role::sink && o.idle_timeout_s > 0 && rx_now > 0 && stopped_by.empty() &&
+            std::chrono::duration<double>(now - last_rx_change).count() >= o.idle_timeout_s) {
+            stopped_by = "idle";
+        }
+        if (now >= next_live) {
+            live.print(elapsed);
+            next_live += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.stats_interval_s));
+        }
+        if (stopped_by.empty()) continue;
+        tx_stop.store(true);
+        if (o.role != Role::loopback) break;
+        // Loopback: let what is still in the port's rings arrive, then stop the sink.
+        if (tx_done_at == Clock::time_point{}) tx_done_at = now;
+        std::uint64_t tx_now = 0;
+        for (const auto& e : tx) tx_now += e->counters().packets.load(std::memory_order_relaxed);
+        const bool all_in = rx_now >= tx_now && std::all_of(tx.begin(), tx.end(), [](const auto& e) { return e->finished(); });
+        const double since_rx = std::chrono::duration<double>(now - last_rx_change).count();
+        if (all_in || (since_rx > 0.5 && std::chrono::duration<double>(now - tx_done_at).count() > 0.5) ||
+            std::chrono::duration<double>(now - tx_done_at).count() > 5) {
+            break;
+        }
+    }
+    tx_stop.store(true);
+    rx_stop.store(true);
+    rte_eal_mp_wait_lcore();
+    const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    live.finish();
+
+    ReportInputs in{o, caps, *port, tx, rx, elapsed, stopped_by, started_wall, dataplane::dpdk_version()};
+    nlohmann::json report = build_report(in);
+    return report;
+}
+
+}  // namespace tg::app
