@@ -1,0 +1,86 @@
+// Bad flags and config values: each gives one clear sentence naming the value, a non-zero
+// exit (2 for a value, 3 for a port DPDK cannot open), and never a crash or a hang.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "run_trafficgen.hpp"
+
+namespace tg::testing {
+namespace {
+
+struct Case {
+    std::vector<std::string> args;
+    std::string says;  // the value or setting the sentence must name
+    int exit_code = 2;
+};
+
+void expect_refused(const Case& c) {
+    std::string shown;
+    for (const auto& a : c.args) shown += a + " ";
+    SCOPED_TRACE(shown);
+    const auto o = run_trafficgen(c.args, false, 30);
+    EXPECT_FALSE(o.timed_out);
+    EXPECT_EQ(o.signal, 0) << "killed by a signal";
+    EXPECT_EQ(o.exit_code, c.exit_code) << o.err;
+    // The last line is the sentence for the user (DPDK may log above it).
+    std::string err = o.err;
+    while (!err.empty() && err.back() == '\n') err.pop_back();
+    const std::string last = err.substr(err.rfind('\n') == std::string::npos ? 0 : err.rfind('\n') + 1);
+    EXPECT_EQ(last.rfind("trafficgen: ", 0), 0u) << o.err;
+    EXPECT_NE(last.find(c.says), std::string::npos) << "the message does not name '" << c.says << "': " << last;
+    EXPECT_EQ(o.out, "") << "nothing on stdout for a refused run";
+}
+
+TEST(BadInput, EachGetsOneSentenceAndANonZeroExit) {
+    const std::vector<std::string> ring = {"--vdev", "net_ring0"};
+    auto with_ring = [&](std::vector<std::string> a) {
+        a.insert(a.begin(), ring.begin(), ring.end());
+        return a;
+    };
+    const std::vector<Case> cases = {
+        {with_ring({"--size", "40"}), "40"},
+        {with_ring({"--size", "9100"}), "9100"},
+        {with_ring({"--streams", "0"}), "--streams 0"},
+        {with_ring({"--streams", "65536"}), "65536"},
+        {with_ring({"--proto", "icmp"}), "icmp"},
+        {with_ring({"--proto", "tcp,tcp"}), "twice"},
+        {with_ring({"--rate", "fast"}), "fast"},
+        {with_ring({"--rate", "150%"}), "150%"},
+        {{"--proto", "udp"}, "no port given"},
+        {{"--pci", "0000:99:00.0", "--count", "1"}, "0000:99:00.0", 3},
+        {{"--vdev", "net_af_packet0,iface=lo", "--proto", "udp", "--size", "9018", "--count", "1"}, "9018"},
+        {with_ring({"--vlan", "5000"}), "5000"},
+        {with_ring({"--src-ip", "198.18.0.300"}), "198.18.0.300"},
+        {with_ring({"--src-ip", "198.18.0.1", "--dst-ip", "2001:2::1"}), "different IP versions"},
+        {with_ring({"--src-port", "70000"}), "70000"},
+        {with_ring({"--dst-mac", "zz:00:00:00:00:01"}), "zz:00:00:00:00:01"},
+        {with_ring({"--duration", "soon"}), "soon"},
+        {with_ring({"--pattern", "wave"}), "wave"},
+        {with_ring({"--mix", "tcp:0"}), "tcp"},
+        {with_ring({"--mix", "udp", "--proto", "tcp"}), "--mix"},
+        {with_ring({"--burst-gap", "10ms", "--backoff-max", "1ms"}), "--backoff-max"},
+        {with_ring({"--flows", "20000000"}), "20000000"},
+        {with_ring({"--pattern", "random", "--rate", "max"}), "random"},
+        {with_ring({"--config", "/nonexistent/trafficgen.conf"}), "/nonexistent/trafficgen.conf"},
+        {with_ring({"sink", "--rate", "1M"}), "--rate"},
+        {with_ring({"--loopback", "--lcores", "0@0,1@1"}), "--lcores"},
+        {with_ring({"--no-such-flag"}), "--no-such-flag"},
+    };
+    EXPECT_GE(cases.size(), 15u);
+    for (const auto& c : cases) expect_refused(c);
+}
+
+TEST(BadInput, ABadValueInTheConfigFileIsNamed) {
+    const std::string dir = temp_dir();
+    const std::string conf = dir + "/trafficgen.conf";
+    std::ofstream(conf) << "vdev = net_ring0\nstreams = 0\n";
+    expect_refused({{"--config", conf}, "--streams 0"});
+    std::ofstream(conf) << "vdev = net_ring0\nproto = gre\n";
+    expect_refused({{"--config", conf}, "gre"});
+    std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace tg::testing

@@ -1,0 +1,83 @@
+#include "run_trafficgen.hpp"
+
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <thread>
+
+namespace tg::testing {
+
+namespace fs = std::filesystem;
+
+std::string temp_dir() {
+    std::string tmpl = (fs::temp_directory_path() / "tg-dp-XXXXXX").string();
+    if (mkdtemp(tmpl.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    return tmpl;
+}
+
+namespace {
+
+std::string slurp(const std::string& path) {
+    std::ifstream in(path);
+    std::stringstream ss;
+    ss << in.rdbuf();
+    return ss.str();
+}
+
+}  // namespace
+
+Outcome run_trafficgen(const std::vector<std::string>& args, bool want_report, double timeout_s, double term_after_s) {
+    const char* bin = std::getenv("TRAFFICGEN");
+    if (bin == nullptr) throw std::runtime_error("TRAFFICGEN is not set: run this through meson test");
+    const std::string dir = temp_dir();
+    const std::string report = dir + "/report.json";
+    std::vector<std::string> full = {bin};
+    full.insert(full.end(), args.begin(), args.end());
+    if (want_report) full.insert(full.end(), {"--json", report});
+
+    const pid_t pid = fork();
+    if (pid == 0) {
+        setpgid(0, 0);
+        if (!freopen((dir + "/out").c_str(), "w", stdout) || !freopen((dir + "/err").c_str(), "w", stderr)) _exit(127);
+        if (!freopen("/dev/null", "r", stdin)) _exit(127);
+        std::vector<char*> argv;
+        for (auto& a : full) argv.push_back(a.data());
+        argv.push_back(nullptr);
+        execv(bin, argv.data());
+        _exit(127);
+    }
+    Outcome o;
+    int status = 0;
+    const auto begin = std::chrono::steady_clock::now();
+    const auto deadline = begin + std::chrono::duration<double>(timeout_s);
+    bool termed = false;
+    while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (term_after_s > 0 && !termed && std::chrono::steady_clock::now() > begin + std::chrono::duration<double>(term_after_s)) {
+            kill(pid, SIGTERM);
+            termed = true;
+        }
+        if (std::chrono::steady_clock::now() > deadline) {
+            o.timed_out = true;
+            kill(-pid, SIGKILL);
+            waitpid(pid, &status, 0);
+            break;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+    }
+    if (WIFEXITED(status)) o.exit_code = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) o.signal = WTERMSIG(status);
+    o.out = slurp(dir + "/out");
+    o.err = slurp(dir + "/err");
+    if (want_report && fs::exists(report)) o.report = nlohmann::json::parse(slurp(report), nullptr, false);
+    fs::remove_all(dir);
+    return o;
+}
+
+}  // namespace tg::testing
