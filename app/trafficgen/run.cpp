@@ -224,7 +224,6 @@ nlohmann::json run(const Options& o) {
     std::atomic<std::uint8_t> active{0};
 
     std::vector<std::unique_ptr<dataplane::TxEngine>> tx;
-    std::uint64_t count_left = o.count;
     for (std::size_t i = 0; i < tx_lcores.size(); ++i) {
         dataplane::TxEngineConfig c;
         c.port = port->id();
@@ -264,7 +263,6 @@ nlohmann::json run(const Options& o) {
         if (o.count > 0) {
             const std::uint64_t share = o.count / tx_lcores.size() + (i < o.count % tx_lcores.size() ? 1 : 0);
             c.count = share;
-            count_left -= share;
         }
         c.active = &active;
         c.stop = &tx_stop;
