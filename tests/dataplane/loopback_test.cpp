@@ -76,3 +76,28 @@ TEST(Loopback, StopsCleanlyOnSigtermAndStillReports) {
 
 }  // namespace
 }  // namespace tg::testing
+
+namespace tg::testing {
+namespace {
+
+// The sink's measured rate is within 5% of the target; the benchmark reports the exact
+// error (the aim there is 0.1%).
+TEST(RateControl, SinkMeasuresTheTargetWithinFivePercent) {
+    struct Target {
+        const char* rate;
+        const char* field;
+        double value;
+    };
+    for (const Target& t : {Target{"100M", "l2_bps", 100e6}, Target{"1Mpps", "pps", 1e6}}) {
+        SCOPED_TRACE(t.rate);
+        const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--proto", "udp", "--size", "1518",
+                                       "--rate", t.rate, "--duration", "2", "--quiet"});
+        ASSERT_EQ(o.exit_code, 0) << o.err;
+        const double measured = o.report["sink"]["protocols"]["udp"][t.field].get<double>();
+        EXPECT_NEAR(measured, t.value, t.value * 0.05);
+        EXPECT_EQ(o.report["sink"]["protocols"]["udp"]["lost"], 0u);
+    }
+}
+
+}  // namespace
+}  // namespace tg::testing
