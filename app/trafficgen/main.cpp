@@ -79,6 +79,9 @@ int main(int argc, char** argv) {
     } catch (const tg::dataplane::DataplaneError& e) {
         std::fprintf(stderr, "trafficgen: %s\n", e.what());
         return tg::app::exit_dataplane;
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "trafficgen: %s\n", e.what());
+        return tg::app::exit_output;
     }
     if (!options->quiet && !options->json_lines) print_summary(report);
     if (!options->json_path.empty()) {

@@ -137,6 +137,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
     app.add_option("--stats-interval", interval_text, "Seconds between live stats");
     app.add_flag("--json-lines", o.json_lines, "Print live stats as JSON lines on stdout");
     app.add_flag("--quiet", o.quiet, "No live stats");
+    app.add_option("--timeline", o.timeline_path, "Write each received test packet's arrival to this CSV file");
+    app.add_option("--timeline-packets", o.sink.timeline_packets, "Arrivals --timeline records (the first ones)")
+        ->check(CLI::Range(1u, 100'000'000u));
 
     auto* sink_cmd = app.add_subcommand("sink", "Receive, validate and measure");
     sink_cmd->add_option("--max-streams", o.sink.max_streams, "Distinct (protocol, flow, stream) tracked")
@@ -210,6 +213,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
     }
     if (!dst_mac_text.empty()) o.dst_mac = mac(dst_mac_text, "--dst-mac");
     if (!vlan_text.empty()) o.vlans = vlan_list(vlan_text);
+    if (!o.timeline_path.empty() && o.sink.timeline_packets == 0) o.sink.timeline_packets = 1'000'000;
+    if (!o.timeline_path.empty() && o.role == Role::generator) {
+        throw ConfigError("--timeline records arrivals: use it with `trafficgen sink` or --loopback");
+    }
     if (o.flows > traffic::max_flows) {
         throw ConfigError("--flows " + std::to_string(o.flows) + " is more than the " + std::to_string(traffic::max_flows) +
                           " flows a run can tell apart");

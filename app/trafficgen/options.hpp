@@ -63,6 +63,7 @@ struct Options {
 
     // Output.
     std::string json_path;
+    std::string timeline_path;
     double stats_interval_s = 1;
     bool json_lines = false;
     bool quiet = false;

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <algorithm>
 #include <map>
 
 #include "traffic/flows.hpp"
@@ -253,6 +254,23 @@ void write_report_atomically(const json& report, const std::string& path) {
         std::filesystem::remove(tmp);
         throw std::runtime_error("cannot write the report to " + path + ": " + ec.message());
     }
+}
+
+void write_timeline(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx, const std::string& path) {
+    std::vector<sink::Arrival> all;
+    for (const auto& e : rx) all.insert(all.end(), e->core().timeline().begin(), e->core().timeline().end());
+    std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.rx_ns < b.rx_ns; });
+    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp);
+        out << "rx_ns,protocol,flow,stream,seq,bytes\n";
+        for (const auto& a : all) {
+            out << a.rx_ns << ',' << traffic::to_string(a.protocol) << ',' << a.flow_id << ',' << a.stream_id << ','
+                << a.seq << ',' << a.wire_bytes << '\n';
+        }
+        if (!out) throw std::runtime_error("cannot write the timeline to " + path);
+    }
+    std::filesystem::rename(tmp, path);
 }
 
 LiveStats::LiveStats(const Options& o, const std::vector<std::unique_ptr<dataplane::TxEngine>>& tx,

@@ -34,6 +34,9 @@ struct ReportInputs {
 // reader never sees half a report. Throws std::runtime_error on failure.
 void write_report_atomically(const nlohmann::json& report, const std::string& path);
 
+// Writes the arrivals the RX engines recorded, in time order, as CSV.
+void write_timeline(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx, const std::string& path);
+
 class LiveStats {
 public:
     LiveStats(const Options& o, const std::vector<std::unique_ptr<dataplane::TxEngine>>& tx,

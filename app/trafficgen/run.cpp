@@ -352,6 +352,7 @@ nlohmann::json run(const Options& o) {
     rte_eal_mp_wait_lcore();
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     live.finish();
+    if (!o.timeline_path.empty()) write_timeline(rx, o.timeline_path);
 
     ReportInputs in{o, caps, *port, tx, rx, elapsed, stopped_by, started_wall, dataplane::dpdk_version()};
     nlohmann::json report = build_report(in);

@@ -39,6 +39,7 @@ SinkCore::SinkCore(const SinkConfig& config) : config_(config) {
     const std::size_t capacity = std::bit_ceil(std::size_t{config.max_streams} * 2);
     slots_.resize(capacity);
     mask_ = capacity - 1;
+    timeline_.reserve(config.timeline_packets);
 }
 
 StreamStats* SinkCore::find(Protocol p, std::uint32_t flow, std::uint16_t stream) noexcept {
@@ -65,6 +66,9 @@ void SinkCore::count_test_packet(Protocol p, std::span<const std::uint8_t> paylo
     if (proto::read_test_header(payload, h) != proto::TestHeaderStatus::ok) {
         ++totals_.non_test;
         return;
+    }
+    if (timeline_.size() < config_.timeline_packets) {
+        timeline_.push_back({meta.rx_ns, h.flow_id, h.seq, h.stream_id, static_cast<std::uint16_t>(wire_bytes), p});
     }
     ProtocolTotals& pt = totals_.protocols[index(p)];
     ++pt.packets;

@@ -27,6 +27,17 @@ struct RxMeta {
 struct SinkConfig {
     std::uint32_t max_streams = 16384;  // distinct (protocol, flow, stream) keys tracked
     bool shared_clock = false;          // latency is valid only when sender and sink share a clock
+    std::uint32_t timeline_packets = 0; // arrivals to record one by one (0: none)
+};
+
+// One test packet's arrival, for --timeline.
+struct Arrival {
+    std::uint64_t rx_ns = 0;
+    std::uint32_t flow_id = 0;
+    std::uint32_t seq = 0;
+    std::uint16_t stream_id = 0;
+    std::uint16_t wire_bytes = 0;
+    traffic::Protocol protocol = traffic::Protocol::udp;
 };
 
 struct ProtocolTotals {
@@ -66,6 +77,7 @@ public:
     void process(std::span<const std::uint8_t> frame, const RxMeta& meta) noexcept;
 
     [[nodiscard]] const SinkTotals& totals() const noexcept { return totals_; }
+    [[nodiscard]] const std::vector<Arrival>& timeline() const noexcept { return timeline_; }
     // Every (protocol, flow, stream) seen, in no particular order.
     template <typename F>
     void for_each_stream(F&& f) const {
@@ -90,6 +102,7 @@ private:
     std::size_t mask_ = 0;
     std::size_t used_ = 0;
     SinkTotals totals_;
+    std::vector<Arrival> timeline_;  // reserved up front: recording never allocates
 };
 
 }  // namespace tg::sink

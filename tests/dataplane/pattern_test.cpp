@@ -1,0 +1,141 @@
+// Each traffic pattern, and IMIX, checked by its shape in what the sink received: the
+// sink's --timeline of arrivals, generator -> net_ring -> sink in one process. Gaps are
+// 4 ms and more, and a few bursts in ten may be late: this machine is shared, and a
+// sender descheduled for a few ms shows as one late burst, not as a wrong shape.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <sstream>
+
+#include "run_trafficgen.hpp"
+
+namespace tg::testing {
+namespace {
+
+struct Arrival {
+    double t_ms = 0;  // since the first arrival
+    unsigned bytes = 0;
+    std::uint64_t seq = 0;
+};
+
+std::vector<Arrival> timeline(std::vector<std::string> args) {
+    const std::string dir = temp_dir();
+    const std::string csv = dir + "/timeline.csv";
+    std::vector<std::string> full = {"--vdev", "net_ring0", "--loopback", "--proto", "udp", "--quiet", "--timeline", csv};
+    full.insert(full.end(), args.begin(), args.end());
+    const auto o = run_trafficgen(full, false);
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    std::ifstream in(csv);
+    std::string line;
+    std::getline(in, line);
+    EXPECT_EQ(line, "rx_ns,protocol,flow,stream,seq,bytes");
+    std::vector<Arrival> out;
+    std::uint64_t first = 0;
+    while (std::getline(in, line)) {
+        std::istringstream f(line);
+        std::string field;
+        std::vector<std::string> v;
+        while (std::getline(f, field, ',')) v.push_back(field);
+        const std::uint64_t ns = std::stoull(v.at(0));
+        if (out.empty()) first = ns;
+        out.push_back({double(ns - first) / 1e6, static_cast<unsigned>(std::stoul(v.at(5))), std::stoull(v.at(4))});
+    }
+    std::filesystem::remove_all(dir);
+    return out;
+}
+
+struct Group {
+    double start_ms;
+    std::size_t size;
+};
+
+// Arrivals split wherever the line goes quiet for more than `quiet_ms`.
+std::vector<Group> groups(const std::vector<Arrival>& a, double quiet_ms) {
+    std::vector<Group> g;
+    for (std::size_t i = 0; i < a.size(); ++i) {
+        if (i == 0 || a[i].t_ms - a[i - 1].t_ms > quiet_ms) g.push_back({a[i].t_ms, 0});
+        ++g.back().size;
+    }
+    return g;
+}
+
+double median(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    return v.empty() ? 0 : v[v.size() / 2];
+}
+
+// The fraction of `values` for which `ok` holds.
+template <typename T, typename F>
+double share(const std::vector<T>& values, F ok) {
+    return values.empty() ? 0 : double(std::count_if(values.begin(), values.end(), ok)) / double(values.size());
+}
+
+TEST(Patterns, BurstsOfNEveryGap) {
+    const auto g = groups(timeline({"--pattern", "burst", "--burst", "16", "--burst-gap", "20ms", "--duration", "0.5"}), 5);
+    ASSERT_GE(g.size(), 20u);
+    std::vector<double> gaps;
+    for (std::size_t i = 0; i + 1 < g.size(); ++i) gaps.push_back(g[i + 1].start_ms - g[i].start_ms);
+    EXPECT_GE(share(g, [](const Group& x) { return x.size == 16; }), 0.9);
+    EXPECT_NEAR(median(gaps), 20.0, 2.0);
+    EXPECT_GE(share(gaps, [](double x) { return std::abs(x - 20.0) < 3.0; }), 0.8);
+}
+
+TEST(Patterns, BackoffDoublesTheGapUpToTheMaximumAndStartsOver) {
+    const auto a = timeline({"--pattern", "backoff", "--burst", "8", "--burst-gap", "4ms", "--backoff-max", "32ms",
+                             "--duration", "0.7"});
+    // Burst k carries sequence numbers 8k..8k+7; it started when its first one arrived.
+    std::map<std::uint64_t, double> start;
+    for (const auto& x : a) {
+        if (!start.count(x.seq / 8)) start[x.seq / 8] = x.t_ms;
+    }
+    ASSERT_GE(start.size(), 12u);
+    // Gaps 4, 8, 16, 32 ms, then 4 again.
+    std::vector<double> error;
+    for (std::uint64_t k = 0; start.count(k + 1); ++k) {
+        const double expected = 4.0 * double(1u << (k % 4));
+        error.push_back(std::abs(start[k + 1] - start[k] - expected) / expected);
+    }
+    EXPECT_GE(share(error, [](double e) { return e < 0.25; }), 0.8);
+    EXPECT_GE(share(groups(a, 2), [](const Group& x) { return x.size == 8; }), 0.8);
+}
+
+TEST(Patterns, RampSendsAQuarterInItsFirstHalf) {
+    // A linear ramp from 0 to 20 kpps over 1 s: the first half carries 1/4 of the packets.
+    const auto a = timeline({"--pattern", "ramp", "--rate", "20kpps", "--ramp-time", "1", "--duration", "1"});
+    ASSERT_GT(a.size(), 8000u);
+    const auto first_half = std::count_if(a.begin(), a.end(), [&](const Arrival& x) { return x.t_ms < 500 - a.front().t_ms; });
+    EXPECT_NEAR(double(first_half) / double(a.size()), 0.25, 0.04);
+}
+
+TEST(Patterns, RandomIsPoissonRateLimitedIsEven) {
+    auto gaps_of = [](const std::vector<Arrival>& a) {
+        std::vector<double> g;
+        for (std::size_t i = 1; i < a.size(); ++i) g.push_back(a[i].t_ms - a[i - 1].t_ms);
+        return g;
+    };
+    // Quantiles rather than moments: one stall of the sender moves a standard deviation a
+    // lot and a quantile hardly at all.
+    const auto random = gaps_of(timeline({"--pattern", "random", "--rate", "2kpps", "--duration", "1.5"}));
+    ASSERT_GT(random.size(), 2500u);
+    // Exponential gaps with mean 0.5 ms: 1 - 1/e = 63.2% are shorter than the mean, 39.3%
+    // shorter than half of it.
+    EXPECT_NEAR(share(random, [](double g) { return g < 0.5; }), 0.632, 0.05);
+    EXPECT_NEAR(share(random, [](double g) { return g < 0.25; }), 0.393, 0.05);
+    const auto even = gaps_of(timeline({"--pattern", "rate-limited", "--rate", "2kpps", "--duration", "1.5"}));
+    ASSERT_GT(even.size(), 2500u);
+    EXPECT_GE(share(even, [](double g) { return std::abs(g - 0.5) < 0.1; }), 0.9);
+}
+
+TEST(Patterns, ImixHasItsSizeDistribution) {
+    const auto a = timeline({"--size", "imix", "--count", "12000", "--rate", "200kpps"});
+    std::map<unsigned, int> sizes;
+    for (const auto& x : a) ++sizes[x.bytes];
+    EXPECT_EQ(sizes, (std::map<unsigned, int>{{64, 7000}, {594, 4000}, {1518, 1000}}));
+}
+
+}  // namespace
+}  // namespace tg::testing
