@@ -131,6 +131,12 @@ traffic::Rate rate_for(const Options& o, Protocol p) {
     return {};
 }
 
+// The largest frame (with FCS) the port carries. Some virtual ports say UINT32_MAX, so
+// the arithmetic is done wide and capped at what an mbuf can hold.
+std::uint32_t port_max_frame(const dataplane::PortCapabilities& caps) {
+    return static_cast<std::uint32_t>(std::min<std::uint64_t>(std::uint64_t{caps.max_rx_pktlen} + 4, 65535));
+}
+
 double pps_for(const traffic::Rate& r, double mean_frame, const dataplane::PortCapabilities& caps) {
     if (r.unit == traffic::Rate::Unit::percent_l1 && caps.link_speed_mbps == 0) {
         throw ConfigError("--rate " + r.to_string() + " needs the link speed, which port " + caps.name +
@@ -194,9 +200,9 @@ nlohmann::json run(const Options& o) {
     Traffic traffic_plan;
     if (!tx_lcores.empty()) {
         traffic_plan = compile_traffic(o, caps);
-        if (traffic_plan.max_frame - 4 > caps.max_rx_pktlen) {
+        if (traffic_plan.max_frame > port_max_frame(caps)) {
             throw ConfigError("--size " + std::to_string(traffic_plan.max_frame) + " is above what port " + caps.name +
-                              " carries: " + std::to_string(caps.max_rx_pktlen + 4) + " bytes with FCS");
+                              " carries: " + std::to_string(port_max_frame(caps)) + " bytes with FCS");
         }
     }
     const std::uint32_t max_frame = std::max<std::uint32_t>(traffic_plan.max_frame, o.role == Role::sink ? 9018 : 1518);
@@ -204,7 +210,7 @@ nlohmann::json run(const Options& o) {
     rx_pool = std::make_unique<dataplane::Mempool>(
         "tg_rx", dataplane::pool_size(1024, static_cast<std::uint32_t>(std::max<std::size_t>(rx_lcores.size(), 1)),
                                       static_cast<std::uint32_t>(workers.size())),
-        std::min<std::uint32_t>(max_frame, caps.max_rx_pktlen + 4));
+        std::min<std::uint32_t>(max_frame, port_max_frame(caps)));
     for (std::size_t i = 0; i < traffic_plan.templates.templates.size(); ++i) {
         pools.push_back(std::make_unique<dataplane::Mempool>(
             "tg_tx" + std::to_string(i), dataplane::pool_size(1024, 1, static_cast<std::uint32_t>(workers.size())),
@@ -214,7 +220,7 @@ nlohmann::json run(const Options& o) {
     setup.rx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(rx_lcores.size(), 1));
     setup.tx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(tx_lcores.size(), 1));
     setup.max_frame = std::max<std::uint32_t>(traffic_plan.max_frame, 1518);
-    if (setup.max_frame - 4 > caps.max_rx_pktlen) setup.max_frame = caps.max_rx_pktlen + 4;
+    setup.max_frame = std::min(setup.max_frame, port_max_frame(caps));
     setup.rx_pool = rx_pool->get();
     setup.tx_checksum_offload = o.tx_checksum_offload;
     port->start(setup);

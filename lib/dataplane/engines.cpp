@@ -58,16 +58,26 @@ int TxEngine::run() noexcept {
         std::uint16_t built = 0;
         std::uint64_t bytes = 0, payload = 0;
         std::array<std::uint64_t, 3> per_protocol{};
+        // One template for the whole burst (one protocol, one size): take its mbufs in one go.
+        const auto& cycle = c_.templates->cycle[static_cast<std::size_t>(rotating)];
+        const bool bulk = c_.mix.empty() && cycle.size() == 1;
+        if (bulk && rte_pktmbuf_alloc_bulk(c_.pools[cycle[0]], burst, due) != 0) {
+            add(counters_.no_mbuf, 1);
+            continue;
+        }
         for (; built < due; ++built) {
             const traffic::Protocol p = c_.mix.empty() ? rotating : c_.mix[mix_pos];
-            const std::uint16_t ti = sequencer_.peek(p);
-            rte_mbuf* m = rte_pktmbuf_alloc(c_.pools[ti]);
-            if (m == nullptr) {
-                add(counters_.no_mbuf, 1);
-                break;
+            rte_mbuf* m = burst[built];
+            if (!bulk) {
+                m = rte_pktmbuf_alloc(c_.pools[sequencer_.peek(p)]);
+                if (m == nullptr) {
+                    add(counters_.no_mbuf, 1);
+                    break;
+                }
+                if (!c_.mix.empty() && ++mix_pos == c_.mix.size()) mix_pos = 0;
             }
-            if (!c_.mix.empty() && ++mix_pos == c_.mix.size()) mix_pos = 0;
             traffic::PacketFields f;
+            const std::uint16_t ti = sequencer_.peek(p);
             const traffic::FrameTemplate& t = sequencer_.next(p, f);
             f.tx_ns = now_ns;
             // Round robin: the last packets of a counted run are each the last of their sequence.

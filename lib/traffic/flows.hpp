@@ -77,6 +77,7 @@ public:
     [[nodiscard]] std::uint32_t id() const noexcept { return id_; }
     [[nodiscard]] const FlowTuple& tuple() const noexcept { return tuple_; }
     void advance() noexcept {
+        if (step_ == set_->size()) return;  // one flow here: nothing changes
         const std::uint32_t next = id_ + step_;
         id_ = next >= set_->size() ? next - set_->size() : next;
         // One dimension turning over needs the full mapping; that is rare.

@@ -147,20 +147,19 @@ void FrameTemplate::stamp(std::uint8_t* frame, const PacketFields& f) const noex
         auto* ip = reinterpret_cast<proto::Ipv4Header*>(l3);
         ip->src = t.src.v4;
         ip->dst = t.dst.v4;
-        addr_sum = proto::inet_sum(t.src.v4.bytes, proto::inet_sum(t.dst.v4.bytes));
+        addr_sum = proto::sum_words<2>(t.src.v4.bytes.data()) + proto::sum_words<2>(t.dst.v4.bytes.data());
         ip->checksum.set(Offload ? 0 : proto::inet_finish(ip_base_sum_ + addr_sum));
     } else {
         auto* ip = reinterpret_cast<proto::Ipv6Header*>(l3);
         ip->src = t.src.v6;
         ip->dst = t.dst.v6;
-        addr_sum = proto::inet_sum(t.src.v6.bytes, proto::inet_sum(t.dst.v6.bytes));
+        addr_sum = proto::sum_words<8>(t.src.v6.bytes.data()) + proto::sum_words<8>(t.dst.v6.bytes.data());
     }
 
     proto::store_be16(l4, t.src_port);
     proto::store_be16(l4 + 2, t.dst_port);
-    std::uint8_t* th = frame + test_header_offset_;
-    (void)proto::write_test_header({th, proto::test_header_size},
-                                   {f.flow_id, f.stream_id, f.seq, f.tx_ns, f.flags});
+    const std::uint32_t th_sum =
+        proto::stamp_test_header(frame + test_header_offset_, {f.flow_id, f.stream_id, f.seq, f.tx_ns, f.flags});
 
     switch (spec_.protocol) {
         case Protocol::udp: {
@@ -168,8 +167,7 @@ void FrameTemplate::stamp(std::uint8_t* frame, const PacketFields& f) const noex
             if (Offload) {
                 h->checksum.set(proto::inet_fold(addr_sum + ip_protocol_number(Protocol::udp) + l4_length_));
             } else {
-                const std::uint32_t sum = l4_base_sum_ + addr_sum + t.src_port + t.dst_port +
-                                          proto::inet_sum({th, proto::test_header_size});
+                const std::uint32_t sum = l4_base_sum_ + addr_sum + t.src_port + t.dst_port + th_sum;
                 const std::uint16_t c = proto::inet_finish(sum);
                 h->checksum.set(c == 0 ? 0xffff : c);
             }
@@ -182,7 +180,7 @@ void FrameTemplate::stamp(std::uint8_t* frame, const PacketFields& f) const noex
                 h->checksum.set(proto::inet_fold(addr_sum + ip_protocol_number(Protocol::tcp) + l4_length_));
             } else {
                 const std::uint32_t sum = l4_base_sum_ + addr_sum + t.src_port + t.dst_port + (f.tcp_seq >> 16) +
-                                          (f.tcp_seq & 0xffff) + proto::inet_sum({th, proto::test_header_size});
+                                          (f.tcp_seq & 0xffff) + th_sum;
                 h->checksum.set(proto::inet_finish(sum));
             }
             break;
