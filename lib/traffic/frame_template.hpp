@@ -11,6 +11,13 @@
 #include <vector>
 
 #include "proto/build.hpp"
+#include "proto/byte_order.hpp"
+#include "proto/checksum.hpp"
+#include "proto/ip.hpp"
+#include "proto/sctp.hpp"
+#include "proto/tcp.hpp"
+#include "proto/test_header.hpp"
+#include "proto/udp.hpp"
 #include "proto/crc32c.hpp"
 #include "traffic/flows.hpp"
 #include "traffic/protocol.hpp"
@@ -91,5 +98,73 @@ private:
 // The first bytes of an SCTP packet a stamp changes: common header, DATA chunk header
 // and the test header.
 inline constexpr std::size_t sctp_stamped_bytes = 12 + 16 + 18;
+
+// Defined here so that it inlines into the engine's burst loop.
+template <bool Offload>
+inline void FrameTemplate::stamp(std::uint8_t* frame, const PacketFields& f) const noexcept {
+    const FlowTuple& t = *f.flow;
+    std::uint8_t* l3 = frame + layout_.l3_offset;
+    std::uint8_t* l4 = frame + layout_.l4_offset;
+
+    std::uint32_t addr_sum;
+    if (!spec_.ipv6) {
+        auto* ip = reinterpret_cast<proto::Ipv4Header*>(l3);
+        ip->src = t.src.v4;
+        ip->dst = t.dst.v4;
+        addr_sum = proto::sum_words<2>(t.src.v4.bytes.data()) + proto::sum_words<2>(t.dst.v4.bytes.data());
+        ip->checksum.set(Offload ? 0 : proto::inet_finish(ip_base_sum_ + addr_sum));
+    } else {
+        auto* ip = reinterpret_cast<proto::Ipv6Header*>(l3);
+        ip->src = t.src.v6;
+        ip->dst = t.dst.v6;
+        addr_sum = proto::sum_words<8>(t.src.v6.bytes.data()) + proto::sum_words<8>(t.dst.v6.bytes.data());
+    }
+
+    proto::store_be16(l4, t.src_port);
+    proto::store_be16(l4 + 2, t.dst_port);
+    const std::uint32_t th_sum =
+        proto::stamp_test_header(frame + test_header_offset_, {f.flow_id, f.stream_id, f.seq, f.tx_ns, f.flags});
+
+    switch (spec_.protocol) {
+        case Protocol::udp: {
+            auto* h = reinterpret_cast<proto::UdpHeader*>(l4);
+            if (Offload) {
+                h->checksum.set(proto::inet_fold(addr_sum + ip_protocol_number(Protocol::udp) + l4_length_));
+            } else {
+                const std::uint32_t sum = l4_base_sum_ + addr_sum + t.src_port + t.dst_port + th_sum;
+                const std::uint16_t c = proto::inet_finish(sum);
+                h->checksum.set(c == 0 ? 0xffff : c);
+            }
+            break;
+        }
+        case Protocol::tcp: {
+            auto* h = reinterpret_cast<proto::TcpHeader*>(l4);
+            h->seq.set(f.tcp_seq);
+            if (Offload) {
+                h->checksum.set(proto::inet_fold(addr_sum + ip_protocol_number(Protocol::tcp) + l4_length_));
+            } else {
+                const std::uint32_t sum = l4_base_sum_ + addr_sum + t.src_port + t.dst_port + (f.tcp_seq >> 16) +
+                                          (f.tcp_seq & 0xffff) + th_sum;
+                h->checksum.set(proto::inet_finish(sum));
+            }
+            break;
+        }
+        case Protocol::sctp: {
+            auto* h = reinterpret_cast<proto::SctpCommonHeader*>(l4);
+            h->verification_tag.set(f.sctp_vtag);
+            h->checksum.set(0);
+            auto* d = reinterpret_cast<proto::SctpDataChunk*>(l4 + sizeof(proto::SctpCommonHeader));
+            d->tsn.set(f.sctp_tsn);
+            d->stream_id.set(f.stream_id);
+            d->stream_seq.set(f.sctp_ssn);
+            if (!Offload) {
+                const std::uint32_t head = proto::crc32c_raw_fixed<sctp_stamped_bytes>(0, l4);
+                h->checksum.set(sctp_template_crc_ ^ (*sctp_shift_)(head ^ sctp_template_head_));
+            }
+            break;
+        }
+    }
+}
+
 
 }  // namespace tg::traffic
