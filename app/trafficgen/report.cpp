@@ -8,6 +8,7 @@
 #include <fstream>
 #include <algorithm>
 #include <map>
+#include <tuple>
 
 #include "traffic/flows.hpp"
 
@@ -32,6 +33,11 @@ std::string iso8601(std::chrono::system_clock::time_point t) {
     char buf[32];
     std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%SZ", &tm);
     return buf;
+}
+
+// Report order for per-stream rows: protocol, flow, stream.
+bool by_key(const json& a, const json& b) {
+    return std::tie(a["protocol"], a["flow"], a["stream"]) < std::tie(b["protocol"], b["flow"], b["stream"]);
 }
 
 json rates(std::uint64_t packets, std::uint64_t bytes, std::uint64_t payload, double seconds) {
@@ -129,6 +135,7 @@ json generator_json(const ReportInputs& in) {
         if (per[static_cast<std::size_t>(p)] > 0) pp[traffic::to_string(p)] = {{"packets", per[static_cast<std::size_t>(p)]}};
     }
     g["protocols"] = pp;
+    std::sort(streams.begin(), streams.end(), by_key);
     g["streams"] = streams;
     return g;
 }
@@ -213,6 +220,7 @@ json sink_json(const ReportInputs& in) {
                         {"max_ns", pt.latency.max()}};
         protocols[traffic::to_string(p)] = j;
     }
+    std::sort(streams.begin(), streams.end(), by_key);
     return {{"frames", t.frames},   {"non_test", t.non_test}, {"malformed", t.malformed},
             {"untracked", t.untracked}, {"negative_latency", t.negative_latency}, {"protocols", protocols},
             {"streams", streams}};
@@ -237,40 +245,46 @@ json build_report(const ReportInputs& in) {
     return r;
 }
 
-void write_report_atomically(const json& report, const std::string& path) {
+namespace {
+
+// Writes through `fill` to a temporary file beside `path` and renames it into place.
+template <typename Fill>
+void write_atomically(const std::string& path, const char* what, Fill fill) {
     const std::string tmp = path + ".tmp." + std::to_string(::getpid());
     {
         std::ofstream out(tmp);
-        out << report.dump(2) << '\n';
+        fill(out);
         out.flush();
         if (!out) {
             std::filesystem::remove(tmp);
-            throw std::runtime_error("cannot write the report to " + path);
+            throw std::runtime_error(std::string("cannot write the ") + what + " to " + path);
         }
     }
     std::error_code ec;
     std::filesystem::rename(tmp, path, ec);
     if (ec) {
         std::filesystem::remove(tmp);
-        throw std::runtime_error("cannot write the report to " + path + ": " + ec.message());
+        throw std::runtime_error(std::string("cannot write the ") + what + " to " + path + ": " + ec.message());
     }
+}
+
+}  // namespace
+
+void write_report_atomically(const json& report, const std::string& path) {
+    write_atomically(path, "report", [&](std::ostream& out) { out << report.dump(2) << '\n'; });
 }
 
 void write_timeline(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx, const std::string& path) {
     std::vector<sink::Arrival> all;
     for (const auto& e : rx) all.insert(all.end(), e->core().timeline().begin(), e->core().timeline().end());
     std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.rx_ns < b.rx_ns; });
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp);
+    write_atomically(path, "timeline", [&](std::ostream& out) {
         out << "rx_ns,protocol,flow,stream,seq,bytes\n";
         for (const auto& a : all) {
             out << a.rx_ns << ',' << traffic::to_string(a.protocol) << ',' << a.flow_id << ',' << a.stream_id << ','
                 << a.seq << ',' << a.wire_bytes << '\n';
         }
-        if (!out) throw std::runtime_error("cannot write the timeline to " + path);
-    }
-    std::filesystem::rename(tmp, path);
+    });
 }
 
 LiveStats::LiveStats(const Options& o, const std::vector<std::unique_ptr<dataplane::TxEngine>>& tx,
