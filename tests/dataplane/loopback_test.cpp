@@ -6,6 +6,7 @@
 #include <map>
 #include <tuple>
 
+#include "attempts.hpp"
 #include "run_trafficgen.hpp"
 
 namespace tg::testing {
@@ -83,19 +84,23 @@ namespace {
 // The sink's measured rate is within 5% of the target; the benchmark reports the exact
 // error (the aim there is 0.1%).
 TEST(RateControl, SinkMeasuresTheTargetWithinFivePercent) {
+    TG_SKIP_TIMING_WHEN_SANITIZED();
     struct Target {
         const char* rate;
+        const char* size;
         const char* field;
         double value;
     };
-    for (const Target& t : {Target{"100M", "l2_bps", 100e6}, Target{"1Mpps", "pps", 1e6}}) {
+    for (const Target& t : {Target{"100M", "1518", "l2_bps", 100e6}, Target{"1Mpps", "64", "pps", 1e6}}) {
         SCOPED_TRACE(t.rate);
-        const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--proto", "udp", "--size", "1518",
-                                       "--rate", t.rate, "--duration", "2", "--quiet"});
-        ASSERT_EQ(o.exit_code, 0) << o.err;
-        const double measured = o.report["sink"]["protocols"]["udp"][t.field].get<double>();
-        EXPECT_NEAR(measured, t.value, t.value * 0.05);
-        EXPECT_EQ(o.report["sink"]["protocols"]["udp"]["lost"], 0u);
+        EXPECT_TRUE(within_attempts(3, [&]() -> std::string {
+            const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--proto", "udp", "--size", t.size,
+                                           "--rate", t.rate, "--duration", "2", "--quiet"});
+            if (o.exit_code != 0) return "exit " + std::to_string(o.exit_code) + ": " + o.err;
+            const auto& udp = o.report["sink"]["protocols"]["udp"];
+            if (udp["lost"] != 0u) return "lost " + udp["lost"].dump();
+            return near(t.field, udp[t.field].get<double>(), t.value, t.value * 0.05);
+        }));
     }
 }
 
