@@ -25,6 +25,48 @@ sink::NicChecksum nic_flag(std::uint64_t flags, std::uint64_t mask, std::uint64_
     return sink::NicChecksum::unknown;
 }
 
+// A burst of one template: protocol and offload are known at compile time, so the
+// per-packet work is the sequence fields and the stamp, with no switch left in the loop.
+template <traffic::Protocol P, bool Offload>
+void build_uniform(traffic::PacketSequencer& seq, const traffic::FrameTemplate& t, rte_mbuf** burst,
+                   std::uint16_t n, std::uint64_t now_ns, std::uint64_t remaining) noexcept {
+    const auto len = static_cast<std::uint16_t>(t.bytes().size());
+    const std::uint64_t keys = seq.keys(P);
+    std::uint64_t tx_offload = 0, ol_flags = 0;
+    if constexpr (Offload) {
+        tx_offload = rte_mbuf_tx_offload(t.l2_length(), t.l3_length(), 0, 0, 0, 0, 0);
+        ol_flags = (t.spec().ipv6 ? RTE_MBUF_F_TX_IPV6 : (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM)) |
+                   (P == traffic::Protocol::udp   ? RTE_MBUF_F_TX_UDP_CKSUM
+                    : P == traffic::Protocol::tcp ? RTE_MBUF_F_TX_TCP_CKSUM
+                                                  : RTE_MBUF_F_TX_SCTP_CKSUM);
+    }
+    for (std::uint16_t i = 0; i < n; ++i) {
+        traffic::PacketFields f;
+        seq.fields_as<P>(f, t.payload_bytes());
+        f.tx_ns = now_ns;
+        // Round robin: the last packets of a counted run are each the last of their sequence.
+        if (remaining - i <= keys) f.flags = proto::test_flag::last;
+        rte_mbuf* m = burst[i];
+        m->data_len = len;
+        m->pkt_len = len;
+        if constexpr (Offload) {
+            m->tx_offload = tx_offload;
+            m->ol_flags = ol_flags;
+        }
+        t.stamp_as<P, Offload>(rte_pktmbuf_mtod(m, std::uint8_t*), f);
+    }
+}
+
+template <traffic::Protocol P>
+void build_uniform(bool offload, traffic::PacketSequencer& seq, const traffic::FrameTemplate& t, rte_mbuf** burst,
+                   std::uint16_t n, std::uint64_t now_ns, std::uint64_t remaining) noexcept {
+    if (offload) {
+        build_uniform<P, true>(seq, t, burst, n, now_ns, remaining);
+    } else {
+        build_uniform<P, false>(seq, t, burst, n, now_ns, remaining);
+    }
+}
+
 }  // namespace
 
 TxEngine::TxEngine(TxEngineConfig config)
@@ -58,24 +100,35 @@ int TxEngine::run() noexcept {
         std::uint16_t built = 0;
         std::uint64_t bytes = 0, payload = 0;
         std::array<std::uint64_t, 3> per_protocol{};
-        // One template for the whole burst (one protocol, one size): take its mbufs in one go.
+        // One template for the whole burst (one protocol, one size): take its mbufs in one
+        // go and build them in a loop made for that protocol.
         const auto& cycle = c_.templates->cycle[static_cast<std::size_t>(rotating)];
-        const bool bulk = c_.mix.empty() && cycle.size() == 1;
-        if (bulk && rte_pktmbuf_alloc_bulk(c_.pools[cycle[0]], burst, due) != 0) {
-            add(counters_.no_mbuf, 1);
-            continue;
+        if (c_.mix.empty() && cycle.size() == 1) {
+            if (rte_pktmbuf_alloc_bulk(c_.pools[cycle[0]], burst, due) != 0) {
+                add(counters_.no_mbuf, 1);
+                continue;
+            }
+            const traffic::FrameTemplate& t = *c_.templates->templates[cycle[0]];
+            const auto n = static_cast<std::uint16_t>(due);
+            const bool off = c_.offload[cycle[0]];
+            switch (rotating) {
+                case traffic::Protocol::udp: build_uniform<traffic::Protocol::udp>(off, sequencer_, t, burst, n, now_ns, remaining); break;
+                case traffic::Protocol::tcp: build_uniform<traffic::Protocol::tcp>(off, sequencer_, t, burst, n, now_ns, remaining); break;
+                case traffic::Protocol::sctp: build_uniform<traffic::Protocol::sctp>(off, sequencer_, t, burst, n, now_ns, remaining); break;
+            }
+            built = n;
+            bytes = std::uint64_t{n} * t.frame_size();
+            payload = std::uint64_t{n} * t.payload_bytes();
+            per_protocol[static_cast<std::size_t>(rotating)] = n;
         }
         for (; built < due; ++built) {
             const traffic::Protocol p = c_.mix.empty() ? rotating : c_.mix[mix_pos];
-            rte_mbuf* m = burst[built];
-            if (!bulk) {
-                m = rte_pktmbuf_alloc(c_.pools[sequencer_.peek(p)]);
-                if (m == nullptr) {
-                    add(counters_.no_mbuf, 1);
-                    break;
-                }
-                if (!c_.mix.empty() && ++mix_pos == c_.mix.size()) mix_pos = 0;
+            rte_mbuf* m = rte_pktmbuf_alloc(c_.pools[sequencer_.peek(p)]);
+            if (m == nullptr) {
+                add(counters_.no_mbuf, 1);
+                break;
             }
+            if (!c_.mix.empty() && ++mix_pos == c_.mix.size()) mix_pos = 0;
             traffic::PacketFields f;
             const std::uint16_t ti = sequencer_.peek(p);
             const traffic::FrameTemplate& t = sequencer_.next(p, f);

@@ -78,6 +78,9 @@ public:
     // them expects; the SCTP checksum is left 0.
     template <bool Offload>
     void stamp(std::uint8_t* frame, const PacketFields& f) const noexcept;
+    // The same for a template known to be of protocol P: no per-packet switch.
+    template <Protocol P, bool Offload>
+    void stamp_as(std::uint8_t* frame, const PacketFields& f) const noexcept;
 
 private:
     TemplateSpec spec_;
@@ -100,8 +103,8 @@ private:
 inline constexpr std::size_t sctp_stamped_bytes = 12 + 16 + 18;
 
 // Defined here so that it inlines into the engine's burst loop.
-template <bool Offload>
-inline void FrameTemplate::stamp(std::uint8_t* frame, const PacketFields& f) const noexcept {
+template <Protocol P, bool Offload>
+inline void FrameTemplate::stamp_as(std::uint8_t* frame, const PacketFields& f) const noexcept {
     const FlowTuple& t = *f.flow;
     std::uint8_t* l3 = frame + layout_.l3_offset;
     std::uint8_t* l4 = frame + layout_.l4_offset;
@@ -125,8 +128,7 @@ inline void FrameTemplate::stamp(std::uint8_t* frame, const PacketFields& f) con
     const std::uint32_t th_sum =
         proto::stamp_test_header(frame + test_header_offset_, {f.flow_id, f.stream_id, f.seq, f.tx_ns, f.flags});
 
-    switch (spec_.protocol) {
-        case Protocol::udp: {
+    if constexpr (P == Protocol::udp) {
             auto* h = reinterpret_cast<proto::UdpHeader*>(l4);
             if (Offload) {
                 h->checksum.set(proto::inet_fold(addr_sum + ip_protocol_number(Protocol::udp) + l4_length_));
@@ -135,9 +137,7 @@ inline void FrameTemplate::stamp(std::uint8_t* frame, const PacketFields& f) con
                 const std::uint16_t c = proto::inet_finish(sum);
                 h->checksum.set(c == 0 ? 0xffff : c);
             }
-            break;
-        }
-        case Protocol::tcp: {
+    } else if constexpr (P == Protocol::tcp) {
             auto* h = reinterpret_cast<proto::TcpHeader*>(l4);
             h->seq.set(f.tcp_seq);
             if (Offload) {
@@ -147,9 +147,7 @@ inline void FrameTemplate::stamp(std::uint8_t* frame, const PacketFields& f) con
                                           (f.tcp_seq & 0xffff) + th_sum;
                 h->checksum.set(proto::inet_finish(sum));
             }
-            break;
-        }
-        case Protocol::sctp: {
+    } else {
             auto* h = reinterpret_cast<proto::SctpCommonHeader*>(l4);
             h->verification_tag.set(f.sctp_vtag);
             h->checksum.set(0);
@@ -161,8 +159,15 @@ inline void FrameTemplate::stamp(std::uint8_t* frame, const PacketFields& f) con
                 const std::uint32_t head = proto::crc32c_raw_fixed<sctp_stamped_bytes>(0, l4);
                 h->checksum.set(sctp_template_crc_ ^ (*sctp_shift_)(head ^ sctp_template_head_));
             }
-            break;
-        }
+    }
+}
+
+template <bool Offload>
+inline void FrameTemplate::stamp(std::uint8_t* frame, const PacketFields& f) const noexcept {
+    switch (spec_.protocol) {
+        case Protocol::udp: stamp_as<Protocol::udp, Offload>(frame, f); break;
+        case Protocol::tcp: stamp_as<Protocol::tcp, Offload>(frame, f); break;
+        case Protocol::sctp: stamp_as<Protocol::sctp, Offload>(frame, f); break;
     }
 }
 

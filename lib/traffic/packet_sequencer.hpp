@@ -36,6 +36,9 @@ public:
     }
     // Fills `f` for the next packet of protocol `p` and returns its template.
     const FrameTemplate& next(Protocol p, PacketFields& f) noexcept;
+    // The per-packet fields alone, for a protocol with a single template (one size).
+    template <Protocol P>
+    void fields_as(PacketFields& f, std::uint32_t payload_bytes) noexcept;
     // (flow, stream) pairs this lcore sends on per protocol: its last `keys()` packets are
     // each the last of their sequence.
     [[nodiscard]] std::uint64_t keys(Protocol p) const noexcept {
@@ -71,40 +74,44 @@ private:
     std::vector<std::uint32_t> tsn_;       // per local flow
 };
 
-// Defined here so that it inlines into the engine's burst loop.
-inline const FrameTemplate& PacketSequencer::next(Protocol p, PacketFields& f) noexcept {
-    const auto pi = static_cast<std::size_t>(p);
-    const auto& cycle = templates_.cycle[pi];
-    const FrameTemplate& t = *templates_.templates[cycle[size_pos_[pi]]];
-    if (++size_pos_[pi] == cycle.size()) size_pos_[pi] = 0;
-
+// Defined here so that they inline into the engine's burst loop.
+template <Protocol P>
+inline void PacketSequencer::fields_as(PacketFields& f, std::uint32_t payload_bytes) noexcept {
     const std::uint32_t flow = cursor_.id();
     const std::size_t lf = local(flow);
-    const std::uint16_t stream = p == Protocol::sctp ? stream_[lf] : 0;
-    std::uint32_t& seq = seq_[slot(p, lf, stream)];
+    std::uint16_t stream = 0;
+    if constexpr (P == Protocol::sctp) stream = stream_[lf];
+    std::uint32_t& seq = seq_[slot(P, lf, stream)];
 
     f.flow = &cursor_.tuple();
     f.flow_id = flow;
     f.stream_id = stream;
     f.seq = seq;
     f.flags = 0;
-    switch (p) {
-        case Protocol::tcp:
-            f.tcp_seq = tcp_seq_[lf];
-            tcp_seq_[lf] += t.payload_bytes();
-            break;
-        case Protocol::sctp:
-            // A stateless association per flow: its tag is derived from the flow id.
-            f.sctp_vtag = 0x7467'0000u ^ flow;
-            f.sctp_tsn = tsn_[lf]++;
-            f.sctp_ssn = static_cast<std::uint16_t>(seq);
-            if (++stream_[lf] == streams_) stream_[lf] = 0;
-            break;
-        case Protocol::udp:
-            break;
+    if constexpr (P == Protocol::tcp) {
+        f.tcp_seq = tcp_seq_[lf];
+        tcp_seq_[lf] += payload_bytes;
+    } else if constexpr (P == Protocol::sctp) {
+        // A stateless association per flow: its tag is derived from the flow id.
+        f.sctp_vtag = 0x7467'0000u ^ flow;
+        f.sctp_tsn = tsn_[lf]++;
+        f.sctp_ssn = static_cast<std::uint16_t>(seq);
+        if (++stream_[lf] == streams_) stream_[lf] = 0;
     }
     ++seq;
     cursor_.advance();
+}
+
+inline const FrameTemplate& PacketSequencer::next(Protocol p, PacketFields& f) noexcept {
+    const auto pi = static_cast<std::size_t>(p);
+    const auto& cycle = templates_.cycle[pi];
+    const FrameTemplate& t = *templates_.templates[cycle[size_pos_[pi]]];
+    if (++size_pos_[pi] == cycle.size()) size_pos_[pi] = 0;
+    switch (p) {
+        case Protocol::udp: fields_as<Protocol::udp>(f, t.payload_bytes()); break;
+        case Protocol::tcp: fields_as<Protocol::tcp>(f, t.payload_bytes()); break;
+        case Protocol::sctp: fields_as<Protocol::sctp>(f, t.payload_bytes()); break;
+    }
     return t;
 }
 
