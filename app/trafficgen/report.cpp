@@ -288,7 +288,7 @@ void write_timeline(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx,
 }
 
 LiveStats::LiveStats(const Options& o, const std::vector<std::unique_ptr<dataplane::TxEngine>>& tx,
-                     const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx, const dataplane::PortCapabilities&)
+                     const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx)
     : o_(o), tx_(tx), rx_(rx), tty_(::isatty(2) != 0) {}
 
 void LiveStats::print(double t) {

@@ -40,7 +40,7 @@ void write_timeline(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx,
 class LiveStats {
 public:
     LiveStats(const Options& o, const std::vector<std::unique_ptr<dataplane::TxEngine>>& tx,
-              const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx, const dataplane::PortCapabilities& caps);
+              const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx);
     void print(double elapsed_s);
     void finish();
 

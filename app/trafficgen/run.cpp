@@ -301,7 +301,7 @@ nlohmann::json run(const Options& o) {
         else if (o.mix.empty() && o.protocols.size() > 1) duration = o.protocol_duration_s * double(o.protocols.size());
         else duration = 10;
     }
-    LiveStats live(o, tx, rx, caps);
+    LiveStats live(o, tx, rx);
     const auto start = Clock::now();
     std::string stopped_by;
     std::size_t rotation = 0;

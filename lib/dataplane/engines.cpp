@@ -25,6 +25,16 @@ sink::NicChecksum nic_flag(std::uint64_t flags, std::uint64_t mask, std::uint64_
     return sink::NicChecksum::unknown;
 }
 
+// The mbuf fields a NIC needs to compute a template's checksums.
+void set_tx_offload(rte_mbuf* m, const traffic::FrameTemplate& t) noexcept {
+    const traffic::Protocol p = t.spec().protocol;
+    m->tx_offload = rte_mbuf_tx_offload(t.l2_length(), t.l3_length(), 0, 0, 0, 0, 0);
+    m->ol_flags = (t.spec().ipv6 ? RTE_MBUF_F_TX_IPV6 : (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM)) |
+                  (p == traffic::Protocol::udp   ? RTE_MBUF_F_TX_UDP_CKSUM
+                   : p == traffic::Protocol::tcp ? RTE_MBUF_F_TX_TCP_CKSUM
+                                                 : RTE_MBUF_F_TX_SCTP_CKSUM);
+}
+
 // A burst of one template: protocol and offload are known at compile time, so the
 // per-packet work is the sequence fields and the stamp, with no switch left in the loop.
 template <traffic::Protocol P, bool Offload>
@@ -32,14 +42,6 @@ void build_uniform(traffic::PacketSequencer& seq, const traffic::FrameTemplate& 
                    std::uint16_t n, std::uint64_t now_ns, std::uint64_t remaining) noexcept {
     const auto len = static_cast<std::uint16_t>(t.bytes().size());
     const std::uint64_t keys = seq.keys(P);
-    std::uint64_t tx_offload = 0, ol_flags = 0;
-    if constexpr (Offload) {
-        tx_offload = rte_mbuf_tx_offload(t.l2_length(), t.l3_length(), 0, 0, 0, 0, 0);
-        ol_flags = (t.spec().ipv6 ? RTE_MBUF_F_TX_IPV6 : (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM)) |
-                   (P == traffic::Protocol::udp   ? RTE_MBUF_F_TX_UDP_CKSUM
-                    : P == traffic::Protocol::tcp ? RTE_MBUF_F_TX_TCP_CKSUM
-                                                  : RTE_MBUF_F_TX_SCTP_CKSUM);
-    }
     for (std::uint16_t i = 0; i < n; ++i) {
         traffic::PacketFields f;
         seq.fields_as<P>(f, t.payload_bytes());
@@ -49,10 +51,7 @@ void build_uniform(traffic::PacketSequencer& seq, const traffic::FrameTemplate& 
         rte_mbuf* m = burst[i];
         m->data_len = len;
         m->pkt_len = len;
-        if constexpr (Offload) {
-            m->tx_offload = tx_offload;
-            m->ol_flags = ol_flags;
-        }
+        if constexpr (Offload) set_tx_offload(m, t);
         t.stamp_as<P, Offload>(rte_pktmbuf_mtod(m, std::uint8_t*), f);
     }
 }
@@ -141,12 +140,7 @@ int TxEngine::run() noexcept {
             m->pkt_len = len;
             if (c_.offload[ti]) {
                 t.stamp<true>(data, f);
-                const bool v6 = t.spec().ipv6;
-                m->tx_offload = rte_mbuf_tx_offload(t.l2_length(), t.l3_length(), 0, 0, 0, 0, 0);
-                m->ol_flags = (v6 ? RTE_MBUF_F_TX_IPV6 : (RTE_MBUF_F_TX_IPV4 | RTE_MBUF_F_TX_IP_CKSUM)) |
-                              (p == traffic::Protocol::udp   ? RTE_MBUF_F_TX_UDP_CKSUM
-                               : p == traffic::Protocol::tcp ? RTE_MBUF_F_TX_TCP_CKSUM
-                                                             : RTE_MBUF_F_TX_SCTP_CKSUM);
+                set_tx_offload(m, t);
             } else {
                 t.stamp<false>(data, f);
             }
@@ -193,8 +187,7 @@ int RxEngine::run() noexcept {
             rte_pause();
             continue;
         }
-        const std::uint64_t tsc = rte_rdtsc();
-        const std::uint64_t now_ns = c_.clock.ns(tsc);
+        const std::uint64_t now_ns = c_.clock.ns(rte_rdtsc());
         std::uint64_t bytes = 0;
         for (std::uint16_t i = 0; i < n; ++i) {
             rte_mbuf* m = burst[i];
@@ -217,7 +210,6 @@ int RxEngine::run() noexcept {
         rte_pktmbuf_free_bulk(burst, n);
         add(counters_.packets, n);
         add(counters_.bytes, bytes);
-        counters_.last_rx_tsc.store(tsc, std::memory_order_relaxed);
     }
     return 0;
 }

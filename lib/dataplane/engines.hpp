@@ -63,10 +63,8 @@ private:
 };
 
 struct alignas(64) RxCounters {
-    std::atomic<std::uint64_t> polls_with_packets{0};
     std::atomic<std::uint64_t> packets{0};
     std::atomic<std::uint64_t> bytes{0};
-    std::atomic<std::uint64_t> last_rx_tsc{0};
 };
 
 struct RxEngineConfig {

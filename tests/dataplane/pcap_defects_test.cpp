@@ -2,43 +2,16 @@
 // duplicates, reordering, corrupted checksums, someone else's packets and a truncated
 // frame. Each count in its report is exact.
 #include <gtest/gtest.h>
-#include <pcap/pcap.h>
 
 #include <filesystem>
 #include <vector>
 
+#include "../common/pcap_file.hpp"
 #include "proto/build.hpp"
 #include "run_trafficgen.hpp"
 
 namespace tg::testing {
 namespace {
-
-using Frames = std::vector<std::vector<std::uint8_t>>;
-
-Frames read_pcap(const std::string& path) {
-    char err[PCAP_ERRBUF_SIZE];
-    pcap_t* p = pcap_open_offline(path.c_str(), err);
-    if (p == nullptr) throw std::runtime_error(err);
-    Frames out;
-    pcap_pkthdr* h;
-    const u_char* data;
-    while (pcap_next_ex(p, &h, &data) == 1) out.emplace_back(data, data + h->caplen);
-    pcap_close(p);
-    return out;
-}
-
-void write_pcap(const std::string& path, const Frames& frames) {
-    pcap_t* dead = pcap_open_dead(DLT_EN10MB, 65535);
-    pcap_dumper_t* d = pcap_dump_open(dead, path.c_str());
-    if (d == nullptr) throw std::runtime_error("cannot write " + path);
-    for (const auto& f : frames) {
-        pcap_pkthdr h{};
-        h.caplen = h.len = static_cast<bpf_u_int32>(f.size());
-        pcap_dump(reinterpret_cast<u_char*>(d), &h, f.data());
-    }
-    pcap_dump_close(d);
-    pcap_close(dead);
-}
 
 TEST(PcapDefects, SinkCountsEachDefectExactly) {
     for (const std::string proto : {"udp", "tcp", "sctp"}) {

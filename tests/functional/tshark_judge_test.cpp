@@ -3,7 +3,6 @@
 // dissects must be what the builder was asked for, and the same frames with one byte
 // flipped must be reported Bad.
 #include <gtest/gtest.h>
-#include <pcap/pcap.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -14,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/pcap_file.hpp"
 #include "../common/sample_frames.hpp"
 #include "proto/ethernet.hpp"
 #include "proto/sctp.hpp"
@@ -71,26 +71,9 @@ protected:
     }
     void TearDown() override { fs::remove_all(dir_); }
 
-    fs::path write_pcap(const std::string& name, const std::vector<std::vector<std::uint8_t>>& frames) {
+    fs::path write_pcap(const std::string& name, const Frames& frames) {
         const fs::path path = dir_ / name;
-        pcap_t* dead = pcap_open_dead(DLT_EN10MB, 65535);
-        if (dead == nullptr) throw std::runtime_error("pcap_open_dead failed");
-        pcap_dumper_t* dumper = pcap_dump_open(dead, path.c_str());
-        if (dumper == nullptr) {
-            const std::string err = pcap_geterr(dead);
-            pcap_close(dead);
-            throw std::runtime_error("cannot write " + path.string() + ": " + err);
-        }
-        long usec = 0;
-        for (const auto& f : frames) {
-            pcap_pkthdr h{};
-            h.ts.tv_sec = 1'700'000'000;
-            h.ts.tv_usec = usec++;
-            h.caplen = h.len = static_cast<bpf_u_int32>(f.size());
-            pcap_dump(reinterpret_cast<u_char*>(dumper), &h, f.data());
-        }
-        pcap_dump_close(dumper);
-        pcap_close(dead);
+        testing::write_pcap(path.string(), frames);
         return path;
     }
 
@@ -156,7 +139,7 @@ std::string l4_status_field(const SampleFrame& f) {
 
 TEST_F(TsharkJudge, EveryChecksumIsGoodAndEveryFieldIsWhatWasAsked) {
     const auto frames = make_sample_frames();
-    std::vector<std::vector<std::uint8_t>> bytes;
+    Frames bytes;
     for (const auto& f : frames) bytes.push_back(f.bytes);
     const auto rows = dissect(write_pcap("good.pcap", bytes));
     ASSERT_EQ(rows.size(), frames.size());
@@ -240,7 +223,7 @@ TEST_F(TsharkJudge, OneFlippedByteIsReportedBad) {
         bool in_ip_header;
     };
     std::vector<Flip> flips;
-    std::vector<std::vector<std::uint8_t>> bytes;
+    Frames bytes;
     for (std::size_t i = 0; i < frames.size(); ++i) {
         const SampleFrame& f = frames[i];
         if (f.l4 == "arp") continue;
