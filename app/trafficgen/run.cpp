@@ -200,6 +200,12 @@ nlohmann::json run(const Options& o) {
     Traffic traffic_plan;
     if (!tx_lcores.empty()) {
         traffic_plan = compile_traffic(o, caps);
+        if (traffic_plan.flows->size() < tx_lcores.size()) {
+            throw ConfigError("--lcores gives " + std::to_string(tx_lcores.size()) + " generator lcores but there are " +
+                              std::to_string(traffic_plan.flows->size()) +
+                              " flows: each generator lcore sends flows of its own, so give at least " +
+                              std::to_string(tx_lcores.size()) + " flows or fewer lcores");
+        }
         if (traffic_plan.max_frame > port_max_frame(caps)) {
             throw ConfigError("--size " + std::to_string(traffic_plan.max_frame) + " is above what port " + caps.name +
                               " carries: " + std::to_string(port_max_frame(caps)) + " bytes with FCS");

@@ -6,6 +6,7 @@
 #include <rte_pause.h>
 
 #include <algorithm>
+#include <cstring>
 
 #include "proto/test_header.hpp"
 
@@ -36,33 +37,46 @@ void set_tx_offload(rte_mbuf* m, const traffic::FrameTemplate& t) noexcept {
 }
 
 // A burst of one template: protocol and offload are known at compile time, so the
-// per-packet work is the sequence fields and the stamp, with no switch left in the loop.
-template <traffic::Protocol P, bool Offload>
-void build_uniform(traffic::PacketSequencer& seq, const traffic::FrameTemplate& t, rte_mbuf** burst,
-                   std::uint16_t n, std::uint64_t now_ns, std::uint64_t remaining) noexcept {
-    const auto len = static_cast<std::uint16_t>(t.bytes().size());
-    const std::uint64_t keys = seq.keys(P);
+// per-packet work is the lane's sequence fields, the mbuf's length fields and the stamp,
+// with no switch left in the loop. The mbufs come raw from their pool (the template's
+// frame is already in them, and a freed mbuf keeps refcnt 1, one segment and no next);
+// the fields a PMD reads are set here. With Tail, the burst holds packets that are the
+// last of their sequence in a counted run, and those carry the "last" flag.
+template <traffic::Protocol P, bool Offload, bool Tail>
+void build_uniform(traffic::PacketSequencer& seq, const traffic::FrameTemplate& t, const MbufShape& shape,
+                   rte_mbuf** burst, std::uint16_t n, const proto::TestHeaderTime& time,
+                   std::uint64_t remaining) noexcept {
+    const traffic::FrameStamper<P, Offload> stamp(t, time);
+    const std::uint32_t payload = t.payload_bytes();
+    [[maybe_unused]] const std::uint64_t keys = seq.keys(P);
     for (std::uint16_t i = 0; i < n; ++i) {
-        traffic::PacketFields f;
-        seq.fields_as<P>(f, t.payload_bytes());
-        f.tx_ns = now_ns;
-        // Round robin: the last packets of a counted run are each the last of their sequence.
-        if (remaining - i <= keys) f.flags = proto::test_flag::last;
         rte_mbuf* m = burst[i];
-        m->data_len = len;
-        m->pkt_len = len;
-        if constexpr (Offload) set_tx_offload(m, t);
-        t.stamp_as<P, Offload>(rte_pktmbuf_mtod(m, std::uint8_t*), f);
+        std::memcpy(&m->rearm_data, &shape.rearm, sizeof shape.rearm);
+        m->ol_flags = shape.ol_flags;
+        m->pkt_len = shape.length;
+        m->data_len = static_cast<std::uint16_t>(shape.length);
+        if constexpr (Offload) m->tx_offload = shape.tx_offload;
+        traffic::PacketVars v;
+        const traffic::FlowLane& lane = seq.take<P>(v, payload);
+        if constexpr (Tail) {
+            // Round robin: the last packets of a counted run are each the last of their sequence.
+            if (remaining - i <= keys) v.flags = proto::test_flag::last;
+        }
+        stamp(rte_pktmbuf_mtod(m, std::uint8_t*), lane, v);
     }
 }
 
 template <traffic::Protocol P>
-void build_uniform(bool offload, traffic::PacketSequencer& seq, const traffic::FrameTemplate& t, rte_mbuf** burst,
-                   std::uint16_t n, std::uint64_t now_ns, std::uint64_t remaining) noexcept {
+void build_uniform(bool offload, traffic::PacketSequencer& seq, const traffic::FrameTemplate& t,
+                   const MbufShape& shape, rte_mbuf** burst, std::uint16_t n, const proto::TestHeaderTime& time,
+                   std::uint64_t remaining) noexcept {
+    const bool tail = remaining - n < seq.keys(P);
     if (offload) {
-        build_uniform<P, true>(seq, t, burst, n, now_ns, remaining);
+        if (tail) build_uniform<P, true, true>(seq, t, shape, burst, n, time, remaining);
+        else build_uniform<P, true, false>(seq, t, shape, burst, n, time, remaining);
     } else {
-        build_uniform<P, false>(seq, t, burst, n, now_ns, remaining);
+        if (tail) build_uniform<P, false, true>(seq, t, shape, burst, n, time, remaining);
+        else build_uniform<P, false, false>(seq, t, shape, burst, n, time, remaining);
     }
 }
 
@@ -70,7 +84,23 @@ void build_uniform(bool offload, traffic::PacketSequencer& seq, const traffic::F
 
 TxEngine::TxEngine(TxEngineConfig config)
     : c_(std::move(config)),
-      sequencer_(*c_.templates, *c_.flows, c_.streams, c_.first_flow, c_.flow_step) {}
+      sequencer_(*c_.templates, *c_.flows, c_.streams, c_.first_flow, c_.flow_step) {
+    // The fields of a fresh mbuf a burst sets again on each one it takes raw from its pool.
+    for (std::size_t i = 0; i < c_.pools.size(); ++i) {
+        const traffic::FrameTemplate& t = *c_.templates->templates[i];
+        MbufShape shape;
+        rte_mbuf* m = rte_pktmbuf_alloc(c_.pools[i]);
+        if (m != nullptr) {
+            std::memcpy(&shape.rearm, &m->rearm_data, sizeof shape.rearm);
+            if (c_.offload[i]) set_tx_offload(m, t);
+            shape.ol_flags = m->ol_flags;
+            shape.tx_offload = m->tx_offload;
+            rte_pktmbuf_free(m);
+        }
+        shape.length = static_cast<std::uint32_t>(t.bytes().size());
+        shapes_.push_back(shape);
+    }
+}
 
 int TxEngine::run() noexcept {
     rte_mbuf* burst[burst_size];
@@ -78,6 +108,7 @@ int TxEngine::run() noexcept {
     std::size_t mix_pos = 0;
     traffic::Pacer pacer(c_.pacing, c_.clock.tsc_hz, rte_rdtsc());
     std::uint64_t remaining = c_.count == 0 ? ~std::uint64_t{0} : c_.count;
+    if (sequencer_.flows_here() == 0) remaining = 0;  // no flow of its own: nothing to send
 
     while (!c_.stop->load(std::memory_order_relaxed)) {
         if (pending > 0) {
@@ -94,7 +125,7 @@ int TxEngine::run() noexcept {
             rte_pause();
             continue;
         }
-        const std::uint64_t now_ns = c_.clock.ns(now);
+        const proto::TestHeaderTime time = proto::test_header_time(c_.clock.ns(now));
         const auto rotating = static_cast<traffic::Protocol>(c_.active->load(std::memory_order_relaxed));
         std::uint16_t built = 0;
         std::uint64_t bytes = 0, payload = 0;
@@ -103,17 +134,24 @@ int TxEngine::run() noexcept {
         // go and build them in a loop made for that protocol.
         const auto& cycle = c_.templates->cycle[static_cast<std::size_t>(rotating)];
         if (c_.mix.empty() && cycle.size() == 1) {
-            if (rte_pktmbuf_alloc_bulk(c_.pools[cycle[0]], burst, due) != 0) {
+            if (rte_mempool_get_bulk(c_.pools[cycle[0]], reinterpret_cast<void**>(burst), due) != 0) {
                 add(counters_.no_mbuf, 1);
                 continue;
             }
             const traffic::FrameTemplate& t = *c_.templates->templates[cycle[0]];
             const auto n = static_cast<std::uint16_t>(due);
             const bool off = c_.offload[cycle[0]];
+            const MbufShape& shape = shapes_[cycle[0]];
             switch (rotating) {
-                case traffic::Protocol::udp: build_uniform<traffic::Protocol::udp>(off, sequencer_, t, burst, n, now_ns, remaining); break;
-                case traffic::Protocol::tcp: build_uniform<traffic::Protocol::tcp>(off, sequencer_, t, burst, n, now_ns, remaining); break;
-                case traffic::Protocol::sctp: build_uniform<traffic::Protocol::sctp>(off, sequencer_, t, burst, n, now_ns, remaining); break;
+                case traffic::Protocol::udp:
+                    build_uniform<traffic::Protocol::udp>(off, sequencer_, t, shape, burst, n, time, remaining);
+                    break;
+                case traffic::Protocol::tcp:
+                    build_uniform<traffic::Protocol::tcp>(off, sequencer_, t, shape, burst, n, time, remaining);
+                    break;
+                case traffic::Protocol::sctp:
+                    build_uniform<traffic::Protocol::sctp>(off, sequencer_, t, shape, burst, n, time, remaining);
+                    break;
             }
             built = n;
             bytes = std::uint64_t{n} * t.frame_size();
@@ -128,21 +166,21 @@ int TxEngine::run() noexcept {
                 break;
             }
             if (!c_.mix.empty() && ++mix_pos == c_.mix.size()) mix_pos = 0;
-            traffic::PacketFields f;
             const std::uint16_t ti = sequencer_.peek(p);
-            const traffic::FrameTemplate& t = sequencer_.next(p, f);
-            f.tx_ns = now_ns;
+            const traffic::FlowLane* lane = nullptr;
+            traffic::PacketVars v;
+            const traffic::FrameTemplate& t = sequencer_.next(p, lane, v);
             // Round robin: the last packets of a counted run are each the last of their sequence.
-            if (remaining - built <= sequencer_.keys(p)) f.flags = proto::test_flag::last;
+            if (remaining - built <= sequencer_.keys(p)) v.flags = proto::test_flag::last;
             auto* data = rte_pktmbuf_mtod(m, std::uint8_t*);
             const auto len = static_cast<std::uint16_t>(t.bytes().size());
             m->data_len = len;
             m->pkt_len = len;
             if (c_.offload[ti]) {
-                t.stamp<true>(data, f);
+                t.stamp<true>(data, *lane, v, time);
                 set_tx_offload(m, t);
             } else {
-                t.stamp<false>(data, f);
+                t.stamp<false>(data, *lane, v, time);
             }
             burst[built] = m;
             bytes += t.frame_size();

@@ -28,6 +28,14 @@ struct alignas(64) TxCounters {
     std::array<std::atomic<std::uint64_t>, 3> per_protocol{};
 };
 
+// The mbuf fields a template's packets carry, set on every mbuf taken from its pool.
+struct MbufShape {
+    std::uint64_t rearm = 0;  // data_off, refcnt, nb_segs, port, as one word
+    std::uint64_t ol_flags = 0;
+    std::uint64_t tx_offload = 0;
+    std::uint32_t length = 0;
+};
+
 struct TxEngineConfig {
     std::uint16_t port = 0;
     std::uint16_t queue = 0;
@@ -58,6 +66,7 @@ public:
 private:
     TxEngineConfig c_;
     traffic::PacketSequencer sequencer_;
+    std::vector<MbufShape> shapes_;  // per template
     TxCounters counters_;
     std::atomic<bool> finished_{false};
 };

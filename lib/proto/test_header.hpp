@@ -71,31 +71,69 @@ enum class TestHeaderStatus : std::uint8_t {
 
 // False when the buffer is shorter than the header or flow_id/flags do not fit.
 [[nodiscard]] bool write_test_header(std::span<std::uint8_t> out, const TestHeader& h) noexcept;
-// The data path's writer: no checks (the caller keeps flow_id and flags in range), and it
-// returns the header's one's-complement partial sum, so a checksum can take it in
-// without reading the bytes back.
-//
-// Three stores straight into the frame (8, 8 and 2 bytes): built on the stack and copied,
-// the header costs a store-forwarding stall per packet.
-[[nodiscard]] inline std::uint32_t stamp_test_header(std::uint8_t* p, TestHeader h) noexcept {
-    const std::uint64_t w0 = test_header_magic;
-    const std::uint64_t w1 = (std::uint64_t{test_header_version} << 4 | h.flags) << 8 | (h.flow_id >> 16 & 0xff);
-    const std::uint64_t w2 = h.flow_id & 0xffff;
-    const std::uint64_t w3 = h.stream_id;
-    const std::uint64_t w4 = h.seq >> 16, w5 = h.seq & 0xffff;
-    const std::uint64_t w6 = h.tx_ns >> 32 & 0xffff, w7 = h.tx_ns >> 16 & 0xffff, w8 = h.tx_ns & 0xffff;
-    std::uint64_t first = w0 << 48 | w1 << 32 | w2 << 16 | w3;
-    std::uint64_t second = w4 << 48 | w5 << 32 | w6 << 16 | w7;
-    auto last = static_cast<std::uint16_t>(w8);
+// The data path writes the header in three parts: bytes 0-7 (magic, version, flags, flow,
+// stream: fixed for a flow and stream), the sequence number, and bytes 12-17 (the
+// transmit time: one value for a whole burst). The fixed parts are worked out ahead, each
+// as the bytes it puts on the wire (loaded into an integer in memory order, ready for one
+// store) and its one's-complement partial sum.
+struct TestHeaderHead {
+    std::uint64_t wire = 0;  // bytes 0-7
+    std::uint32_t sum = 0;
+};
+struct TestHeaderTime {
+    std::uint32_t wire_lo = 0;  // bytes 12-15
+    std::uint16_t wire_hi = 0;  // bytes 16-17
+    std::uint32_t sum = 0;
+};
+
+[[nodiscard]] inline TestHeaderHead test_header_head(std::uint32_t flow_id, std::uint16_t stream,
+                                                     std::uint8_t flags) noexcept {
+    const std::uint8_t b[8] = {static_cast<std::uint8_t>(test_header_magic >> 8),
+                               static_cast<std::uint8_t>(test_header_magic & 0xff),
+                               static_cast<std::uint8_t>(test_header_version << 4 | (flags & 0xf)),
+                               static_cast<std::uint8_t>(flow_id >> 16),
+                               static_cast<std::uint8_t>(flow_id >> 8),
+                               static_cast<std::uint8_t>(flow_id),
+                               static_cast<std::uint8_t>(stream >> 8),
+                               static_cast<std::uint8_t>(stream)};
+    TestHeaderHead h;
+    std::memcpy(&h.wire, b, 8);
+    for (std::size_t i = 0; i < 8; i += 2) h.sum += std::uint32_t{b[i]} << 8 | b[i + 1];
+    return h;
+}
+
+// A head made for stream 0 and no flags, moved to another stream and flags: the same
+// bytes a fresh test_header_head() gives, at the cost of two shifts and ors.
+[[nodiscard]] inline TestHeaderHead test_header_head_with(TestHeaderHead h, std::uint16_t stream,
+                                                          std::uint8_t flags) noexcept {
     if constexpr (std::endian::native == std::endian::little) {
-        first = __builtin_bswap64(first);
-        second = __builtin_bswap64(second);
-        last = __builtin_bswap16(last);
+        h.wire |= std::uint64_t{__builtin_bswap16(stream)} << 48 | std::uint64_t{flags} << 16;
+    } else {
+        h.wire |= std::uint64_t{stream} | std::uint64_t{flags} << 40;
     }
-    std::memcpy(p, &first, 8);
-    std::memcpy(p + 8, &second, 8);
-    std::memcpy(p + 16, &last, 2);
-    return static_cast<std::uint32_t>(w0 + w1 + w2 + w3 + w4 + w5 + w6 + w7 + w8);
+    h.sum += stream + (std::uint32_t{flags} << 8);
+    return h;
+}
+
+[[nodiscard]] inline TestHeaderTime test_header_time(std::uint64_t tx_ns) noexcept {
+    const std::uint8_t b[6] = {static_cast<std::uint8_t>(tx_ns >> 40), static_cast<std::uint8_t>(tx_ns >> 32),
+                               static_cast<std::uint8_t>(tx_ns >> 24), static_cast<std::uint8_t>(tx_ns >> 16),
+                               static_cast<std::uint8_t>(tx_ns >> 8),  static_cast<std::uint8_t>(tx_ns)};
+    TestHeaderTime t;
+    std::memcpy(&t.wire_lo, b, 4);
+    std::memcpy(&t.wire_hi, b + 4, 2);
+    for (std::size_t i = 0; i < 6; i += 2) t.sum += std::uint32_t{b[i]} << 8 | b[i + 1];
+    return t;
+}
+
+// Writes the header at p from its parts: four stores, nothing read back.
+inline void put_test_header(std::uint8_t* p, const TestHeaderHead& head, std::uint32_t seq,
+                            const TestHeaderTime& time) noexcept {
+    std::memcpy(p, &head.wire, 8);
+    if constexpr (std::endian::native == std::endian::little) seq = __builtin_bswap32(seq);
+    std::memcpy(p + 8, &seq, 4);
+    std::memcpy(p + 12, &time.wire_lo, 4);
+    std::memcpy(p + 16, &time.wire_hi, 2);
 }
 
 [[nodiscard]] TestHeaderStatus read_test_header(std::span<const std::uint8_t> in, TestHeader& out) noexcept;

@@ -5,7 +5,9 @@
 // first 46 bytes of the packet, so it costs the same at 9000 bytes as at 80.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <memory>
 #include <span>
 #include <vector>
@@ -19,6 +21,7 @@
 #include "proto/test_header.hpp"
 #include "proto/udp.hpp"
 #include "proto/crc32c.hpp"
+#include "traffic/flow_lane.hpp"
 #include "traffic/flows.hpp"
 #include "traffic/protocol.hpp"
 
@@ -35,7 +38,17 @@ struct TemplateSpec {
     std::uint16_t tcp_window = 65535;
 };
 
-// The per-packet values.
+// What changes from one packet of a flow to the next.
+struct PacketVars {
+    std::uint32_t seq = 0;     // the test header's sequence number
+    std::uint16_t stream = 0;  // SCTP stream id; 0 for TCP and UDP
+    std::uint8_t flags = 0;    // test header flags
+    std::uint32_t l4_seq = 0;  // TCP sequence number or SCTP TSN
+    std::uint16_t ssn = 0;     // SCTP stream sequence number
+};
+
+// Every value of one packet, spelt out: for tests and tools, which stamp a packet from a
+// flow tuple rather than from a lane.
 struct PacketFields {
     const FlowTuple* flow = nullptr;
     std::uint32_t flow_id = 0;
@@ -77,10 +90,10 @@ public:
     // left 0 and the UDP/TCP checksum holds the pseudo-header sum, as a NIC that computes
     // them expects; the SCTP checksum is left 0.
     template <bool Offload>
+    void stamp(std::uint8_t* frame, const FlowLane& lane, const PacketVars& v,
+               const proto::TestHeaderTime& time) const noexcept;
+    template <bool Offload>
     void stamp(std::uint8_t* frame, const PacketFields& f) const noexcept;
-    // The same for a template known to be of protocol P: no per-packet switch.
-    template <Protocol P, bool Offload>
-    void stamp_as(std::uint8_t* frame, const PacketFields& f) const noexcept;
 
 private:
     TemplateSpec spec_;
@@ -96,80 +109,139 @@ private:
     std::uint32_t sctp_template_crc_ = 0;
     std::uint32_t sctp_template_head_ = 0;
     std::unique_ptr<proto::Crc32cZeroShift> sctp_shift_;
+
+    template <Protocol P, bool Offload>
+    friend class FrameStamper;
+};
+
+// A template's stamp for one burst of protocol P: the template's offsets and sums and the
+// burst's transmit time, copied into one small value the burst loop keeps in registers,
+// so that writing a frame never makes it read the template again.
+template <Protocol P, bool Offload>
+class FrameStamper {
+public:
+    FrameStamper(const FrameTemplate& t, const proto::TestHeaderTime& time) noexcept
+        : l3_(t.layout_.l3_offset),
+          l4_(t.layout_.l4_offset),
+          test_header_(t.test_header_offset_),
+          ipv6_(t.spec_.ipv6),
+          ip_base_(t.ip_base_sum_),
+          l4_base_(t.l4_base_sum_ + time.sum),
+          pseudo_(std::uint32_t{ip_protocol_number(P)} + t.l4_length_),
+          time_(time),
+          crc_template_(t.sctp_template_crc_),
+          crc_template_head_(t.sctp_template_head_),
+          shift_(t.sctp_shift_.get()) {}
+
+    [[gnu::always_inline]] inline void operator()(std::uint8_t* frame, const FlowLane& lane,
+                                                  const PacketVars& v) const noexcept;
+
+private:
+    std::uint32_t l3_, l4_, test_header_;
+    bool ipv6_;
+    std::uint32_t ip_base_;  // IPv4 header with addresses and checksum zero
+    std::uint32_t l4_base_;  // transport segment with variable fields zero, pseudo-header
+                             // protocol and length, and the burst's transmit time
+    std::uint32_t pseudo_;   // pseudo-header protocol and length, for offload
+    proto::TestHeaderTime time_;
+    std::uint32_t crc_template_, crc_template_head_;
+    const proto::Crc32cZeroShift* shift_;
 };
 
 // The first bytes of an SCTP packet a stamp changes: common header, DATA chunk header
 // and the test header.
 inline constexpr std::size_t sctp_stamped_bytes = 12 + 16 + 18;
 
-// Defined here so that it inlines into the engine's burst loop.
+// What a stream and flags add to the test header's sum.
+inline std::uint32_t stream_flags_sum(const PacketVars& v) noexcept {
+    return v.stream + (std::uint32_t{v.flags} << 8);
+}
+
+// Defined here so that it inlines into the engine's burst loop. Every input is read
+// before the first store: a store through the frame's byte pointer could alias the lane.
 template <Protocol P, bool Offload>
-inline void FrameTemplate::stamp_as(std::uint8_t* frame, const PacketFields& f) const noexcept {
-    const FlowTuple& t = *f.flow;
-    std::uint8_t* l3 = frame + layout_.l3_offset;
-    std::uint8_t* l4 = frame + layout_.l4_offset;
-
-    std::uint32_t addr_sum;
-    if (!spec_.ipv6) {
-        auto* ip = reinterpret_cast<proto::Ipv4Header*>(l3);
-        ip->src = t.src.v4;
-        ip->dst = t.dst.v4;
-        addr_sum = proto::sum_words<2>(t.src.v4.bytes.data()) + proto::sum_words<2>(t.dst.v4.bytes.data());
-        ip->checksum.set(Offload ? 0 : proto::inet_finish(ip_base_sum_ + addr_sum));
+inline void FrameStamper<P, Offload>::operator()(std::uint8_t* frame, const FlowLane& lane,
+                                                 const PacketVars& v) const noexcept {
+    std::uint8_t addresses[32];
+    if (ipv6_) {
+        std::memcpy(addresses, lane.addresses.data(), 32);
     } else {
-        auto* ip = reinterpret_cast<proto::Ipv6Header*>(l3);
-        ip->src = t.src.v6;
-        ip->dst = t.dst.v6;
-        addr_sum = proto::sum_words<8>(t.src.v6.bytes.data()) + proto::sum_words<8>(t.dst.v6.bytes.data());
+        std::memcpy(addresses, lane.addresses.data(), 8);
     }
+    const std::uint32_t ports = lane.ports_wire;
+    const std::uint32_t addr_sum = lane.addr_sum;
+    const std::uint32_t flow_sum = lane.l4_sum;
+    const bool moved = P == Protocol::sctp || v.stream != 0 || v.flags != 0;
+    const proto::TestHeaderHead head =
+        moved ? proto::test_header_head_with(lane.test_head, v.stream, v.flags) : lane.test_head;
+    // The flow's sum holds the test head of stream 0 without flags.
+    const std::uint32_t head_extra = moved ? stream_flags_sum(v) : 0;
+    [[maybe_unused]] const std::uint32_t vtag = lane.sctp_vtag;
 
-    proto::store_be16(l4, t.src_port);
-    proto::store_be16(l4 + 2, t.dst_port);
-    const std::uint32_t th_sum =
-        proto::stamp_test_header(frame + test_header_offset_, {f.flow_id, f.stream_id, f.seq, f.tx_ns, f.flags});
-
-    if constexpr (P == Protocol::udp) {
-            auto* h = reinterpret_cast<proto::UdpHeader*>(l4);
-            if (Offload) {
-                h->checksum.set(proto::inet_fold(addr_sum + ip_protocol_number(Protocol::udp) + l4_length_));
-            } else {
-                const std::uint32_t sum = l4_base_sum_ + addr_sum + t.src_port + t.dst_port + th_sum;
-                const std::uint16_t c = proto::inet_finish(sum);
-                h->checksum.set(c == 0 ? 0xffff : c);
-            }
-    } else if constexpr (P == Protocol::tcp) {
-            auto* h = reinterpret_cast<proto::TcpHeader*>(l4);
-            h->seq.set(f.tcp_seq);
-            if (Offload) {
-                h->checksum.set(proto::inet_fold(addr_sum + ip_protocol_number(Protocol::tcp) + l4_length_));
-            } else {
-                const std::uint32_t sum = l4_base_sum_ + addr_sum + t.src_port + t.dst_port + (f.tcp_seq >> 16) +
-                                          (f.tcp_seq & 0xffff) + th_sum;
-                h->checksum.set(proto::inet_finish(sum));
-            }
+    std::uint8_t* l3 = frame + l3_;
+    std::uint8_t* l4 = frame + l4_;
+    if (!ipv6_) {
+        std::memcpy(l3 + offsetof(proto::Ipv4Header, src), addresses, 8);  // source, destination
+        proto::store_be16(l3 + offsetof(proto::Ipv4Header, checksum),
+                          Offload ? 0 : static_cast<std::uint16_t>(~proto::inet_fold32(ip_base_ + addr_sum)));
     } else {
-            auto* h = reinterpret_cast<proto::SctpCommonHeader*>(l4);
-            h->verification_tag.set(f.sctp_vtag);
-            h->checksum.set(0);
-            auto* d = reinterpret_cast<proto::SctpDataChunk*>(l4 + sizeof(proto::SctpCommonHeader));
-            d->tsn.set(f.sctp_tsn);
-            d->stream_id.set(f.stream_id);
-            d->stream_seq.set(f.sctp_ssn);
-            if (!Offload) {
-                const std::uint32_t head = proto::crc32c_raw_fixed<sctp_stamped_bytes>(0, l4);
-                h->checksum.set(sctp_template_crc_ ^ (*sctp_shift_)(head ^ sctp_template_head_));
-            }
+        std::memcpy(l3 + offsetof(proto::Ipv6Header, src), addresses, 32);
+    }
+    std::memcpy(l4, &ports, 4);
+    proto::put_test_header(frame + test_header_, head, v.seq, time_);
+
+    const std::uint32_t seq_sum = (v.seq >> 16) + (v.seq & 0xffff) + head_extra;
+    if constexpr (P == Protocol::udp) {
+        std::uint16_t c;
+        if (Offload) {
+            c = proto::inet_fold32(addr_sum + pseudo_);
+        } else {
+            c = static_cast<std::uint16_t>(~proto::inet_fold32(l4_base_ + flow_sum + seq_sum));
+            if (c == 0) c = 0xffff;
+        }
+        proto::store_be16(l4 + offsetof(proto::UdpHeader, checksum), c);
+    } else if constexpr (P == Protocol::tcp) {
+        proto::store_be32(l4 + offsetof(proto::TcpHeader, seq), v.l4_seq);
+        const std::uint16_t c =
+            Offload ? proto::inet_fold32(addr_sum + pseudo_)
+                    : static_cast<std::uint16_t>(~proto::inet_fold32(l4_base_ + flow_sum + seq_sum + (v.l4_seq >> 16) +
+                                                                     (v.l4_seq & 0xffff)));
+        proto::store_be16(l4 + offsetof(proto::TcpHeader, checksum), c);
+    } else {
+        proto::store_be32(l4 + offsetof(proto::SctpCommonHeader, verification_tag), vtag);
+        std::memset(l4 + offsetof(proto::SctpCommonHeader, checksum), 0, 4);
+        std::uint8_t* d = l4 + sizeof(proto::SctpCommonHeader);
+        proto::store_be32(d + offsetof(proto::SctpDataChunk, tsn), v.l4_seq);
+        proto::store_be16(d + offsetof(proto::SctpDataChunk, stream_id), v.stream);
+        proto::store_be16(d + offsetof(proto::SctpDataChunk, stream_seq), v.ssn);
+        if (!Offload) {
+            const std::uint32_t crc_head = proto::crc32c_raw_fixed<sctp_stamped_bytes>(0, l4);
+            const std::uint32_t crc = crc_template_ ^ (*shift_)(crc_head ^ crc_template_head_);
+            // Stored as it is computed: CRC32c goes on the wire least significant byte first.
+            proto::Le32 le;
+            le.set(crc);
+            std::memcpy(l4 + offsetof(proto::SctpCommonHeader, checksum), &le, 4);
+        }
+    }
+}
+
+template <bool Offload>
+inline void FrameTemplate::stamp(std::uint8_t* frame, const FlowLane& lane, const PacketVars& v,
+                                 const proto::TestHeaderTime& time) const noexcept {
+    switch (spec_.protocol) {
+        case Protocol::udp: FrameStamper<Protocol::udp, Offload>(*this, time)(frame, lane, v); break;
+        case Protocol::tcp: FrameStamper<Protocol::tcp, Offload>(*this, time)(frame, lane, v); break;
+        case Protocol::sctp: FrameStamper<Protocol::sctp, Offload>(*this, time)(frame, lane, v); break;
     }
 }
 
 template <bool Offload>
 inline void FrameTemplate::stamp(std::uint8_t* frame, const PacketFields& f) const noexcept {
-    switch (spec_.protocol) {
-        case Protocol::udp: stamp_as<Protocol::udp, Offload>(frame, f); break;
-        case Protocol::tcp: stamp_as<Protocol::tcp, Offload>(frame, f); break;
-        case Protocol::sctp: stamp_as<Protocol::sctp, Offload>(frame, f); break;
-    }
+    FlowLane lane = FlowLane::make(*f.flow, f.flow_id);
+    lane.sctp_vtag = f.sctp_vtag;
+    const PacketVars v{f.seq, f.stream_id, f.flags, spec_.protocol == Protocol::tcp ? f.tcp_seq : f.sctp_tsn,
+                       f.sctp_ssn};
+    stamp<Offload>(frame, lane, v, proto::test_header_time(f.tx_ns));
 }
-
 
 }  // namespace tg::traffic

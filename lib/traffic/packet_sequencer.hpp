@@ -1,7 +1,8 @@
 // The generator's per-lcore state between templates and packets: which template (protocol
 // and size) and which flow and stream each packet uses, and the sequence numbers each flow
-// and stream has reached. Packet order: flows round robin; an SCTP flow's stream advances
-// each time its turn comes; each protocol steps through its own size cycle (IMIX).
+// and stream has reached. Packet order: this lcore's flows round robin; an SCTP flow's
+// stream advances each time its turn comes; each protocol steps through its own size
+// cycle (IMIX).
 #pragma once
 
 #include <array>
@@ -9,6 +10,7 @@
 #include <memory>
 #include <vector>
 
+#include "traffic/flow_lane.hpp"
 #include "traffic/flows.hpp"
 #include "traffic/frame_template.hpp"
 #include "traffic/protocol.hpp"
@@ -25,7 +27,8 @@ struct TemplateSet {
 
 class PacketSequencer {
 public:
-    // This lcore sends flows first, first + step, ...; `streams` SCTP streams per flow.
+    // This lcore sends flows first, first + step, ... (those below the set's size);
+    // `streams` SCTP streams per flow.
     PacketSequencer(const TemplateSet& templates, const FlowSet& flows, std::uint16_t streams, std::uint32_t first,
                     std::uint32_t step);
 
@@ -34,83 +37,74 @@ public:
         const auto pi = static_cast<std::size_t>(p);
         return templates_.cycle[pi][size_pos_[pi]];
     }
-    // Fills `f` for the next packet of protocol `p` and returns its template.
-    const FrameTemplate& next(Protocol p, PacketFields& f) noexcept;
-    // The per-packet fields alone, for a protocol with a single template (one size).
+    // The next packet of protocol `p`: its template, lane and per-packet values.
+    const FrameTemplate& next(Protocol p, const FlowLane*& lane, PacketVars& v) noexcept;
+    // The lane and values alone, for a protocol with a single template (one size).
+    // Needs flows_here() > 0.
     template <Protocol P>
-    void fields_as(PacketFields& f, std::uint32_t payload_bytes) noexcept;
+    const FlowLane& take(PacketVars& v, std::uint32_t payload_bytes) noexcept;
     // (flow, stream) pairs this lcore sends on per protocol: its last `keys()` packets are
     // each the last of their sequence.
     [[nodiscard]] std::uint64_t keys(Protocol p) const noexcept {
-        return std::uint64_t{flows_here_} * (p == Protocol::sctp ? streams_ : 1u);
+        return std::uint64_t{flows_here()} * (p == Protocol::sctp ? streams_ : 1u);
     }
 
     // Packets sent on a (protocol, flow, stream) so far (modulo 2^32), for reports.
-    [[nodiscard]] std::uint32_t sent(Protocol p, std::uint32_t flow, std::uint16_t stream) const noexcept {
-        return seq_[slot(p, local(flow), stream)];
-    }
+    [[nodiscard]] std::uint32_t sent(Protocol p, std::uint32_t flow, std::uint16_t stream) const noexcept;
     [[nodiscard]] std::uint32_t first_flow() const noexcept { return first_; }
     [[nodiscard]] std::uint32_t flow_step() const noexcept { return step_; }
-    [[nodiscard]] std::uint32_t flows_here() const noexcept { return flows_here_; }
+    [[nodiscard]] std::uint32_t flows_here() const noexcept { return static_cast<std::uint32_t>(lanes_.size()); }
     [[nodiscard]] std::uint16_t streams() const noexcept { return streams_; }
 
 private:
-    [[nodiscard]] std::size_t local(std::uint32_t flow) const noexcept { return (flow - first_) / step_; }
-    // Each protocol numbers its (flow, stream) sequences from 0: the sink keys them apart.
-    [[nodiscard]] std::size_t slot(Protocol p, std::size_t local_flow, std::uint16_t stream) const noexcept {
-        return (static_cast<std::size_t>(p) * flows_here_ + local_flow) * streams_ + stream;
-    }
-
     const TemplateSet& templates_;
-    FlowCursor cursor_;
     std::uint16_t streams_;
     std::uint32_t first_;
     std::uint32_t step_;
-    std::uint32_t flows_here_;
     std::array<std::uint32_t, 3> size_pos_{};
-    std::vector<std::uint32_t> seq_;       // per (protocol, local flow, stream)
-    std::vector<std::uint16_t> stream_;    // per local flow: the next SCTP stream
-    std::vector<std::uint32_t> tcp_seq_;   // per local flow
-    std::vector<std::uint32_t> tsn_;       // per local flow
+    std::vector<FlowLane> lanes_;         // this lcore's flows, in the order they send
+    std::size_t lane_ = 0;                // the lane the next packet takes
+    std::vector<std::uint32_t> sctp_seq_;  // per (lane, stream)
 };
 
-// Defined here so that they inline into the engine's burst loop.
+// Defined here so that it inlines into the engine's burst loop.
 template <Protocol P>
-inline void PacketSequencer::fields_as(PacketFields& f, std::uint32_t payload_bytes) noexcept {
-    const std::uint32_t flow = cursor_.id();
-    const std::size_t lf = local(flow);
-    std::uint16_t stream = 0;
-    if constexpr (P == Protocol::sctp) stream = stream_[lf];
-    std::uint32_t& seq = seq_[slot(P, lf, stream)];
-
-    f.flow = &cursor_.tuple();
-    f.flow_id = flow;
-    f.stream_id = stream;
-    f.seq = seq;
-    f.flags = 0;
-    if constexpr (P == Protocol::tcp) {
-        f.tcp_seq = tcp_seq_[lf];
-        tcp_seq_[lf] += payload_bytes;
-    } else if constexpr (P == Protocol::sctp) {
-        // A stateless association per flow: its tag is derived from the flow id.
-        f.sctp_vtag = 0x7467'0000u ^ flow;
-        f.sctp_tsn = tsn_[lf]++;
-        f.sctp_ssn = static_cast<std::uint16_t>(seq);
-        if (++stream_[lf] == streams_) stream_[lf] = 0;
+inline const FlowLane& PacketSequencer::take(PacketVars& v, std::uint32_t payload_bytes) noexcept {
+    const std::size_t i = lane_;
+    lane_ = i + 1 == lanes_.size() ? 0 : i + 1;
+    FlowLane& l = lanes_[i];
+    v.flags = 0;
+    if constexpr (P == Protocol::sctp) {
+        const std::uint16_t stream = l.sctp_next_stream;
+        l.sctp_next_stream = static_cast<std::uint16_t>(stream + 1 == streams_ ? 0 : stream + 1);
+        const std::uint32_t seq = sctp_seq_[i * streams_ + stream]++;
+        v.seq = seq;
+        v.stream = stream;
+        v.ssn = static_cast<std::uint16_t>(seq);
+        v.l4_seq = l.sctp_tsn++;
+    } else {
+        v.seq = l.seq[static_cast<std::size_t>(P)]++;
+        v.stream = 0;
+        v.ssn = 0;
+        if constexpr (P == Protocol::tcp) {
+            v.l4_seq = l.tcp_seq;
+            l.tcp_seq += payload_bytes;
+        } else {
+            v.l4_seq = 0;
+        }
     }
-    ++seq;
-    cursor_.advance();
+    return l;
 }
 
-inline const FrameTemplate& PacketSequencer::next(Protocol p, PacketFields& f) noexcept {
+inline const FrameTemplate& PacketSequencer::next(Protocol p, const FlowLane*& lane, PacketVars& v) noexcept {
     const auto pi = static_cast<std::size_t>(p);
     const auto& cycle = templates_.cycle[pi];
     const FrameTemplate& t = *templates_.templates[cycle[size_pos_[pi]]];
     if (++size_pos_[pi] == cycle.size()) size_pos_[pi] = 0;
     switch (p) {
-        case Protocol::udp: fields_as<Protocol::udp>(f, t.payload_bytes()); break;
-        case Protocol::tcp: fields_as<Protocol::tcp>(f, t.payload_bytes()); break;
-        case Protocol::sctp: fields_as<Protocol::sctp>(f, t.payload_bytes()); break;
+        case Protocol::udp: lane = &take<Protocol::udp>(v, t.payload_bytes()); break;
+        case Protocol::tcp: lane = &take<Protocol::tcp>(v, t.payload_bytes()); break;
+        case Protocol::sctp: lane = &take<Protocol::sctp>(v, t.payload_bytes()); break;
     }
     return t;
 }

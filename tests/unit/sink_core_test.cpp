@@ -43,13 +43,14 @@ Run generate(Protocol p, bool v6, const char* sizes, std::uint32_t flows, std::u
         traffic::PortRange::parse("5201", "dp"), flows);
     run.seq = std::make_unique<traffic::PacketSequencer>(run.templates, *run.flows, streams, 0, 1);
     for (int i = 0; i < packets; ++i) {
-        traffic::PacketFields f;
-        const auto& t = run.seq->next(p, f);
-        f.tx_ns = 1000u + static_cast<std::uint64_t>(i) * 100;
+        const traffic::FlowLane* lane = nullptr;
+        traffic::PacketVars v;
+        const auto& t = run.seq->next(p, lane, v);
+        const auto time = proto::test_header_time(1000u + static_cast<std::uint64_t>(i) * 100);
         std::vector<std::uint8_t> frame(t.bytes().begin(), t.bytes().end());
-        t.stamp<false>(frame.data(), f);
+        t.stamp<false>(frame.data(), *lane, v, time);
         run.frames.push_back(std::move(frame));
-        ++run.sent[{f.flow_id, f.stream_id}];
+        ++run.sent[{lane->flow_id, v.stream}];
     }
     return run;
 }

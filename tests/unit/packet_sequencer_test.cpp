@@ -1,0 +1,91 @@
+#include <gtest/gtest.h>
+
+#include <map>
+#include <memory>
+#include <set>
+#include <utility>
+
+#include "traffic/packet_sequencer.hpp"
+
+namespace tg::traffic {
+namespace {
+
+TemplateSet one_template(Protocol p) {
+    TemplateSet set;
+    TemplateSpec spec;
+    spec.protocol = p;
+    spec.frame_size = 128;
+    set.templates.push_back(std::make_unique<FrameTemplate>(spec));
+    set.cycle[static_cast<std::size_t>(p)].push_back(0);
+    return set;
+}
+
+FlowSet flows(std::uint32_t n) {
+    return FlowSet(IpRange::parse("198.18.0.1", "src"), IpRange::parse("198.19.0.1", "dst"),
+                   PortRange::parse("1024", "sp"), PortRange::parse("5201", "dp"), n);
+}
+
+TEST(PacketSequencer, LcoresSplitTheFlowsWithoutSharingOne) {
+    // 3 flows over 2 generator lcores: one sends 0 and 2, the other 1, whatever the count.
+    const TemplateSet templates = one_template(Protocol::udp);
+    const FlowSet set = flows(3);
+    std::map<std::uint32_t, std::set<std::uint32_t>> seen;  // lcore -> flows
+    for (std::uint32_t lcore = 0; lcore < 2; ++lcore) {
+        PacketSequencer s(templates, set, 1, lcore, 2);
+        for (int i = 0; i < 100; ++i) {
+            const FlowLane* lane = nullptr;
+            PacketVars v;
+            (void)s.next(Protocol::udp, lane, v);
+            seen[lcore].insert(lane->flow_id);
+        }
+    }
+    EXPECT_EQ(seen[0], (std::set<std::uint32_t>{0, 2}));
+    EXPECT_EQ(seen[1], (std::set<std::uint32_t>{1}));
+    PacketSequencer idle(templates, set, 1, 3, 4);  // a fourth lcore over 3 flows
+    EXPECT_EQ(idle.flows_here(), 0u);
+}
+
+TEST(PacketSequencer, SctpRotatesStreamsAndNumbersEachOne) {
+    const TemplateSet templates = one_template(Protocol::sctp);
+    const FlowSet set = flows(2);
+    PacketSequencer s(templates, set, 3, 0, 1);
+    std::map<std::pair<std::uint32_t, std::uint16_t>, std::uint32_t> next_seq;
+    std::map<std::uint32_t, std::uint32_t> next_tsn;
+    for (int i = 0; i < 60; ++i) {
+        const FlowLane* lane = nullptr;
+        PacketVars v;
+        (void)s.next(Protocol::sctp, lane, v);
+        // Flows alternate; within a flow, streams 0, 1, 2, 0, ...
+        EXPECT_EQ(lane->flow_id, static_cast<std::uint32_t>(i % 2));
+        EXPECT_EQ(v.stream, (i / 2) % 3);
+        auto& seq = next_seq[{lane->flow_id, v.stream}];
+        EXPECT_EQ(v.seq, seq);
+        EXPECT_EQ(v.ssn, static_cast<std::uint16_t>(seq));
+        ++seq;
+        EXPECT_EQ(v.l4_seq, next_tsn[lane->flow_id]++);  // one TSN space per association
+    }
+    for (std::uint32_t f = 0; f < 2; ++f) {
+        for (std::uint16_t st = 0; st < 3; ++st) EXPECT_EQ(s.sent(Protocol::sctp, f, st), 10u);
+    }
+    EXPECT_EQ(s.sent(Protocol::sctp, 0, 3), 0u);
+    EXPECT_EQ(s.sent(Protocol::udp, 0, 0), 0u);
+}
+
+TEST(PacketSequencer, TcpSequenceAdvancesByThePayload) {
+    const TemplateSet templates = one_template(Protocol::tcp);
+    const FlowSet set = flows(1);
+    PacketSequencer s(templates, set, 1, 0, 1);
+    const std::uint32_t payload = templates.templates[0]->payload_bytes();
+    for (std::uint32_t i = 0; i < 5; ++i) {
+        const FlowLane* lane = nullptr;
+        PacketVars v;
+        (void)s.next(Protocol::tcp, lane, v);
+        EXPECT_EQ(v.seq, i);
+        EXPECT_EQ(v.l4_seq, i * payload);
+        EXPECT_EQ(v.stream, 0);
+    }
+    EXPECT_EQ(s.sent(Protocol::tcp, 0, 0), 5u);
+}
+
+}  // namespace
+}  // namespace tg::traffic
