@@ -55,6 +55,37 @@ template <std::size_t N>
 #endif
 }
 
+// crc32c_raw over one word held in a register, in memory order (the bytes it would have
+// in memory, first byte first): for data that is computed rather than read, so that no
+// load has to wait for the stores that wrote it.
+[[nodiscard]] inline std::uint32_t crc32c_raw_u64(std::uint32_t reg, std::uint64_t w) noexcept {
+#if defined(__SSE4_2__) && defined(__x86_64__)
+    return static_cast<std::uint32_t>(_mm_crc32_u64(reg, w));
+#else
+    std::uint8_t b[8];
+    std::memcpy(b, &w, 8);
+    return crc32c_raw(reg, b);
+#endif
+}
+[[nodiscard]] inline std::uint32_t crc32c_raw_u32(std::uint32_t reg, std::uint32_t w) noexcept {
+#if defined(__SSE4_2__) && defined(__x86_64__)
+    return _mm_crc32_u32(reg, w);
+#else
+    std::uint8_t b[4];
+    std::memcpy(b, &w, 4);
+    return crc32c_raw(reg, b);
+#endif
+}
+[[nodiscard]] inline std::uint32_t crc32c_raw_u16(std::uint32_t reg, std::uint16_t w) noexcept {
+#if defined(__SSE4_2__) && defined(__x86_64__)
+    return _mm_crc32_u16(reg, w);
+#else
+    std::uint8_t b[2];
+    std::memcpy(b, &w, 2);
+    return crc32c_raw(reg, b);
+#endif
+}
+
 // Appending n zero bytes to a message is a linear map on the CRC register; this holds it
 // as four byte-indexed tables, so that the CRC of a frame that differs from a template
 // only near its start is the template's CRC combined with the change, at the cost of the

@@ -131,6 +131,8 @@ FrameTemplate::FrameTemplate(const TemplateSpec& spec) : spec_(spec) {
             reinterpret_cast<proto::SctpCommonHeader*>(l4.data())->checksum.set(0);
             sctp_template_crc_ = proto::crc32c(l4);
             sctp_template_head_ = proto::crc32c_raw(0, l4.first(sctp_stamped_bytes));
+            std::memcpy(&sctp_chunk_word_, l4.data() + 8, 8);
+            std::memcpy(&sctp_ppid_wire_, l4.data() + 24, 4);
             sctp_shift_ = std::make_unique<proto::Crc32cZeroShift>(l4.size() - sctp_stamped_bytes);
             break;
     }
