@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <cstring>
 #include <span>
+#include <type_traits>
 
 #if defined(__SSE4_2__) && defined(__x86_64__)
 #include <nmmintrin.h>
@@ -58,30 +59,21 @@ template <std::size_t N>
 // crc32c_raw over one word held in a register, in memory order (the bytes it would have
 // in memory, first byte first): for data that is computed rather than read, so that no
 // load has to wait for the stores that wrote it.
-[[nodiscard]] inline std::uint32_t crc32c_raw_u64(std::uint32_t reg, std::uint64_t w) noexcept {
+template <class Word>
+[[nodiscard]] inline std::uint32_t crc32c_raw_word(std::uint32_t reg, Word w) noexcept {
+    static_assert(std::is_same_v<Word, std::uint64_t> || std::is_same_v<Word, std::uint32_t> ||
+                  std::is_same_v<Word, std::uint16_t>);
 #if defined(__SSE4_2__) && defined(__x86_64__)
-    return static_cast<std::uint32_t>(_mm_crc32_u64(reg, w));
+    if constexpr (sizeof(Word) == 8) {
+        return static_cast<std::uint32_t>(_mm_crc32_u64(reg, w));
+    } else if constexpr (sizeof(Word) == 4) {
+        return _mm_crc32_u32(reg, w);
+    } else {
+        return _mm_crc32_u16(reg, w);
+    }
 #else
-    std::uint8_t b[8];
-    std::memcpy(b, &w, 8);
-    return crc32c_raw(reg, b);
-#endif
-}
-[[nodiscard]] inline std::uint32_t crc32c_raw_u32(std::uint32_t reg, std::uint32_t w) noexcept {
-#if defined(__SSE4_2__) && defined(__x86_64__)
-    return _mm_crc32_u32(reg, w);
-#else
-    std::uint8_t b[4];
-    std::memcpy(b, &w, 4);
-    return crc32c_raw(reg, b);
-#endif
-}
-[[nodiscard]] inline std::uint32_t crc32c_raw_u16(std::uint32_t reg, std::uint16_t w) noexcept {
-#if defined(__SSE4_2__) && defined(__x86_64__)
-    return _mm_crc32_u16(reg, w);
-#else
-    std::uint8_t b[2];
-    std::memcpy(b, &w, 2);
+    std::uint8_t b[sizeof(Word)];
+    std::memcpy(b, &w, sizeof(Word));
     return crc32c_raw(reg, b);
 #endif
 }

@@ -211,13 +211,13 @@ inline void FrameStamper<P, Offload>::operator()(std::uint8_t* frame, const Flow
         std::memcpy(l4 + 40, &time_.wire_lo, 4);
         std::memcpy(l4 + 44, &time_.wire_hi, 2);
         if (!Offload) {
-            std::uint32_t r = proto::crc32c_raw_u64(0, w0);
-            r = proto::crc32c_raw_u64(r, w1);
-            r = proto::crc32c_raw_u64(r, w2);
-            r = proto::crc32c_raw_u64(r, w3);
-            r = proto::crc32c_raw_u64(r, w4);
-            r = proto::crc32c_raw_u32(r, time_.wire_lo);
-            r = proto::crc32c_raw_u16(r, time_.wire_hi);
+            std::uint32_t r = proto::crc32c_raw_word(0, w0);
+            r = proto::crc32c_raw_word(r, w1);
+            r = proto::crc32c_raw_word(r, w2);
+            r = proto::crc32c_raw_word(r, w3);
+            r = proto::crc32c_raw_word(r, w4);
+            r = proto::crc32c_raw_word(r, time_.wire_lo);
+            r = proto::crc32c_raw_word(r, time_.wire_hi);
             const std::uint32_t crc = crc_template_ ^ (*shift_)(r ^ crc_template_head_);
             // CRC32c goes on the wire least significant byte first.
             proto::Le32 le;
