@@ -119,6 +119,14 @@ static_assert(sizeof(Le32) == 4 && alignof(Le32) == 1);
     return (std::uint32_t{p[0]} << 24) | (std::uint32_t{p[1]} << 16) |
            (std::uint32_t{p[2]} << 8) | std::uint32_t{p[3]};
 }
+[[nodiscard]] constexpr std::uint64_t load_be64(const std::uint8_t* p) noexcept {
+    if (!std::is_constant_evaluated()) {
+        std::uint64_t v;
+        std::memcpy(&v, p, 8);
+        return std::endian::native == std::endian::little ? detail::swap(v) : v;
+    }
+    return std::uint64_t{load_be32(p)} << 32 | load_be32(p + 4);
+}
 constexpr void store_be16(std::uint8_t* p, std::uint16_t v) noexcept {
     if (!std::is_constant_evaluated()) {
         if (std::endian::native == std::endian::little) v = detail::swap(v);

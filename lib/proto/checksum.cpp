@@ -49,15 +49,12 @@ std::uint32_t inet_sum(std::span<const std::uint8_t> data, std::uint32_t initial
 
 std::uint32_t ipv4_pseudo_sum(const Ipv4Address& src, const Ipv4Address& dst, std::uint8_t protocol,
                               std::uint16_t l4_length) noexcept {
-    std::uint32_t sum = inet_sum(src.bytes);
-    sum = inet_sum(dst.bytes, sum);
-    return sum + protocol + l4_length;
+    return sum_words<2>(src.bytes.data()) + sum_words<2>(dst.bytes.data()) + protocol + l4_length;
 }
 
 std::uint32_t ipv6_pseudo_sum(const Ipv6Address& src, const Ipv6Address& dst, std::uint8_t next_header,
                               std::uint32_t l4_length) noexcept {
-    std::uint32_t sum = inet_sum(src.bytes);
-    sum = inet_sum(dst.bytes, sum);
+    std::uint32_t sum = sum_words<8>(src.bytes.data()) + sum_words<8>(dst.bytes.data());
     return sum + (l4_length >> 16) + (l4_length & 0xffff) + next_header;
 }
 

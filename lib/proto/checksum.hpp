@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <span>
 
+#include "proto/byte_order.hpp"
+
 #include "proto/address.hpp"
 
 namespace tg::proto {
@@ -45,7 +47,7 @@ namespace tg::proto {
 template <std::size_t Words>
 [[nodiscard]] inline std::uint32_t sum_words(const std::uint8_t* p) noexcept {
     std::uint32_t s = 0;
-    for (std::size_t i = 0; i < Words; ++i) s += std::uint32_t{p[2 * i]} << 8 | p[2 * i + 1];
+    for (std::size_t i = 0; i < Words; ++i) s += load_be16(p + 2 * i);
     return s;
 }
 

@@ -33,17 +33,20 @@ bool write_test_header(std::span<std::uint8_t> out, const TestHeader& h) noexcep
 
 TestHeaderStatus read_test_header(std::span<const std::uint8_t> in, TestHeader& out) noexcept {
     if (in.size() < test_header_size) return TestHeaderStatus::truncated;
-    TestHeaderWire w;
-    std::memcpy(&w, in.data(), sizeof(w));
-    if (w.magic.get() != test_header_magic) return TestHeaderStatus::not_test_packet;
-    if ((w.version_flags >> 4) != test_header_version) return TestHeaderStatus::bad_version;
-    if ((w.version_flags & 0x0f & ~test_flag::all) != 0) return TestHeaderStatus::bad_flags;
-    out.flags = w.version_flags & 0x0f;
-    out.flow_id = std::uint32_t{w.flow_id[0]} << 16 | std::uint32_t{w.flow_id[1]} << 8 | w.flow_id[2];
-    out.stream_id = w.stream_id.get();
-    out.seq = w.seq.get();
-    out.tx_ns = 0;
-    for (int i = 0; i < 6; ++i) out.tx_ns = out.tx_ns << 8 | w.tx_ns[i];
+    // Three loads: bytes 0-7 (magic, version and flags, flow, stream), 8-15 (sequence,
+    // time high) and 16-17 (time low).
+    const std::uint64_t a = load_be64(in.data());
+    const std::uint64_t b = load_be64(in.data() + 8);
+    const std::uint16_t c = load_be16(in.data() + 16);
+    if ((a >> 48) != test_header_magic) return TestHeaderStatus::not_test_packet;
+    const auto version_flags = static_cast<std::uint8_t>(a >> 40);
+    if ((version_flags >> 4) != test_header_version) return TestHeaderStatus::bad_version;
+    if ((version_flags & 0x0f & ~test_flag::all) != 0) return TestHeaderStatus::bad_flags;
+    out.flags = version_flags & 0x0f;
+    out.flow_id = static_cast<std::uint32_t>(a >> 16) & test_header_max_flow_id;
+    out.stream_id = static_cast<std::uint16_t>(a);
+    out.seq = static_cast<std::uint32_t>(b >> 32);
+    out.tx_ns = (b & 0xffffffff) << 16 | c;
     return TestHeaderStatus::ok;
 }
 
