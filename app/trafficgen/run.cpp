@@ -212,11 +212,13 @@ nlohmann::json run(const Options& o) {
         }
     }
     const std::uint32_t max_frame = std::max<std::uint32_t>(traffic_plan.max_frame, o.role == Role::sink ? 9018 : 1518);
-    // Every port gets an RX queue (some drivers want one), so every run has an RX pool.
+    // Every port gets an RX queue (some drivers want one), so every run has an RX pool. Its
+    // buffers hold at least DPDK's default 2048 bytes: af_xdp makes its UMEM of them, and
+    // the kernel refuses chunks below 2048.
     rx_pool = std::make_unique<dataplane::Mempool>(
         "tg_rx", dataplane::pool_size(1024, static_cast<std::uint32_t>(std::max<std::size_t>(rx_lcores.size(), 1)),
                                       static_cast<std::uint32_t>(workers.size())),
-        std::min<std::uint32_t>(max_frame, port_max_frame(caps)));
+        std::max<std::uint32_t>(std::min<std::uint32_t>(max_frame, port_max_frame(caps)), 2048));
     for (std::size_t i = 0; i < traffic_plan.templates.templates.size(); ++i) {
         pools.push_back(std::make_unique<dataplane::Mempool>(
             "tg_tx" + std::to_string(i), dataplane::pool_size(1024, 1, static_cast<std::uint32_t>(workers.size())),
