@@ -6,6 +6,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 #include <memory>
@@ -265,13 +266,21 @@ nlohmann::json run(const Options& o) {
             const bool only_udp = o.mix.size() == 1 && o.mix[0].protocol == Protocol::udp;
             c.pacing.pps = pps_for(rate_for(o, only_udp ? Protocol::udp : Protocol::tcp), bytes / n, caps);
         } else {
-            const Protocol p0 = o.protocols.front().protocol;
-            c.pacing.pps = pps_for(rate_for(o, p0), traffic_plan.mean_frame[static_cast<std::size_t>(p0)], caps);
+            for (const auto& wp : o.protocols) {
+                const auto pi = static_cast<std::size_t>(wp.protocol);
+                c.protocol_pps[pi] = pps_for(rate_for(o, wp.protocol), traffic_plan.mean_frame[pi], caps) /
+                                     static_cast<double>(tx_lcores.size());
+            }
+            c.pacing.pps = c.protocol_pps[static_cast<std::size_t>(o.protocols.front().protocol)] *
+                           static_cast<double>(tx_lcores.size());
         }
         c.pacing.pps /= static_cast<double>(tx_lcores.size());
         c.pacing.ramp_from_pps /= static_cast<double>(tx_lcores.size());
         if (o.pacing.pattern != traffic::Pattern::continuous && o.pacing.pattern != traffic::Pattern::burst &&
-            o.pacing.pattern != traffic::Pattern::backoff && c.pacing.pps <= 0) {
+            o.pacing.pattern != traffic::Pattern::backoff &&
+            (c.pacing.pps <= 0 || std::any_of(o.protocols.begin(), o.protocols.end(), [&](const auto& wp) {
+                 return o.mix.empty() && c.protocol_pps[static_cast<std::size_t>(wp.protocol)] <= 0;
+             }))) {
             throw ConfigError(std::string("--pattern ") + traffic::to_string(o.pacing.pattern) + " needs a --rate");
         }
         if (o.count > 0) {

@@ -107,6 +107,10 @@ int TxEngine::run() noexcept {
     std::uint16_t pending = 0, pending_at = 0;
     std::size_t mix_pos = 0;
     traffic::Pacer pacer(c_.pacing, c_.clock.tsc_hz, rte_rdtsc());
+    // Rotating protocols: each has its own rate (a bit rate is a different packet rate
+    // for each frame size, and UDP has a default rate the others lack), so the schedule
+    // starts over when the protocol changes.
+    auto paced = static_cast<traffic::Protocol>(c_.active->load(std::memory_order_relaxed));
     std::uint64_t remaining = c_.count == 0 ? ~std::uint64_t{0} : c_.count;
     if (sequencer_.flows_here() == 0) remaining = 0;  // no flow of its own: nothing to send
 
@@ -120,13 +124,19 @@ int TxEngine::run() noexcept {
         }
         if (remaining == 0) break;
         const std::uint64_t now = rte_rdtsc();
+        const auto rotating = static_cast<traffic::Protocol>(c_.active->load(std::memory_order_relaxed));
+        if (c_.mix.empty() && rotating != paced) {
+            paced = rotating;
+            traffic::PacingSpec spec = c_.pacing;
+            spec.pps = c_.protocol_pps[static_cast<std::size_t>(rotating)];
+            pacer = traffic::Pacer(spec, c_.clock.tsc_hz, now);
+        }
         const std::uint32_t due = pacer.due(now, static_cast<std::uint32_t>(std::min<std::uint64_t>(burst_size, remaining)));
         if (due == 0) {
             rte_pause();
             continue;
         }
         const proto::TestHeaderTime time = proto::test_header_time(c_.clock.ns(now));
-        const auto rotating = static_cast<traffic::Protocol>(c_.active->load(std::memory_order_relaxed));
         std::uint16_t built = 0;
         std::uint64_t bytes = 0, payload = 0;
         std::array<std::uint64_t, 3> per_protocol{};

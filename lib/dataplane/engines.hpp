@@ -46,7 +46,8 @@ struct TxEngineConfig {
     std::uint16_t streams = 1;
     std::uint32_t first_flow = 0;
     std::uint32_t flow_step = 1;
-    traffic::PacingSpec pacing;
+    traffic::PacingSpec pacing;                  // for the first protocol, or the mix
+    std::array<double, 3> protocol_pps{};        // rotating protocols: each one's rate (0: unlimited)
     std::uint64_t count = 0;                     // 0: until stopped
     std::vector<traffic::Protocol> mix;          // per-packet protocol cycle, or empty
     const std::atomic<std::uint8_t>* active = nullptr;  // the rotating protocol when no mix

@@ -104,5 +104,19 @@ TEST(RateControl, SinkMeasuresTheTargetWithinFivePercent) {
     }
 }
 
+// Rotating protocols keep each one's own rate: with no --rate, UDP still gets the seed's
+// 100 Mbit/s default while SCTP before it runs unlimited.
+TEST(RateControl, RotationGivesEachProtocolItsOwnRate) {
+    TG_SKIP_TIMING_WHEN_SANITIZED();
+    EXPECT_TRUE(within_attempts(3, [&]() -> std::string {
+        const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--proto", "sctp,udp",
+                                       "--protocol-duration", "1.5", "--quiet"});
+        if (o.exit_code != 0) return "exit " + std::to_string(o.exit_code) + ": " + o.err;
+        const auto& udp = o.report["sink"]["protocols"]["udp"];
+        if (udp["lost"] != 0u) return "lost " + udp["lost"].dump();
+        return near("udp l2_bps", udp["l2_bps"].get<double>(), 100e6, 5e6);
+    }));
+}
+
 }  // namespace
 }  // namespace tg::testing
