@@ -67,6 +67,9 @@ TEST(BadInput, EachGetsOneSentenceAndANonZeroExit) {
         {with_ring({"sink", "--rate", "1M"}), "--rate"},
         {with_ring({"--loopback", "--lcores", "0@0,1@1"}), "--lcores"},
         {with_ring({"--no-such-flag"}), "--no-such-flag"},
+        {with_ring({"--lcores", "0@0,1@0,2@0", "--flows", "1"}), "--lcores"},
+        {{"report", "--generator", "/nonexistent/g.json", "--sink", "/nonexistent/s.json"}, "/nonexistent/g.json"},
+        {{"report", "--sink", "/nonexistent/s.json"}, "--generator"},
     };
     EXPECT_GE(cases.size(), 15u);
     for (const auto& c : cases) expect_refused(c);
@@ -79,6 +82,9 @@ TEST(BadInput, ABadValueInTheConfigFileIsNamed) {
     expect_refused({{"--config", conf}, "--streams 0"});
     std::ofstream(conf) << "vdev = net_ring0\nproto = gre\n";
     expect_refused({{"--config", conf}, "gre"});
+    // `trafficgen report` wants the reports of a generator and of a sink, nothing else.
+    std::ofstream(conf) << "{\"schema\": \"something.else\"}\n";
+    expect_refused({{"report", "--generator", conf, "--sink", conf}, conf});
     std::filesystem::remove_all(dir);
 }
 

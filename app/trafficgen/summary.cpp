@@ -1,0 +1,81 @@
+#include "summary.hpp"
+
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <string>
+#include <utility>
+
+namespace tg::app {
+
+namespace {
+
+using json = nlohmann::json;
+
+std::uint64_t u64(const json& j, const char* key) {
+    return j.contains(key) && j[key].is_number_unsigned() ? j[key].get<std::uint64_t>() : 0;
+}
+
+double num(const json& j, const char* key) { return j.contains(key) && j[key].is_number() ? j[key].get<double>() : 0; }
+
+unsigned long long ull(std::uint64_t v) { return static_cast<unsigned long long>(v); }
+
+// "1.23 G", "456.7 M": bit and packet rates as a network engineer reads them.
+std::string si(double v) {
+    const char* units[] = {"", "k", "M", "G", "T"};
+    int u = 0;
+    while (v >= 1000 && u < 4) {
+        v /= 1000;
+        ++u;
+    }
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2f %s", v, units[u]);
+    return buf;
+}
+
+}  // namespace
+
+void print_summary(const json& r) {
+    const json empty = json::object();
+    const json& gen = r.contains("generator") ? r["generator"]["protocols"] : empty;
+    const json& sink = r.contains("sink") ? r["sink"]["protocols"] : empty;
+    std::printf("\n%-6s %12s %12s %9s %12s %13s %10s %9s\n", "proto", "sent", "received", "loss %", "rx pps",
+                "rx bit/s (L2)", "jitter us", "csum err");
+    for (const char* p : {"tcp", "udp", "sctp"}) {
+        if (!gen.contains(p) && !sink.contains(p)) continue;
+        const std::string sent = gen.contains(p) ? std::to_string(u64(gen[p], "packets")) : "-";
+        if (!sink.contains(p)) {
+            std::printf("%-6s %12s %12s\n", p, sent.c_str(), "-");
+            continue;
+        }
+        const json& s = sink[p];
+        std::printf("%-6s %12s %12llu %9.3f %12s %13s %10.2f %9llu\n", p, sent.c_str(), ull(u64(s, "packets")),
+                    num(s, "loss_percent"), si(num(s, "pps")).c_str(), si(num(s, "l2_bps")).c_str(),
+                    double(u64(s, "jitter_ns_max")) / 1000,
+                    ull(u64(s, "bad_ip_checksum") + u64(s, "bad_l4_checksum")));
+    }
+    // One row per SCTP stream: what the generator sent on it and what the sink saw.
+    std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> sent;
+    if (r.contains("generator") && r["generator"].contains("streams")) {
+        for (const auto& st : r["generator"]["streams"]) {
+            if (st.value("protocol", "") == "sctp") sent[{u64(st, "flow"), u64(st, "stream")}] = u64(st, "packets");
+        }
+    }
+    if (!r.contains("sink") || !r["sink"].contains("streams")) return;
+    bool header = false;
+    for (const auto& st : r["sink"]["streams"]) {
+        if (st.value("protocol", "") != "sctp") continue;
+        if (!header) {
+            std::printf("\n%-11s %6s %12s %12s %12s %10s\n", "sctp flow", "stream", "sent", "received", "lost",
+                        "jitter us");
+            header = true;
+        }
+        const auto key = std::make_pair(u64(st, "flow"), u64(st, "stream"));
+        const auto it = sent.find(key);
+        const std::string s = it == sent.end() ? "-" : std::to_string(it->second);
+        std::printf("%-11llu %6llu %12s %12llu %12llu %10.2f\n", ull(key.first), ull(key.second), s.c_str(),
+                    ull(u64(st, "packets")), ull(u64(st, "lost")), double(u64(st, "jitter_ns")) / 1000);
+    }
+}
+
+}  // namespace tg::app
