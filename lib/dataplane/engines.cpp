@@ -7,7 +7,9 @@
 
 #include <algorithm>
 #include <cstring>
+#include <string>
 
+#include "dataplane/dataplane_error.hpp"
 #include "proto/test_header.hpp"
 
 namespace tg::dataplane {
@@ -90,13 +92,12 @@ TxEngine::TxEngine(TxEngineConfig config)
         const traffic::FrameTemplate& t = *c_.templates->templates[i];
         MbufShape shape;
         rte_mbuf* m = rte_pktmbuf_alloc(c_.pools[i]);
-        if (m != nullptr) {
-            std::memcpy(&shape.rearm, &m->rearm_data, sizeof shape.rearm);
-            if (c_.offload[i]) set_tx_offload(m, t);
-            shape.ol_flags = m->ol_flags;
-            shape.tx_offload = m->tx_offload;
-            rte_pktmbuf_free(m);
-        }
+        if (m == nullptr) throw DataplaneError("the packet pool of template " + std::to_string(i) + " is empty at start");
+        std::memcpy(&shape.rearm, &m->rearm_data, sizeof shape.rearm);
+        if (c_.offload[i]) set_tx_offload(m, t);
+        shape.ol_flags = m->ol_flags;
+        shape.tx_offload = m->tx_offload;
+        rte_pktmbuf_free(m);
         shape.length = static_cast<std::uint32_t>(t.bytes().size());
         shapes_.push_back(shape);
     }
