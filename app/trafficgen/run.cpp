@@ -268,13 +268,13 @@ nlohmann::json run(const Options& o) {
         } else {
             for (const auto& wp : o.protocols) {
                 const auto pi = static_cast<std::size_t>(wp.protocol);
-                c.protocol_pps[pi] = pps_for(rate_for(o, wp.protocol), traffic_plan.mean_frame[pi], caps) /
-                                     static_cast<double>(tx_lcores.size());
+                c.protocol_pps[pi] = pps_for(rate_for(o, wp.protocol), traffic_plan.mean_frame[pi], caps);
             }
-            c.pacing.pps = c.protocol_pps[static_cast<std::size_t>(o.protocols.front().protocol)] *
-                           static_cast<double>(tx_lcores.size());
+            c.pacing.pps = c.protocol_pps[static_cast<std::size_t>(o.protocols.front().protocol)];
         }
+        // Each generator lcore sends its share.
         c.pacing.pps /= static_cast<double>(tx_lcores.size());
+        for (double& pps : c.protocol_pps) pps /= static_cast<double>(tx_lcores.size());
         c.pacing.ramp_from_pps /= static_cast<double>(tx_lcores.size());
         if (o.pacing.pattern != traffic::Pattern::continuous && o.pacing.pattern != traffic::Pattern::burst &&
             o.pacing.pattern != traffic::Pattern::backoff &&
