@@ -128,6 +128,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
     app.add_option("--ttl", o.ttl, "IPv4 TTL / IPv6 hop limit")->check(CLI::Range(1, 255));
     app.add_option("--ppid", o.sctp_ppid, "SCTP payload protocol identifier");
     app.add_flag("!--no-tx-offload", o.tx_checksum_offload, "Compute every checksum in software even where the port offers to");
+    app.add_option("--bad-checksum-every", o.bad_checksum_every,
+                   "Send every Nth packet with a wrong UDP/TCP checksum or SCTP CRC32c (checksums then in software)")
+        ->check(CLI::Range(1u, 1000000000u));
     bool loopback = false;
     app.add_flag("--loopback", loopback, "Also run a sink on the same port, in this process (net_ring, a loopback cable)");
 
@@ -164,7 +167,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
     else if (loopback) o.role = Role::loopback;
 
     if (o.role == Role::sink) {
-        for (const char* gen_only : {"--proto", "--mix", "--rate", "--size", "--count", "--pattern", "--streams", "--flows"}) {
+        for (const char* gen_only : {"--proto", "--mix", "--rate", "--size", "--count", "--pattern", "--streams", "--flows",
+                                    "--bad-checksum-every"}) {
             if (app.count(gen_only) > 0) {
                 throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
             }

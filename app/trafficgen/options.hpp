@@ -56,6 +56,7 @@ struct Options {
     std::uint8_t ttl = 64;
     std::uint32_t sctp_ppid = 0;
     bool tx_checksum_offload = true;
+    std::uint32_t bad_checksum_every = 0;  // spoil every Nth packet's L4 checksum (0: none)
 
     // Sink.
     sink::SinkConfig sink;

@@ -82,6 +82,7 @@ json settings(const Options& o) {
             {"vlan", o.vlans},
             {"ttl", o.ttl},
             {"tx_checksum_offload", o.tx_checksum_offload},
+            {"bad_checksum_every", o.bad_checksum_every},
             {"max_streams", o.sink.max_streams},
             {"shared_clock", o.sink.shared_clock},
             {"command_line", o.command_line}};
@@ -106,7 +107,7 @@ json port_json(const dataplane::PortCapabilities& c, const dataplane::Port& port
 
 json generator_json(const ReportInputs& in) {
     std::uint64_t packets = 0, bytes = 0, payload = 0, no_mbuf = 0;
-    std::array<std::uint64_t, 3> per{};
+    std::array<std::uint64_t, 3> per{}, spoiled{};
     json streams = json::array();
     for (const auto& e : in.tx) {
         const auto& c = e->counters();
@@ -114,7 +115,10 @@ json generator_json(const ReportInputs& in) {
         bytes += load(c.bytes);
         payload += load(c.payload_bytes);
         no_mbuf += load(c.no_mbuf);
-        for (std::size_t i = 0; i < 3; ++i) per[i] += load(c.per_protocol[i]);
+        for (std::size_t i = 0; i < 3; ++i) {
+            per[i] += load(c.per_protocol[i]);
+            spoiled[i] += load(c.bad_l4_checksum[i]);
+        }
         const auto& s = e->sequencer();
         for (Protocol p : traffic::all_protocols) {
             if (per[static_cast<std::size_t>(p)] == 0) continue;
@@ -132,7 +136,8 @@ json generator_json(const ReportInputs& in) {
     g.update(rates(packets, bytes, payload, in.elapsed_s));
     json pp = json::object();
     for (Protocol p : traffic::all_protocols) {
-        if (per[static_cast<std::size_t>(p)] > 0) pp[traffic::to_string(p)] = {{"packets", per[static_cast<std::size_t>(p)]}};
+        const auto i = static_cast<std::size_t>(p);
+        if (per[i] > 0) pp[traffic::to_string(p)] = {{"packets", per[i]}, {"bad_l4_checksum", spoiled[i]}};
     }
     g["protocols"] = pp;
     std::sort(streams.begin(), streams.end(), by_key);

@@ -231,7 +231,8 @@ nlohmann::json run(const Options& o) {
     setup.max_frame = std::max<std::uint32_t>(traffic_plan.max_frame, 1518);
     setup.max_frame = std::min(setup.max_frame, port_max_frame(caps));
     setup.rx_pool = rx_pool->get();
-    setup.tx_checksum_offload = o.tx_checksum_offload;
+    // A port that computes checksums would mend the spoiled ones.
+    setup.tx_checksum_offload = o.tx_checksum_offload && o.bad_checksum_every == 0;
     port->start(setup);
 
     const dataplane::Clock clock = dataplane::Clock::now();
@@ -247,7 +248,7 @@ nlohmann::json run(const Options& o) {
         for (const auto& p : pools) c.pools.push_back(p->get());
         for (const auto& t : traffic_plan.templates.templates) {
             const auto ipproto = traffic::ip_protocol_number(t->spec().protocol);
-            c.offload.push_back(port->offload_l4(ipproto) && (t->spec().ipv6 || port->offload_ip()));
+            c.offload.push_back(setup.tx_checksum_offload && port->offload_l4(ipproto) && (t->spec().ipv6 || port->offload_ip()));
         }
         c.flows = traffic_plan.flows.get();
         c.streams = o.streams;
@@ -287,6 +288,7 @@ nlohmann::json run(const Options& o) {
             const std::uint64_t share = o.count / tx_lcores.size() + (i < o.count % tx_lcores.size() ? 1 : 0);
             c.count = share;
         }
+        c.bad_checksum_every = o.bad_checksum_every;
         c.active = &active;
         c.stop = &tx_stop;
         c.clock = clock;

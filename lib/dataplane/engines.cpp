@@ -11,6 +11,7 @@
 
 #include "dataplane/dataplane_error.hpp"
 #include "proto/test_header.hpp"
+#include "traffic/spoil.hpp"
 
 namespace tg::dataplane {
 
@@ -86,6 +87,7 @@ void build_uniform(bool offload, traffic::PacketSequencer& seq, const traffic::F
 
 TxEngine::TxEngine(TxEngineConfig config)
     : c_(std::move(config)),
+      spoil_in_(c_.bad_checksum_every),
       sequencer_(*c_.templates, *c_.flows, c_.streams, c_.first_flow, c_.flow_step) {
     // The fields of a fresh mbuf a burst sets again on each one it takes raw from its pool.
     for (std::size_t i = 0; i < c_.pools.size(); ++i) {
@@ -101,6 +103,18 @@ TxEngine::TxEngine(TxEngineConfig config)
         shape.length = static_cast<std::uint32_t>(t.bytes().size());
         shapes_.push_back(shape);
     }
+}
+
+// Every Nth packet of this lcore goes out with a wrong transport checksum. The frames are
+// parsed only to find the field, and only the spoiled ones.
+void TxEngine::spoil_due(rte_mbuf* const* burst, std::uint16_t n) noexcept {
+    std::uint32_t at = spoil_in_ - 1;
+    for (; at < n; at += c_.bad_checksum_every) {
+        rte_mbuf* m = burst[at];
+        const auto p = traffic::spoil_l4_checksum({rte_pktmbuf_mtod(m, std::uint8_t*), m->data_len});
+        if (p) add(counters_.bad_l4_checksum[static_cast<std::size_t>(*p)], 1);
+    }
+    spoil_in_ = at - n + 1;
 }
 
 int TxEngine::run() noexcept {
@@ -199,6 +213,7 @@ int TxEngine::run() noexcept {
             ++per_protocol[static_cast<std::size_t>(p)];
         }
         if (built == 0) continue;
+        if (c_.bad_checksum_every != 0) spoil_due(burst, built);
         pacer.sent(built);
         remaining -= built;
         const std::uint16_t sent = rte_eth_tx_burst(c_.port, c_.queue, burst, built);

@@ -13,6 +13,7 @@
 #include "traffic/pacer.hpp"
 #include "traffic/packet_sequencer.hpp"
 
+struct rte_mbuf;
 struct rte_mempool;
 
 namespace tg::dataplane {
@@ -26,6 +27,7 @@ struct alignas(64) TxCounters {
     std::atomic<std::uint64_t> payload_bytes{0};
     std::atomic<std::uint64_t> no_mbuf{0};
     std::array<std::atomic<std::uint64_t>, 3> per_protocol{};
+    std::array<std::atomic<std::uint64_t>, 3> bad_l4_checksum{};  // sent spoiled, per protocol
 };
 
 // The mbuf fields a template's packets carry, set on every mbuf taken from its pool.
@@ -49,6 +51,7 @@ struct TxEngineConfig {
     traffic::PacingSpec pacing;                  // for the first protocol, or the mix
     std::array<double, 3> protocol_pps{};        // rotating protocols: each one's rate (0: unlimited)
     std::uint64_t count = 0;                     // 0: until stopped
+    std::uint32_t bad_checksum_every = 0;        // spoil every Nth packet's L4 checksum (0: none)
     std::vector<traffic::Protocol> mix;          // per-packet protocol cycle, or empty
     const std::atomic<std::uint8_t>* active = nullptr;  // the rotating protocol when no mix
     const std::atomic<bool>* stop = nullptr;
@@ -65,7 +68,10 @@ public:
     [[nodiscard]] bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
 
 private:
+    void spoil_due(rte_mbuf* const* burst, std::uint16_t n) noexcept;
+
     TxEngineConfig c_;
+    std::uint32_t spoil_in_ = 0;  // packets until the next spoiled one, this one included
     traffic::PacketSequencer sequencer_;
     std::vector<MbufShape> shapes_;  // per template
     TxCounters counters_;

@@ -43,6 +43,8 @@ TEST(BadInput, EachGetsOneSentenceAndANonZeroExit) {
         {with_ring({"--size", "40"}), "40"},
         {with_ring({"--size", "9100"}), "9100"},
         {with_ring({"--streams", "0"}), "--streams 0"},
+        {with_ring({"--bad-checksum-every", "0"}), "--bad-checksum-every"},
+        {{"sink", "--vdev", "net_ring0", "--bad-checksum-every", "3"}, "--bad-checksum-every"},
         {with_ring({"--streams", "65536"}), "65536"},
         {with_ring({"--proto", "icmp"}), "icmp"},
         {with_ring({"--proto", "tcp,tcp"}), "twice"},

@@ -50,6 +50,24 @@ TEST(Loopback, EveryProtocolFamilyAndSizeArrivesWhole) {
     }
 }
 
+TEST(Loopback, SpoiledChecksumsAreCountedAtBothEnds) {
+    // Every 7th of 3000 packets carries a wrong L4 checksum: 428 of them. The sink counts
+    // each as a checksum error, and as lost: its contents cannot be trusted.
+    for (const char* proto : {"udp", "tcp", "sctp"}) {
+        SCOPED_TRACE(proto);
+        const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--proto", proto, "--count", "3000",
+                                       "--rate", "300kpps", "--bad-checksum-every", "7", "--quiet"});
+        ASSERT_EQ(o.exit_code, 0) << o.err;
+        const auto& r = o.report;
+        EXPECT_EQ(r["generator"]["protocols"][proto]["bad_l4_checksum"], 428u);
+        const auto& s = r["sink"]["protocols"][proto];
+        EXPECT_EQ(s["bad_l4_checksum"], 428u);
+        EXPECT_EQ(s["bad_ip_checksum"], 0u);
+        EXPECT_EQ(s["packets"], 3000u - 428u);
+        EXPECT_EQ(s["lost"], 428u);
+    }
+}
+
 TEST(Loopback, RotationAndMixCountEachProtocol) {
     const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--mix", "tcp:1,udp:2,sctp:1", "--count", "8000",
                                    "--rate", "200kpps", "--quiet"});
