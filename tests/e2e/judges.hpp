@@ -1,0 +1,49 @@
+// Ground truth from outside trafficgen: the kernel's interface, nftables, qdisc and SNMP
+// counters, and tshark's reading of a capture. Each reader fails the calling test with
+// the tool's own words when the tool fails.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+
+namespace tg::e2e {
+
+struct LinkCounters {
+    std::uint64_t rx_packets = 0;
+    std::uint64_t tx_packets = 0;
+    std::uint64_t rx_dropped = 0;
+    std::uint64_t tx_dropped = 0;
+};
+
+// `ip -s -j link show` in a namespace.
+LinkCounters link_counters(const std::string& ns, const std::string& ifname);
+
+// Loads an nftables ruleset (nft -f) into a namespace.
+void nft_load(const std::string& ns, const std::string& ruleset);
+
+// The packet counter of the rule carrying `comment` in that table (nft -j list table).
+std::uint64_t nft_counter(const std::string& ns, const std::string& family, const std::string& table,
+                          const std::string& comment);
+
+struct QdiscCounters {
+    std::uint64_t packets = 0;
+    std::uint64_t drops = 0;
+};
+
+// The root qdisc of an interface (tc -s -j qdisc show).
+QdiscCounters root_qdisc(const std::string& ns, const std::string& ifname);
+
+// The kernel's SNMP counters of a namespace (nstat -a), such as UdpInCsumErrors.
+std::map<std::string, std::uint64_t> snmp_counters(const std::string& ns);
+
+// tshark's verdict on every IPv4, UDP, TCP and SCTP (CRC32c) checksum in a capture.
+struct ChecksumVerdicts {
+    std::uint64_t frames = 0;
+    std::map<std::string, std::uint64_t> good;  // per protocol: "ip", "udp", "tcp", "sctp"
+    std::map<std::string, std::uint64_t> bad;
+    std::map<std::string, std::uint64_t> unverified;  // present, not checked (should stay 0)
+};
+ChecksumVerdicts tshark_checksums(const std::string& pcap);
+
+}  // namespace tg::e2e

@@ -1,0 +1,53 @@
+#include "lab.hpp"
+
+#include <unistd.h>
+
+#include <cstdlib>
+#include <sstream>
+#include <stdexcept>
+
+#include "interrupt_cleanup.hpp"
+#include "process.hpp"
+
+namespace tg::e2e {
+
+std::string tool_path(const char* env_name) {
+    const char* v = std::getenv(env_name);
+    if (v == nullptr || *v == '\0') {
+        throw std::runtime_error(std::string("the environment variable ") + env_name +
+                                 " is not set; run the suite with `meson test --suite e2e`");
+    }
+    return v;
+}
+
+Lab::Lab(LabShape shape) {
+    std::vector<std::string> argv = {tool_path("TG_LAB_SCRIPT"), "up", "--owner", std::to_string(::getpid())};
+    if (shape.router) argv.push_back("--router");
+    if (shape.bridge) argv.push_back("--bridge");
+    const CommandResult r = run(argv, 60);
+    std::istringstream lines(r.out);
+    for (std::string line; std::getline(lines, line);) {
+        const auto eq = line.find('=');
+        if (eq != std::string::npos) vars_[line.substr(0, eq)] = line.substr(eq + 1);
+    }
+    if (vars_.count("TG_LAB_ID") != 0) track_lab(vars_["TG_LAB_ID"]);
+    if (!r.exit.ok()) {
+        if (vars_.count("TG_LAB_ID") != 0) run({tool_path("TG_LAB_SCRIPT"), "down", vars_["TG_LAB_ID"]});
+        throw std::runtime_error("scripts/lab up failed (" + r.exit.describe() + "): " + r.err);
+    }
+}
+
+Lab::~Lab() {
+    const auto it = vars_.find("TG_LAB_ID");
+    if (it == vars_.end()) return;
+    (void)run({tool_path("TG_LAB_SCRIPT"), "down", it->second}, 60);
+    untrack_lab(it->second);
+}
+
+const std::string& Lab::operator[](const std::string& key) const {
+    const auto it = vars_.find(key);
+    if (it == vars_.end()) throw std::out_of_range("the lab has no " + key);
+    return it->second;
+}
+
+}  // namespace tg::e2e

@@ -1,0 +1,33 @@
+// A built-in lab (scripts/lab) for the length of one test: brought up in the constructor,
+// taken down in the destructor, and taken down by the interrupt handler too.
+#pragma once
+
+#include <map>
+#include <string>
+
+namespace tg::e2e {
+
+struct LabShape {
+    bool router = false;  // a router namespace between generator and sink
+    bool bridge = false;  // a kernel bridge in the sink namespace, in front of the sink
+};
+
+class Lab {
+public:
+    explicit Lab(LabShape shape);
+    ~Lab();
+    Lab(const Lab&) = delete;
+    Lab& operator=(const Lab&) = delete;
+
+    // A value of the lab's description, such as "TG_SINK_NS"; throws for an unknown key.
+    [[nodiscard]] const std::string& operator[](const std::string& key) const;
+    [[nodiscard]] const std::string& id() const { return (*this)["TG_LAB_ID"]; }
+
+private:
+    std::map<std::string, std::string> vars_;
+};
+
+// Paths the suite was given by the build (environment), with a clear failure if missing.
+[[nodiscard]] std::string tool_path(const char* env_name);
+
+}  // namespace tg::e2e

@@ -1,0 +1,78 @@
+#include "trafficgen_runs.hpp"
+
+#include <signal.h>
+
+#include <atomic>
+#include <fstream>
+#include <stdexcept>
+
+namespace tg::e2e {
+
+namespace {
+
+std::atomic<int> next_run{0};
+
+nlohmann::json load_report(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) return nullptr;
+    return nlohmann::json::parse(in, nullptr, false);
+}
+
+}  // namespace
+
+SinkRun::SinkRun(const Lab& lab, const TempDir& dir, const std::vector<std::string>& extra) {
+    const std::string stem = dir / ("sink" + std::to_string(next_run++));
+    json_path_ = stem + ".json";
+    std::vector<std::string> argv = in_ns(lab["TG_SINK_NS"], {tool_path("TRAFFICGEN"), "sink", "--iface",
+                                                              lab["TG_SINK_IF"], "--lcores", "0@1,1@1", "--duration",
+                                                              "0", "--quiet", "--json", json_path_});
+    argv.insert(argv.end(), extra.begin(), extra.end());
+    child_ = std::make_unique<Child>(argv, stem);
+    if (!child_->wait_for_output("sink on", 30)) {
+        const std::string log = child_->err();
+        child_->stop(SIGTERM, 10);
+        throw std::runtime_error("the sink did not start: " + log);
+    }
+}
+
+nlohmann::json SinkRun::stop() {
+    const Exit e = child_->stop(SIGINT, 30);
+    if (!e.ok()) throw std::runtime_error("the sink " + e.describe() + ": " + child_->err());
+    nlohmann::json r = load_report(json_path_);
+    if (!r.is_object()) throw std::runtime_error("the sink wrote no report: " + child_->err());
+    return r;
+}
+
+GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector<std::string>& args, Family family,
+                           const std::function<void()>& meanwhile) {
+    const bool v6 = family == Family::ipv6;
+    const std::string stem = dir / ("gen" + std::to_string(next_run++));
+    std::vector<std::string> argv =
+        in_ns(lab["TG_GEN_NS"], {tool_path("TRAFFICGEN"), "--iface", lab["TG_GEN_IF"], "--lcores", "0@0,1@0",
+                                 "--dst-mac", lab["TG_NEXT_MAC"], "--src-ip", lab[v6 ? "TG_GEN_IP6" : "TG_GEN_IP4"],
+                                 "--dst-ip", lab[v6 ? "TG_SINK_IP6" : "TG_SINK_IP4"], "--quiet", "--json", stem + ".json"});
+    argv.insert(argv.end(), args.begin(), args.end());
+    GeneratorRun g;
+    {
+        Child c(argv, stem);
+        if (meanwhile) meanwhile();
+        g.exit = c.wait(60);
+        g.err = c.err();
+    }
+    g.report = load_report(stem + ".json");
+    return g;
+}
+
+std::uint64_t field_of(const nlohmann::json& report, const char* section, const std::string& protocol,
+                       const char* field) {
+    if (!report.is_object() || !report.contains(section)) return 0;
+    const auto& p = report[section]["protocols"];
+    if (!p.contains(protocol)) return 0;
+    return p[protocol].value(field, std::uint64_t{0});
+}
+
+std::uint64_t packets_of(const nlohmann::json& report, const char* section, const std::string& protocol) {
+    return field_of(report, section, protocol, "packets");
+}
+
+}  // namespace tg::e2e

@@ -1,0 +1,49 @@
+// trafficgen on a lab, as a user runs it: the sink in the sink namespace polling CPU 1,
+// the generator in the generator namespace polling CPU 0, both on af_xdp over the veth.
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "lab.hpp"
+#include "process.hpp"
+
+namespace tg::e2e {
+
+class SinkRun {
+public:
+    // Starts the sink and waits until it is ready (30 s at most; throws otherwise).
+    SinkRun(const Lab& lab, const TempDir& dir, const std::vector<std::string>& extra = {});
+    // Stops it with SIGINT and returns its report; throws with its log if it failed.
+    nlohmann::json stop();
+    [[nodiscard]] Child& process() { return *child_; }
+
+private:
+    std::string json_path_;
+    std::unique_ptr<Child> child_;
+};
+
+struct GeneratorRun {
+    Exit exit;
+    std::string err;
+    nlohmann::json report;
+};
+
+enum class Family { ipv4, ipv6 };
+
+// Runs the generator to its end (bounded: 60 s). `args` come after the lab's defaults
+// (interface, lcores, destination MAC, the lab's addresses of `family`), which they must
+// not repeat. `meanwhile`, if given, runs once the generator has started.
+GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector<std::string>& args,
+                           Family family = Family::ipv4, const std::function<void()>& meanwhile = {});
+
+// The packets of one protocol in a report section ("generator" or "sink"), 0 if absent.
+std::uint64_t packets_of(const nlohmann::json& report, const char* section, const std::string& protocol);
+std::uint64_t field_of(const nlohmann::json& report, const char* section, const std::string& protocol,
+                       const char* field);
+
+}  // namespace tg::e2e
