@@ -91,10 +91,11 @@ TEST(Leftovers, LabCleanRemovesWhatAKilledRunLeft) {
 TEST(Leftovers, NoneWhenTheMainCommandIsInterruptedWithCtrlC) {
     TempDir dir;
     // TMPDIR for its work directory, so that its files and processes can be told apart.
-    Child main_command({"env", "TMPDIR=" + dir.path(), "TG_LAB_SECONDS=20", tool_path("TG_RUN_LAB"),
+    Child main_command({"env", "TMPDIR=" + dir.path(), "TG_LAB_SECONDS=20", "TG_TRAFFICGEN=" + tool_path("TRAFFICGEN"),
+                        tool_path("TG_RUN_LAB"),
                         dir / "report.json"},
                        dir / "run-lab");
-    ASSERT_TRUE(main_command.wait_for_output("sink on", 300)) << main_command.out() << main_command.err();
+    ASSERT_TRUE(main_command.wait_for_output("sink on", 60)) << main_command.out() << main_command.err();
     std::this_thread::sleep_for(std::chrono::seconds(2));  // the generator is sending
     ::kill(-main_command.pid(), SIGINT);
     const Exit e = main_command.wait(60);
