@@ -147,5 +147,9 @@ constexpr void store_be32(std::uint8_t* p, std::uint32_t v) noexcept {
     p[2] = static_cast<std::uint8_t>(v >> 8);
     p[3] = static_cast<std::uint8_t>(v);
 }
+constexpr void store_be64(std::uint8_t* p, std::uint64_t v) noexcept {
+    store_be32(p, static_cast<std::uint32_t>(v >> 32));
+    store_be32(p + 4, static_cast<std::uint32_t>(v));
+}
 
 }  // namespace tg::proto

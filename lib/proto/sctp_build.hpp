@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "proto/address.hpp"
 #include "proto/sctp.hpp"
@@ -75,5 +76,16 @@ private:
     std::span<std::uint8_t> out_;
     std::size_t used_ = 0;
 };
+
+// Chunks written by `write` (given a writer over `capacity` bytes) as one packet's worth,
+// for control packets, which are few and may allocate.
+template <typename Write>
+[[nodiscard]] std::vector<std::uint8_t> sctp_chunks(std::size_t capacity, Write write) {
+    std::vector<std::uint8_t> buf(capacity);
+    SctpChunkWriter w(buf);
+    write(w);
+    buf.resize(w.size());
+    return buf;
+}
 
 }  // namespace tg::proto
