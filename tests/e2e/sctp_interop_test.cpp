@@ -1,0 +1,87 @@
+// trafficgen's SCTP endpoint (lib/proto) against a real SCTP stack, usrsctp, across the
+// lab's veth with kernel addresses on both ends (raw IPv4 sockets; the kernel has no
+// SCTP of its own here). Both directions: our client to a usrsctp server, a usrsctp
+// client to our server. usrsctp's own counts are the judge.
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <nlohmann/json.hpp>
+
+#include "lab.hpp"
+#include "process.hpp"
+
+namespace tg::e2e {
+namespace {
+
+constexpr const char* port = "36412";
+
+void give_addresses(const Lab& lab) {
+    for (const auto& cmd : std::vector<std::vector<std::string>>{
+             {"ip", "-n", lab["TG_GEN_NS"], "addr", "add", lab["TG_GEN_IP4"] + "/15", "dev", lab["TG_GEN_IF"]},
+             {"ip", "-n", lab["TG_SINK_NS"], "addr", "add", lab["TG_SINK_IP4"] + "/15", "dev", lab["TG_SINK_IF"]}}) {
+        const auto r = run(cmd);
+        if (!r.exit.ok()) throw std::runtime_error("ip addr failed: " + r.err);
+    }
+}
+
+nlohmann::json json_of(const std::string& out) {
+    const auto j = nlohmann::json::parse(out, nullptr, false);
+    return j.is_discarded() ? nlohmann::json::object() : j;
+}
+
+TEST(SctpInterop, OurClientAssociatesWithUsrsctpAndFillsEveryStream) {
+    TempDir dir;
+    Lab lab({});
+    give_addresses(lab);
+    Child server(in_ns(lab["TG_SINK_NS"], {tool_path("TG_USRSCTP_PEER"), "server", port, "60"}), dir / "usrsctp");
+    ASSERT_TRUE(server.wait_for_output("listening", 10)) << server.err();
+    const auto c = run(in_ns(lab["TG_GEN_NS"], {tool_path("TG_RAW_SCTP"), "client", lab["TG_GEN_IP4"], lab["TG_SINK_IP4"],
+                                                 port, "6", "1200", "200"}),
+                       60);
+    const Exit e = server.stop(SIGINT, 10);
+    ASSERT_TRUE(e.ok()) << e.describe() << server.err();
+    const auto ours = json_of(c.out);
+    const auto theirs = json_of(server.out());
+    EXPECT_TRUE(c.exit.ok()) << c.out << c.err;
+    EXPECT_EQ(ours.value("established", false), true) << c.out;
+    EXPECT_EQ(ours.value("failure", ""), "none") << "closed by a clean SHUTDOWN: " << c.out;
+    EXPECT_EQ(ours.value("streams", 0), 6);
+    EXPECT_EQ(theirs.value("associations", 0), 1) << server.out();
+    EXPECT_EQ(theirs.value("messages", 0), 1200) << server.out();
+    EXPECT_EQ(theirs.value("bytes", 0), 1200 * 200) << server.out();
+    ASSERT_TRUE(theirs.contains("streams"));
+    EXPECT_EQ(theirs["streams"].size(), 6u) << "usrsctp saw every stream id: " << server.out();
+    for (const auto& [sid, t] : theirs["streams"].items()) EXPECT_EQ(t.value("messages", 0), 200) << "stream " << sid;
+}
+
+TEST(SctpInterop, AUsrsctpClientAssociatesWithOurServerAndIsCountedPerStream) {
+    TempDir dir;
+    Lab lab({});
+    give_addresses(lab);
+    Child server(in_ns(lab["TG_SINK_NS"], {tool_path("TG_RAW_SCTP"), "server", lab["TG_SINK_IP4"], port, "60"}),
+                 dir / "ours");
+    ASSERT_TRUE(server.wait_for_output("listening", 10)) << server.err();
+    const auto c = run(in_ns(lab["TG_GEN_NS"], {tool_path("TG_USRSCTP_PEER"), "client", lab["TG_SINK_IP4"], port, "5",
+                                                 "1000", "300"}),
+                       60);
+    const Exit e = server.stop(SIGINT, 10);
+    ASSERT_TRUE(e.ok()) << e.describe() << server.err();
+    const auto theirs = json_of(c.out);
+    const auto ours = json_of(server.out());
+    EXPECT_TRUE(c.exit.ok()) << c.out << c.err;
+    EXPECT_EQ(theirs.value("connected", false), true);
+    EXPECT_EQ(theirs.value("streams", 0), 5);
+    EXPECT_EQ(theirs.value("sent", 0), 1000);
+    EXPECT_EQ(ours.value("associations", 0), 1) << server.out();
+    EXPECT_EQ(ours.value("messages", 0), 1000) << server.out();
+    EXPECT_EQ(ours.value("bytes", 0), 300000) << server.out();
+    EXPECT_EQ(ours.value("shutdowns", 0), 1) << "usrsctp shut down cleanly: " << server.out();
+    EXPECT_EQ(ours.value("bad_crc", 1), 0);
+    ASSERT_TRUE(ours.contains("streams"));
+    EXPECT_EQ(ours["streams"].size(), 5u);
+    for (const auto& [sid, n] : ours["streams"].items()) EXPECT_EQ(n.get<int>(), 200) << "stream " << sid;
+}
+
+}  // namespace
+}  // namespace tg::e2e
