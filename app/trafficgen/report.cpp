@@ -145,6 +145,84 @@ json generator_json(const ReportInputs& in) {
     return g;
 }
 
+// What the sink's SCTP servers saw: the handshakes, each association's end, and the
+// data per stream id over all associations; null when nobody asked for one.
+json sctp_associations_json(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx) {
+    proto::SctpServerCounters c;
+    std::uint64_t total = 0, established = 0, shut_down = 0, chunks = 0, bytes = 0, sacks = 0, bad_vtag = 0;
+    std::map<std::string, std::uint64_t> failed;
+    std::map<std::uint16_t, std::pair<std::uint64_t, std::uint64_t>> per_stream;
+    json list = json::array();
+    for (const auto& e : rx) {
+        const sink::SctpResponder* r = e->core().sctp();
+        if (r == nullptr) continue;
+        const auto& k = r->server().counters();
+        c.inits += k.inits;
+        c.cookies_accepted += k.cookies_accepted;
+        c.cookies_forged += k.cookies_forged;
+        c.cookies_stale += k.cookies_stale;
+        c.cookies_malformed += k.cookies_malformed;
+        c.cookies_mismatched += k.cookies_mismatched;
+        c.duplicate_cookie_echoes += k.duplicate_cookie_echoes;
+        c.restarts += k.restarts;
+        c.out_of_the_blue += k.out_of_the_blue;
+        c.refused_full += k.refused_full;
+        r->server().for_each([&](const proto::SctpAssociation& a) {
+            ++total;
+            if (a.established()) ++established;
+            if (a.state() == proto::SctpState::closed) {
+                if (a.failure() == proto::SctpFailure::none) ++shut_down;
+                else ++failed[proto::to_string(a.failure())];
+            }
+            chunks += a.counters().data_in;
+            bytes += a.counters().data_bytes_in;
+            sacks += a.counters().sacks_out;
+            bad_vtag += a.counters().bad_vtag;
+            for (std::size_t i = 0; i < a.stream_chunks_in().size(); ++i) {
+                if (a.stream_chunks_in()[i] == 0) continue;
+                auto& ps = per_stream[static_cast<std::uint16_t>(i)];
+                ps.first += a.stream_chunks_in()[i];
+                ps.second += a.stream_bytes_in()[i];
+            }
+            if (list.size() < 1024) {
+                list.push_back({{"peer", a.config().peer_address.to_string()},
+                                {"peer_port", a.config().peer_port},
+                                {"local_port", a.config().local_port},
+                                {"state", proto::to_string(a.state())},
+                                {"failure", proto::to_string(a.failure())},
+                                {"inbound_streams", a.inbound_streams()},
+                                {"outbound_streams", a.outbound_streams()},
+                                {"data_chunks", a.counters().data_in},
+                                {"data_bytes", a.counters().data_bytes_in},
+                                {"peer_reason", a.peer_reason()}});
+            }
+        });
+    }
+    if (c.inits == 0 && total == 0 && c.cookies_forged + c.cookies_malformed + c.cookies_stale == 0) return nullptr;
+    json streams = json::array();
+    for (const auto& [id, v] : per_stream) streams.push_back({{"stream", id}, {"chunks", v.first}, {"bytes", v.second}});
+    return {{"inits", c.inits},
+            {"cookies_accepted", c.cookies_accepted},
+            {"cookies_forged", c.cookies_forged},
+            {"cookies_stale", c.cookies_stale},
+            {"cookies_malformed", c.cookies_malformed},
+            {"cookies_mismatched", c.cookies_mismatched},
+            {"duplicate_cookie_echoes", c.duplicate_cookie_echoes},
+            {"restarts", c.restarts},
+            {"refused_full", c.refused_full},
+            {"out_of_the_blue", c.out_of_the_blue},
+            {"associations", total},
+            {"established", established},
+            {"shut_down", shut_down},
+            {"failed", failed},
+            {"data_chunks", chunks},
+            {"data_bytes", bytes},
+            {"sacks_sent", sacks},
+            {"bad_verification_tag", bad_vtag},
+            {"streams", streams},
+            {"list", list}};
+}
+
 json sink_json(const ReportInputs& in) {
     sink::SinkTotals t;
     std::map<std::size_t, std::vector<const sink::StreamStats*>> streams_of;
@@ -226,9 +304,12 @@ json sink_json(const ReportInputs& in) {
         protocols[traffic::to_string(p)] = j;
     }
     std::sort(streams.begin(), streams.end(), by_key);
-    return {{"frames", t.frames},   {"non_test", t.non_test}, {"malformed", t.malformed},
-            {"untracked", t.untracked}, {"negative_latency", t.negative_latency}, {"protocols", protocols},
-            {"streams", streams}};
+    json out = {{"frames", t.frames},   {"non_test", t.non_test}, {"malformed", t.malformed},
+                {"untracked", t.untracked}, {"negative_latency", t.negative_latency}, {"protocols", protocols},
+                {"streams", streams}};
+    json assoc = sctp_associations_json(in.rx);
+    if (!assoc.is_null()) out["sctp_associations"] = assoc;
+    return out;
 }
 
 }  // namespace

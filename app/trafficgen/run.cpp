@@ -227,7 +227,9 @@ nlohmann::json run(const Options& o) {
     }
     dataplane::PortSetup setup;
     setup.rx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(rx_lcores.size(), 1));
-    setup.tx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(tx_lcores.size(), 1));
+    // A sink's RX lcores each answer SCTP associations on a TX queue of their own.
+    setup.tx_queues = static_cast<std::uint16_t>(
+        std::max<std::size_t>(o.role == Role::sink ? rx_lcores.size() : tx_lcores.size(), 1));
     setup.max_frame = std::max<std::uint32_t>(traffic_plan.max_frame, 1518);
     setup.max_frame = std::min(setup.max_frame, port_max_frame(caps));
     setup.rx_pool = rx_pool->get();
@@ -304,6 +306,10 @@ nlohmann::json run(const Options& o) {
         c.sink = o.sink;
         // One process, one TSC: a loopback's latency is always measured on a shared clock.
         if (o.role == Role::loopback) c.sink.shared_clock = true;
+        if (o.role == Role::sink) {
+            c.tx_queue = static_cast<std::uint16_t>(i);
+            c.reply_pool = rx_pool->get();
+        }
         c.stop = &rx_stop;
         c.clock = clock;
         rx.push_back(std::make_unique<dataplane::RxEngine>(std::move(c)));

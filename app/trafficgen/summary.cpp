@@ -33,6 +33,24 @@ std::string si(double v) {
     return buf;
 }
 
+// The sink's SCTP associations: how the handshakes went, how they ended, data per stream.
+void print_sctp_associations(const json& a) {
+    std::printf("\nsctp associations: %llu (INIT %llu, cookies accepted %llu, forged %llu, stale %llu), "
+                "established %llu, shut down %llu",
+                ull(u64(a, "associations")), ull(u64(a, "inits")), ull(u64(a, "cookies_accepted")),
+                ull(u64(a, "cookies_forged")), ull(u64(a, "cookies_stale")), ull(u64(a, "established")),
+                ull(u64(a, "shut_down")));
+    if (a.contains("failed")) {
+        for (const auto& [reason, n] : a["failed"].items()) std::printf(", %s %llu", reason.c_str(), ull(n.get<std::uint64_t>()));
+    }
+    std::printf("\n");
+    if (!a.contains("streams") || a["streams"].empty()) return;
+    std::printf("%-11s %12s %14s\n", "sctp stream", "DATA chunks", "bytes");
+    for (const auto& st : a["streams"]) {
+        std::printf("%-11llu %12llu %14llu\n", ull(u64(st, "stream")), ull(u64(st, "chunks")), ull(u64(st, "bytes")));
+    }
+}
+
 }  // namespace
 
 void print_summary(const json& r) {
@@ -61,6 +79,7 @@ void print_summary(const json& r) {
             if (st.value("protocol", "") == "sctp") sent[{u64(st, "flow"), u64(st, "stream")}] = u64(st, "packets");
         }
     }
+    if (r.contains("sink") && r["sink"].contains("sctp_associations")) print_sctp_associations(r["sink"]["sctp_associations"]);
     if (!r.contains("sink") || !r["sink"].contains("streams")) return;
     bool header = false;
     for (const auto& st : r["sink"]["streams"]) {

@@ -243,11 +243,46 @@ int TxEngine::run() noexcept {
 RxEngine::RxEngine(RxEngineConfig config)
     : c_(std::move(config)), core_(std::make_unique<sink::SinkCore>(c_.sink)), scratch_(16384) {}
 
+// The SCTP server's answers (INIT ACK, COOKIE ACK, SACK, ...) as frames on this lcore's
+// TX queue. Only when something arrived for it or a timer is due: stateless traffic never
+// gets here.
+void RxEngine::answer(std::uint64_t now_ms) noexcept {
+    sink::SctpResponder* r = core_->sctp();
+    if (r == nullptr || c_.reply_pool == nullptr || now_ms < r->next_timer_ms()) return;
+    r->tick(now_ms);
+    for (;;) {
+        rte_mbuf* out[burst_size];
+        std::uint16_t n = 0;
+        while (n < burst_size) {
+            rte_mbuf* m = rte_pktmbuf_alloc(c_.reply_pool);
+            if (m == nullptr) {
+                add(counters_.replies_dropped, 1);
+                break;
+            }
+            const std::size_t len = r->next_frame({rte_pktmbuf_mtod(m, std::uint8_t*), rte_pktmbuf_tailroom(m)});
+            if (len == 0) {
+                rte_pktmbuf_free(m);
+                break;
+            }
+            m->data_len = static_cast<std::uint16_t>(len);
+            m->pkt_len = static_cast<std::uint32_t>(len);
+            out[n++] = m;
+        }
+        if (n == 0) return;
+        const std::uint16_t sent = rte_eth_tx_burst(c_.port, c_.tx_queue, out, n);
+        if (sent < n) rte_pktmbuf_free_bulk(out + sent, n - sent);
+        add(counters_.replies, sent);
+        add(counters_.replies_dropped, n - sent);
+        if (n < burst_size) return;
+    }
+}
+
 int RxEngine::run() noexcept {
     rte_mbuf* burst[burst_size];
     while (!c_.stop->load(std::memory_order_relaxed)) {
         const std::uint16_t n = rte_eth_rx_burst(c_.port, c_.queue, burst, burst_size);
         if (n == 0) {
+            if (c_.reply_pool != nullptr) answer(c_.clock.ns(rte_rdtsc()) / 1000000);
             rte_pause();
             continue;
         }
@@ -274,6 +309,7 @@ int RxEngine::run() noexcept {
         rte_pktmbuf_free_bulk(burst, n);
         add(counters_.packets, n);
         add(counters_.bytes, bytes);
+        if (c_.reply_pool != nullptr) answer(now_ns / 1000000);
     }
     return 0;
 }

@@ -81,11 +81,17 @@ private:
 struct alignas(64) RxCounters {
     std::atomic<std::uint64_t> packets{0};
     std::atomic<std::uint64_t> bytes{0};
+    std::atomic<std::uint64_t> replies{0};         // SCTP answers sent
+    std::atomic<std::uint64_t> replies_dropped{0}; // no mbuf, or the port did not take them
 };
 
 struct RxEngineConfig {
     std::uint16_t port = 0;
     std::uint16_t queue = 0;
+    // Where the sink's SCTP answers go out (its own TX queue) and their mbufs come from;
+    // no pool: the sink does not answer.
+    std::uint16_t tx_queue = 0;
+    rte_mempool* reply_pool = nullptr;
     sink::SinkConfig sink;
     const std::atomic<bool>* stop = nullptr;
     Clock clock;
@@ -100,6 +106,8 @@ public:
     [[nodiscard]] const sink::SinkCore& core() const noexcept { return *core_; }
 
 private:
+    void answer(std::uint64_t now_ms) noexcept;
+
     RxEngineConfig c_;
     std::unique_ptr<sink::SinkCore> core_;
     RxCounters counters_;

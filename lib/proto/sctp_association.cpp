@@ -78,6 +78,7 @@ SctpAssociation SctpAssociation::accept(const SctpEndpointConfig& config, const 
     a.in_streams_ = c.inbound_streams;
     a.next_ssn_.assign(a.out_streams_, 0);
     a.stream_in_.assign(a.in_streams_, 0);
+    a.stream_bytes_in_.assign(a.in_streams_, 0);
     a.tsns_ = SctpTsnTracker(c.peer_tsn);
     a.started_ms_ = now_ms;
     a.state_ = SctpState::established;
@@ -172,6 +173,7 @@ void SctpAssociation::receive(std::uint32_t vtag, std::span<const std::uint8_t> 
                     in_streams_ = std::min(config_.max_inbound_streams, init.outbound_streams);
                     next_ssn_.assign(out_streams_, 0);
                     stream_in_.assign(in_streams_, 0);
+                    stream_bytes_in_.assign(in_streams_, 0);
                     tsns_ = SctpTsnTracker(init.initial_tsn);
                     queue(peer_tag_, sctp_chunks(cookie_.size() + 8, [&](SctpChunkWriter& w) { w.cookie_echo(cookie_); }));
                     state_ = SctpState::cookie_echoed;
@@ -240,6 +242,7 @@ void SctpAssociation::on_chunk_established(const SctpChunkView& c, std::uint64_t
                     counters_.data_bytes_in += d.user_data.size();
                     if (d.stream_id < in_streams_) {
                         ++stream_in_[d.stream_id];
+                        stream_bytes_in_[d.stream_id] += d.user_data.size();
                     } else {
                         ++counters_.invalid_stream_in;
                         std::uint8_t info[4];

@@ -128,8 +128,9 @@ public:
     [[nodiscard]] const SctpEndpointConfig& config() const noexcept { return config_; }
     // Time from connect() to COOKIE ACK (client) or from accept() (server: 0).
     [[nodiscard]] std::uint64_t setup_ms() const noexcept { return setup_ms_; }
-    // Per inbound stream: new DATA chunks received.
+    // Per inbound stream: new DATA chunks received, and their user-data bytes.
     [[nodiscard]] const std::vector<std::uint64_t>& stream_chunks_in() const noexcept { return stream_in_; }
+    [[nodiscard]] const std::vector<std::uint64_t>& stream_bytes_in() const noexcept { return stream_bytes_in_; }
     // What the peer's ABORT or ERROR said, for reports ("" if nothing).
     [[nodiscard]] const std::string& peer_reason() const noexcept { return peer_reason_; }
 
@@ -160,6 +161,7 @@ private:
     std::uint16_t in_streams_ = 0;
     std::vector<std::uint16_t> next_ssn_;
     std::vector<std::uint64_t> stream_in_;
+    std::vector<std::uint64_t> stream_bytes_in_;
     SctpTsnTracker tsns_;
     std::vector<std::uint8_t> cookie_;  // client: the cookie to echo
 

@@ -29,19 +29,20 @@ SctpAssociation* SctpServer::find(const IpAddress& peer, std::uint16_t peer_port
     return it == associations_.end() ? nullptr : &it->second;
 }
 
-void SctpServer::reply(const IpAddress& peer, std::uint16_t peer_port, std::uint16_t local_port, std::uint32_t vtag,
-                       std::vector<std::uint8_t> chunks) {
-    out_.push_back({peer, peer_port, local_port, {vtag, std::move(chunks)}});
+void SctpServer::reply(const IpAddress& peer, std::uint16_t peer_port, const IpAddress& local, std::uint16_t local_port,
+                       std::uint32_t vtag, std::vector<std::uint8_t> chunks) {
+    out_.push_back({peer, local, peer_port, local_port, {vtag, std::move(chunks)}});
 }
 
-void SctpServer::receive(const IpAddress& peer, std::uint16_t peer_port, std::uint16_t local_port, std::uint32_t vtag,
-                         std::span<const std::uint8_t> chunks, std::uint64_t now_ms) {
+void SctpServer::receive(const IpAddress& peer, std::uint16_t peer_port, const IpAddress& local,
+                         std::uint16_t local_port, std::uint32_t vtag, std::span<const std::uint8_t> chunks,
+                         std::uint64_t now_ms) {
     SctpChunkReader r(chunks);
     SctpChunkView first;
     if (!r.next(first)) return;
     if (first.type == sctp_chunk::init) {
         // An INIT is alone in its packet, with tag 0 (RFC 9260 section 8.5.1).
-        if (vtag == 0) on_init(peer, peer_port, local_port, first, now_ms);
+        if (vtag == 0) on_init(peer, peer_port, local, local_port, first, now_ms);
         return;
     }
     if (first.type == sctp_chunk::cookie_echo) {
@@ -54,21 +55,22 @@ void SctpServer::receive(const IpAddress& peer, std::uint16_t peer_port, std::ui
     }
     // Out of the blue (RFC 9260 section 8.4).
     ++counters_.out_of_the_blue;
+    if (!config_.answer_out_of_the_blue) return;
     switch (first.type) {
         case sctp_chunk::abort:
         case sctp_chunk::shutdown_complete:
         case sctp_chunk::cookie_ack:
         case sctp_chunk::error: return;
         case sctp_chunk::shutdown_ack:
-            reply(peer, peer_port, local_port, vtag, sctp_chunks(8, [](SctpChunkWriter& w) { w.shutdown_complete(true); }));
+            reply(peer, peer_port, local, local_port, vtag, sctp_chunks(8, [](SctpChunkWriter& w) { w.shutdown_complete(true); }));
             return;
         default:
-            reply(peer, peer_port, local_port, vtag, sctp_chunks(8, [](SctpChunkWriter& w) { w.abort(true, {}); }));
+            reply(peer, peer_port, local, local_port, vtag, sctp_chunks(8, [](SctpChunkWriter& w) { w.abort(true, {}); }));
             return;
     }
 }
 
-void SctpServer::on_init(const IpAddress& peer, std::uint16_t peer_port, std::uint16_t local_port,
+void SctpServer::on_init(const IpAddress& peer, std::uint16_t peer_port, const IpAddress& local, std::uint16_t local_port,
                          const SctpChunkView& c, std::uint64_t now_ms) {
     SctpInitView init;
     if (parse_sctp_init(c, init) != ParseError::none) return;
@@ -83,7 +85,7 @@ void SctpServer::on_init(const IpAddress& peer, std::uint16_t peer_port, std::ui
     s.inbound_streams = std::min(config_.max_inbound_streams, init.outbound_streams);
     s.local_port = local_port;
     s.peer_port = peer_port;
-    s.local_address = config_.local_address;
+    s.local_address = local;
     s.peer_address = peer;
     s.created_ms = now_ms;
     s.lifetime_ms = config_.timers.cookie_life_ms;
@@ -95,7 +97,7 @@ void SctpServer::on_init(const IpAddress& peer, std::uint16_t peer_port, std::ui
     spec.inbound_streams = config_.max_inbound_streams;
     spec.initial_tsn = s.local_tsn;
     spec.state_cookie = cookie;
-    reply(peer, peer_port, local_port, init.initiate_tag,
+    reply(peer, peer_port, local, local_port, init.initiate_tag,
           sctp_chunks(cookie.size() + 64, [&](SctpChunkWriter& w) { w.init_ack(spec); }));
 }
 
@@ -114,7 +116,7 @@ void SctpServer::on_cookie_echo(const IpAddress& peer, std::uint16_t peer_port, 
             std::uint8_t staleness[4];
             store_be32(staleness, stale_by_us);
             const SctpCause cause{sctp_cause::stale_cookie, staleness};
-            reply(peer, peer_port, local_port, s.peer_tag,
+            reply(peer, peer_port, s.local_address, local_port, s.peer_tag,
                   sctp_chunks(16, [&](SctpChunkWriter& w) { w.error({&cause, 1}); }));
             return;
         }
@@ -139,11 +141,11 @@ void SctpServer::on_cookie_echo(const IpAddress& peer, std::uint16_t peer_port, 
     } else if (associations_.size() >= config_.max_associations) {
         ++counters_.refused_full;
         const SctpCause cause{sctp_cause::out_of_resource, {}};
-        reply(peer, peer_port, local_port, s.peer_tag, sctp_chunks(16, [&](SctpChunkWriter& w) { w.abort(false, {&cause, 1}); }));
+        reply(peer, peer_port, s.local_address, local_port, s.peer_tag, sctp_chunks(16, [&](SctpChunkWriter& w) { w.abort(false, {&cause, 1}); }));
         return;
     }
     SctpEndpointConfig ec;
-    ec.local_address = config_.local_address;
+    ec.local_address = s.local_address;
     ec.peer_address = peer;
     ec.local_port = local_port;
     ec.peer_port = peer_port;
@@ -171,6 +173,7 @@ bool SctpServer::pop(SctpServerPacket& out) {
     for (auto& [k, a] : associations_) {
         if (a.pop(out.packet)) {
             out.peer = a.config().peer_address;
+            out.local = a.config().local_address;
             out.peer_port = a.config().peer_port;
             out.local_port = a.config().local_port;
             return true;

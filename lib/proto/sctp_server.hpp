@@ -18,11 +18,13 @@
 namespace tg::proto {
 
 struct SctpServerConfig {
-    IpAddress local_address{};
     std::uint16_t outbound_streams = 65535;   // offered; the peer's inbound count caps it
     std::uint16_t max_inbound_streams = 65535;
     std::uint32_t a_rwnd = 1u << 20;
     std::size_t max_associations = 65536;
+    // RFC 9260 section 8.4 answers most out-of-the-blue packets with ABORT. A sink that also
+    // counts stateless test traffic turns this off: it would answer every such packet.
+    bool answer_out_of_the_blue = true;
     SctpTimers timers{};
 };
 
@@ -41,6 +43,7 @@ struct SctpServerCounters {
 
 struct SctpServerPacket {
     IpAddress peer{};
+    IpAddress local{};
     std::uint16_t peer_port = 0;
     std::uint16_t local_port = 0;
     SctpPacketOut packet;
@@ -50,9 +53,9 @@ class SctpServer {
 public:
     SctpServer(const SctpServerConfig& config, const SctpCookieSigner& signer, std::uint64_t seed);
 
-    // A packet from `peer`:`peer_port` to our `local_port`.
-    void receive(const IpAddress& peer, std::uint16_t peer_port, std::uint16_t local_port, std::uint32_t vtag,
-                 std::span<const std::uint8_t> chunks, std::uint64_t now_ms);
+    // A packet from `peer`:`peer_port` to our `local`:`local_port`.
+    void receive(const IpAddress& peer, std::uint16_t peer_port, const IpAddress& local, std::uint16_t local_port,
+                 std::uint32_t vtag, std::span<const std::uint8_t> chunks, std::uint64_t now_ms);
     void tick(std::uint64_t now_ms);
     bool pop(SctpServerPacket& out);
 
@@ -67,9 +70,9 @@ public:
 private:
     using Key = std::tuple<IpFamily, std::array<std::uint8_t, 16>, std::uint16_t, std::uint16_t>;
     static Key key_of(const IpAddress& peer, std::uint16_t peer_port, std::uint16_t local_port);
-    void reply(const IpAddress& peer, std::uint16_t peer_port, std::uint16_t local_port, std::uint32_t vtag,
-               std::vector<std::uint8_t> chunks);
-    void on_init(const IpAddress& peer, std::uint16_t peer_port, std::uint16_t local_port,
+    void reply(const IpAddress& peer, std::uint16_t peer_port, const IpAddress& local, std::uint16_t local_port,
+               std::uint32_t vtag, std::vector<std::uint8_t> chunks);
+    void on_init(const IpAddress& peer, std::uint16_t peer_port, const IpAddress& local, std::uint16_t local_port,
                  const SctpChunkView& c, std::uint64_t now_ms);
     void on_cookie_echo(const IpAddress& peer, std::uint16_t peer_port, std::uint16_t local_port, std::uint32_t vtag,
                         const SctpChunkView& c, std::span<const std::uint8_t> all, std::uint64_t now_ms);

@@ -1,6 +1,7 @@
 #include "sink/sink_core.hpp"
 
 #include <bit>
+#include <random>
 
 #include "proto/ethernet.hpp"
 #include "proto/ip.hpp"
@@ -40,6 +41,13 @@ SinkCore::SinkCore(const SinkConfig& config) : config_(config) {
     slots_.resize(capacity);
     mask_ = capacity - 1;
     timeline_.reserve(config.timeline_packets);
+    if (config.sctp_server) {
+        proto::SctpServerConfig c;
+        c.timers = config.sctp_timers;
+        // Stateless test traffic is DATA of no association: counted, never answered.
+        c.answer_out_of_the_blue = false;
+        sctp_ = std::make_unique<SctpResponder>(c, std::random_device{}());
+    }
 }
 
 StreamStats* SinkCore::find(Protocol p, std::uint32_t flow, std::uint16_t stream) noexcept {
@@ -142,6 +150,7 @@ void SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta) 
         count_test_packet(p, v.payload(), wire_bytes, v.payload_length, meta);
         return;
     }
+    if (sctp_) sctp_->offer(v, meta.rx_ns / 1000000);
     // SCTP: each DATA chunk is a test message; a bundle of several counts each.
     proto::SctpChunkReader chunks(v.payload());
     proto::SctpChunkView c;

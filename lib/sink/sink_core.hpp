@@ -5,8 +5,11 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <span>
 #include <vector>
+
+#include "sink/sctp_responder.hpp"
 
 #include "stats/jitter.hpp"
 #include "stats/latency_histogram.hpp"
@@ -28,6 +31,8 @@ struct SinkConfig {
     std::uint32_t max_streams = 16384;  // distinct (protocol, flow, stream) keys tracked
     bool shared_clock = false;          // latency is valid only when sender and sink share a clock
     std::uint32_t timeline_packets = 0; // arrivals to record one by one (0: none)
+    bool sctp_server = true;            // answer SCTP associations (INIT, COOKIE ECHO, ...)
+    proto::SctpTimers sctp_timers{};
 };
 
 // One test packet's arrival, for --timeline.
@@ -78,6 +83,9 @@ public:
 
     [[nodiscard]] const SinkTotals& totals() const noexcept { return totals_; }
     [[nodiscard]] const std::vector<Arrival>& timeline() const noexcept { return timeline_; }
+    // The SCTP server, when the sink answers associations; null otherwise.
+    [[nodiscard]] SctpResponder* sctp() noexcept { return sctp_.get(); }
+    [[nodiscard]] const SctpResponder* sctp() const noexcept { return sctp_.get(); }
     // Every (protocol, flow, stream) seen, in no particular order.
     template <typename F>
     void for_each_stream(F&& f) const {
@@ -103,6 +111,7 @@ private:
     std::size_t used_ = 0;
     SinkTotals totals_;
     std::vector<Arrival> timeline_;  // reserved up front: recording never allocates
+    std::unique_ptr<SctpResponder> sctp_;
 };
 
 }  // namespace tg::sink

@@ -10,6 +10,7 @@
 
 #include "lab.hpp"
 #include "process.hpp"
+#include "trafficgen_runs.hpp"
 
 namespace tg::e2e {
 namespace {
@@ -81,6 +82,41 @@ TEST(SctpInterop, AUsrsctpClientAssociatesWithOurServerAndIsCountedPerStream) {
     ASSERT_TRUE(ours.contains("streams"));
     EXPECT_EQ(ours["streams"].size(), 5u);
     for (const auto& [sid, n] : ours["streams"].items()) EXPECT_EQ(n.get<int>(), 200) << "stream " << sid;
+}
+
+TEST(SctpInterop, AUsrsctpClientAssociatesWithTheTrafficgenSinkAndIsCountedPerStream) {
+    // The sink on af_xdp, as in a guest; the usrsctp client's kernel reaches it through a
+    // static neighbour entry (nobody answers ARP on a DPDK interface).
+    TempDir dir;
+    Lab lab({});
+    for (const auto& cmd : std::vector<std::vector<std::string>>{
+             {"ip", "-n", lab["TG_GEN_NS"], "addr", "add", lab["TG_GEN_IP4"] + "/15", "dev", lab["TG_GEN_IF"]},
+             {"ip", "-n", lab["TG_GEN_NS"], "neigh", "replace", lab["TG_SINK_IP4"], "lladdr", lab["TG_SINK_MAC"], "dev",
+              lab["TG_GEN_IF"], "nud", "permanent"}}) {
+        const auto r = run(cmd);
+        ASSERT_TRUE(r.exit.ok()) << r.err;
+    }
+    SinkRun sink(lab, dir);
+    const auto c = run(in_ns(lab["TG_GEN_NS"], {tool_path("TG_USRSCTP_PEER"), "client", lab["TG_SINK_IP4"], port, "4",
+                                                 "2000", "400"}),
+                       60);
+    const auto report = sink.stop();
+    const auto theirs = json_of(c.out);
+    EXPECT_TRUE(c.exit.ok()) << c.out << c.err;
+    EXPECT_EQ(theirs.value("connected", false), true);
+    EXPECT_EQ(theirs.value("sent", 0), 2000);
+    ASSERT_TRUE(report["sink"].contains("sctp_associations")) << report.dump();
+    const auto& a = report["sink"]["sctp_associations"];
+    EXPECT_EQ(a.value("associations", 0), 1);
+    EXPECT_EQ(a.value("cookies_accepted", 0), 1);
+    EXPECT_EQ(a.value("shut_down", 0), 1) << "usrsctp shut down cleanly";
+    EXPECT_EQ(a.value("data_chunks", 0), 2000);
+    EXPECT_EQ(a.value("data_bytes", 0), 800000);
+    ASSERT_EQ(a["streams"].size(), 4u) << a.dump();
+    for (const auto& st : a["streams"]) {
+        EXPECT_EQ(st.value("chunks", 0), 500) << st.dump();
+        EXPECT_EQ(st.value("bytes", 0), 200000) << st.dump();
+    }
 }
 
 }  // namespace

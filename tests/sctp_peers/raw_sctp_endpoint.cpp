@@ -161,13 +161,13 @@ int client(const char* src, const char* dst, std::uint16_t port, std::uint16_t s
 int server(const char* address, std::uint16_t port, unsigned long seconds) {
     RawSctp raw;
     SctpServerConfig c;
-    c.local_address = v4(address);
+    const IpAddress local = v4(address);
     SctpServer s(c, SctpCookieSigner(), static_cast<std::uint64_t>(::getpid()));
     std::fprintf(stderr, "raw_sctp_endpoint: listening on port %u\n", port);
     const std::uint64_t end = now_ms() + seconds * 1000;
     while (!stop && now_ms() < end) {
         Received r;
-        if (raw.receive(r, 5) && r.dst_port == port) s.receive(r.from, r.src_port, r.dst_port, r.vtag, r.chunks, now_ms());
+        if (raw.receive(r, 5) && r.dst_port == port) s.receive(r.from, r.src_port, local, r.dst_port, r.vtag, r.chunks, now_ms());
         s.tick(now_ms());
         SctpServerPacket out;
         while (s.pop(out)) raw.send(out.peer.v4, out.local_port, out.peer_port, out.packet);

@@ -50,7 +50,6 @@ struct Wire {
 
     static SctpServerConfig server_config() {
         SctpServerConfig c;
-        c.local_address = server_ip;
         c.outbound_streams = 8;
         c.max_inbound_streams = 16;
         c.timers = fast_timers();
@@ -84,7 +83,7 @@ struct Wire {
             while (client.pop(p)) {
                 moved = true;
                 seen.emplace_back(true, p);
-                if (pass(true, p)) server.receive(client_ip, client.config().local_port, server_port, p.vtag, p.chunks, now);
+                if (pass(true, p)) server.receive(client_ip, client.config().local_port, server_ip, server_port, p.vtag, p.chunks, now);
             }
             SctpServerPacket sp;
             while (server.pop(sp)) {
@@ -121,7 +120,7 @@ TEST(SctpAssociation, HandshakeEstablishesBothSidesAndTheServerKeepsNoStateBefor
     ASSERT_TRUE(w.client.pop(init));
     EXPECT_EQ(init.vtag, 0u);
     EXPECT_EQ(first_chunk_type(init), sctp_chunk::init);
-    w.server.receive(client_ip, 40000, server_port, init.vtag, init.chunks, w.now);
+    w.server.receive(client_ip, 40000, server_ip, server_port, init.vtag, init.chunks, w.now);
     EXPECT_EQ(w.server.size(), 0u) << "no state for an INIT";
     EXPECT_EQ(w.server.counters().inits, 1u);
     w.run_for(30);
@@ -191,10 +190,10 @@ TEST(SctpAssociation, APacketWithTheWrongVerificationTagIsDiscarded) {
     d.tsn = w.client.next_tsn();
     ASSERT_TRUE(cw.data(d, payload));
     buf.resize(cw.size());
-    w.server.receive(client_ip, 40000, server_port, w.client.peer_tag() ^ 1, buf, w.now);
+    w.server.receive(client_ip, 40000, server_ip, server_port, w.client.peer_tag() ^ 1, buf, w.now);
     EXPECT_EQ(w.server_side()->counters().bad_vtag, 1u);
     EXPECT_EQ(w.server_side()->counters().data_in, 0u);
-    w.server.receive(client_ip, 40000, server_port, w.client.peer_tag(), buf, w.now);
+    w.server.receive(client_ip, 40000, server_ip, server_port, w.client.peer_tag(), buf, w.now);
     EXPECT_EQ(w.server_side()->counters().data_in, 1u) << "the same DATA with the right tag is taken";
 }
 
@@ -254,7 +253,7 @@ TEST(SctpAssociation, OutOfOrderDuplicateAndOutOfWindowDataAreReportedInSacks) {
         d.tsn = tsn;
         EXPECT_TRUE(cw.data(d, payload));
         buf.resize(cw.size());
-        w.server.receive(client_ip, 40000, server_port, w.client.peer_tag(), buf, w.now);
+        w.server.receive(client_ip, 40000, server_ip, server_port, w.client.peer_tag(), buf, w.now);
     };
     auto last_sack = [&]() {
         SctpServerPacket p;
@@ -339,7 +338,7 @@ TEST(SctpServer, OutOfTheBluePacketsAreAnsweredWithAbort) {
     const std::uint8_t payload[4] = {};
     ASSERT_TRUE(cw.data({}, payload));
     buf.resize(cw.size());
-    w.server.receive(client_ip, 50000, server_port, 0xabcdef01u, buf, w.now);
+    w.server.receive(client_ip, 50000, server_ip, server_port, 0xabcdef01u, buf, w.now);
     SctpServerPacket p;
     ASSERT_TRUE(w.server.pop(p));
     EXPECT_EQ(first_chunk_type(p.packet), sctp_chunk::abort);
@@ -355,7 +354,7 @@ TEST(SctpServer, HoldsManyAssociationsAtOnce) {
     for (int round = 0; round < 4; ++round) {
         for (auto& c : clients) {
             SctpPacketOut p;
-            while (c.pop(p)) w.server.receive(client_ip, c.config().local_port, server_port, p.vtag, p.chunks, w.now);
+            while (c.pop(p)) w.server.receive(client_ip, c.config().local_port, server_ip, server_port, p.vtag, p.chunks, w.now);
         }
         SctpServerPacket sp;
         while (w.server.pop(sp)) {

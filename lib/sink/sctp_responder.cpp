@@ -1,0 +1,71 @@
+#include "sink/sctp_responder.hpp"
+
+#include <algorithm>
+
+namespace tg::sink {
+
+namespace {
+
+proto::SctpCookieSigner fresh_signer() { return proto::SctpCookieSigner(); }
+
+}  // namespace
+
+SctpResponder::SctpResponder(const proto::SctpServerConfig& config, std::uint64_t seed)
+    : server_(config, fresh_signer(), seed) {}
+
+SctpResponder::PeerKey SctpResponder::key_of(const proto::IpAddress& a) {
+    std::array<std::uint8_t, 16> b{};
+    if (a.is_v4()) std::copy(a.v4.bytes.begin(), a.v4.bytes.end(), b.begin());
+    else b = a.v6.bytes;
+    return {a.family, b};
+}
+
+void SctpResponder::offer(const proto::PacketView& v, std::uint64_t now_ms) {
+    if (v.sctp == nullptr || v.payload_length < 4) return;
+    proto::IpAddress src, dst;
+    if (v.ipv4 != nullptr) {
+        std::copy_n(v.frame.data() + v.l3_offset + 12, 4, src.v4.bytes.begin());
+        std::copy_n(v.frame.data() + v.l3_offset + 16, 4, dst.v4.bytes.begin());
+    } else if (v.ipv6 != nullptr) {
+        src = proto::Ipv6Address{};
+        dst = proto::Ipv6Address{};
+        std::copy_n(v.frame.data() + v.l3_offset + 8, 16, src.v6.bytes.begin());
+        std::copy_n(v.frame.data() + v.l3_offset + 24, 16, dst.v6.bytes.begin());
+    } else {
+        return;
+    }
+    const std::uint16_t src_port = v.sctp->src_port.get();
+    const std::uint16_t dst_port = v.sctp->dst_port.get();
+    const std::uint8_t first_chunk = v.frame[v.payload_offset];
+    // DATA of no association is stateless test traffic: not the server's business.
+    if (first_chunk == proto::sctp_chunk::data && server_.find(src, src_port, dst_port) == nullptr) return;
+    proto::L2Spec& back = way_back_[key_of(src)];
+    std::copy_n(v.frame.data() + 6, 6, back.dst.bytes.begin());
+    std::copy_n(v.frame.data(), 6, back.src.bytes.begin());
+    back.vlan_count = v.vlan_count;
+    for (std::uint8_t i = 0; i < v.vlan_count; ++i) back.vlans[i] = {v.vlan_tpid[i], v.vlan_tci[i]};
+    server_.receive(src, src_port, dst, dst_port, v.sctp->verification_tag.get(), v.payload(), now_ms);
+    next_timer_ms_ = now_ms;  // look at the timers again soon
+}
+
+void SctpResponder::tick(std::uint64_t now_ms) {
+    server_.tick(now_ms);
+    next_timer_ms_ = now_ms + 1;
+}
+
+std::size_t SctpResponder::next_frame(std::span<std::uint8_t> out) {
+    proto::SctpServerPacket p;
+    while (server_.pop(p)) {
+        const auto it = way_back_.find(key_of(p.peer));
+        if (it == way_back_.end()) continue;  // never heard from: no way to reach it
+        proto::L3Spec l3;
+        l3.dst = p.peer;
+        l3.src = p.local;
+        const proto::SctpSpec sctp{p.local_port, p.peer_port, p.packet.vtag};
+        const proto::BuildResult r = proto::build_sctp_frame(out, it->second, l3, sctp, p.packet.chunks);
+        if (r.ok()) return r.layout.length;
+    }
+    return 0;
+}
+
+}  // namespace tg::sink
