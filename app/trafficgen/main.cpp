@@ -69,5 +69,14 @@ int main(int argc, char** argv) {
             return tg::app::exit_output;
         }
     }
+    // The path under test did not carry what was asked of it: a finding, in one sentence.
+    if (report.contains("generator") && report["generator"].contains("sctp_associations")) {
+        const auto& a = report["generator"]["sctp_associations"];
+        const std::string verdict = a.value("verdict", "");
+        if (!verdict.empty()) {
+            std::fprintf(stderr, "trafficgen: SCTP: %s\n", verdict.c_str());
+            return tg::app::exit_path_failed;
+        }
+    }
     return 0;
 }

@@ -118,6 +118,11 @@ std::optional<Options> parse_options(int argc, char** argv) {
     app.add_option("--duration", duration_text, "Stop after this long (0: until stopped)");
     app.add_option("--count", o.count, "Stop after this many packets");
     app.add_option("--flows", o.flows, "Flows, stepped over the address and port ranges");
+    app.add_option("--associations", o.associations,
+                   "SCTP: set up this many real associations (one per flow) before sending, shut them down after")
+        ->check(CLI::Range(1u, 65536u));
+    std::string setup_timeout_text = "30";
+    app.add_option("--setup-timeout", setup_timeout_text, "How long --associations may take to come up (default 30 s)");
     app.add_option("--src-mac", src_mac_text, "Source MAC (default: the port's)");
     app.add_option("--dst-mac", dst_mac_text, "Destination MAC");
     app.add_option("--src-ip", o.src_ip, "Source address or range (198.18.0.1-198.18.0.9, IPv6 too)");
@@ -168,7 +173,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
 
     if (o.role == Role::sink) {
         for (const char* gen_only : {"--proto", "--mix", "--rate", "--size", "--count", "--pattern", "--streams", "--flows",
-                                    "--bad-checksum-every"}) {
+                                    "--bad-checksum-every", "--associations"}) {
             if (app.count(gen_only) > 0) {
                 throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
             }
@@ -220,6 +225,19 @@ std::optional<Options> parse_options(int argc, char** argv) {
     if (!o.timeline_path.empty() && o.sink.timeline_packets == 0) o.sink.timeline_packets = 1'000'000;
     if (!o.timeline_path.empty() && o.role == Role::generator) {
         throw ConfigError("--timeline records arrivals: use it with `trafficgen sink` or --loopback");
+    }
+    o.setup_timeout_s = seconds(setup_timeout_text, "--setup-timeout", false);
+    if (o.associations > 0) {
+        if (!o.mix.empty() || o.protocols.size() != 1 || o.protocols.front().protocol != traffic::Protocol::sctp) {
+            throw ConfigError("--associations " + std::to_string(o.associations) +
+                              " sets up SCTP associations: use it with --proto sctp alone");
+        }
+        if (o.flows != 0 && o.flows != o.associations) {
+            throw ConfigError("--flows " + std::to_string(o.flows) + " and --associations " +
+                              std::to_string(o.associations) + " differ: each association is one flow");
+        }
+        if (o.role == Role::loopback) throw ConfigError("--associations needs a peer that answers: not with --loopback");
+        o.flows = o.associations;
     }
     if (o.flows > traffic::max_flows) {
         throw ConfigError("--flows " + std::to_string(o.flows) + " is more than the " + std::to_string(traffic::max_flows) +

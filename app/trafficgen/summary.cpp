@@ -51,6 +51,23 @@ void print_sctp_associations(const json& a) {
     }
 }
 
+// The generator's associations: set-up, data acknowledged, how they ended, and the one
+// sentence when the path does not carry SCTP associations.
+void print_client_associations(const json& a) {
+    const json& ms = a.contains("setup_ms") ? a["setup_ms"] : json::object();
+    std::printf("\nsctp associations (generator): %llu of %llu established, set-up ms min %llu median %llu p99 %llu "
+                "max %llu, %.1f/s; DATA acknowledged %llu; shut down %llu",
+                ull(u64(a, "established") + u64(a, "shut_down")), ull(u64(a, "requested")), ull(u64(ms, "min")),
+                ull(u64(ms, "median")), ull(u64(ms, "p99")), ull(u64(ms, "max")), num(a, "setup_rate_per_s"),
+                ull(u64(a, "data_acked")), ull(u64(a, "shut_down")));
+    if (a.contains("failed")) {
+        for (const auto& [reason, n] : a["failed"].items()) std::printf(", %s %llu", reason.c_str(), ull(n.get<std::uint64_t>()));
+    }
+    std::printf("\n");
+    const std::string verdict = a.value("verdict", "");
+    if (!verdict.empty()) std::printf("sctp: %s\n", verdict.c_str());
+}
+
 }  // namespace
 
 void print_summary(const json& r) {
@@ -78,6 +95,9 @@ void print_summary(const json& r) {
         for (const auto& st : r["generator"]["streams"]) {
             if (st.value("protocol", "") == "sctp") sent[{u64(st, "flow"), u64(st, "stream")}] = u64(st, "packets");
         }
+    }
+    if (r.contains("generator") && r["generator"].contains("sctp_associations")) {
+        print_client_associations(r["generator"]["sctp_associations"]);
     }
     if (r.contains("sink") && r["sink"].contains("sctp_associations")) print_sctp_associations(r["sink"]["sctp_associations"]);
     if (!r.contains("sink") || !r["sink"].contains("streams")) return;

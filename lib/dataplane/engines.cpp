@@ -4,6 +4,7 @@
 #include <rte_ethdev.h>
 #include <rte_mbuf.h>
 #include <rte_pause.h>
+#include <rte_ring.h>
 
 #include <algorithm>
 #include <cstring>
@@ -127,9 +128,25 @@ int TxEngine::run() noexcept {
     // starts over when the protocol changes.
     auto paced = static_cast<traffic::Protocol>(c_.active->load(std::memory_order_relaxed));
     std::uint64_t remaining = c_.count == 0 ? ~std::uint64_t{0} : c_.count;
+    bool held = false;
     if (sequencer_.flows_here() == 0) remaining = 0;  // no flow of its own: nothing to send
 
     while (!c_.stop->load(std::memory_order_relaxed)) {
+        if (c_.control != nullptr && !rte_ring_empty(c_.control)) {
+            rte_mbuf* ctl[burst_size];
+            const unsigned n = rte_ring_sc_dequeue_burst(c_.control, reinterpret_cast<void**>(ctl), burst_size, nullptr);
+            const std::uint16_t sent = rte_eth_tx_burst(c_.port, c_.queue, ctl, static_cast<std::uint16_t>(n));
+            if (sent < n) rte_pktmbuf_free_bulk(ctl + sent, n - sent);
+            add(counters_.control, sent);
+        }
+        if (c_.inbound != nullptr) {
+            rte_mbuf* in[burst_size];
+            const std::uint16_t n = rte_eth_rx_burst(c_.port, c_.queue, in, burst_size);
+            if (n > 0) {
+                const unsigned queued = rte_ring_sp_enqueue_burst(c_.inbound, reinterpret_cast<void**>(in), n, nullptr);
+                if (queued < n) rte_pktmbuf_free_bulk(in + queued, n - queued);
+            }
+        }
         if (pending > 0) {
             // The port was full: offer the rest of the last burst again before building more.
             const std::uint16_t sent = rte_eth_tx_burst(c_.port, c_.queue, burst + pending_at, pending);
@@ -137,8 +154,25 @@ int TxEngine::run() noexcept {
             pending = static_cast<std::uint16_t>(pending - sent);
             continue;
         }
-        if (remaining == 0) break;
+        if (c_.hold != nullptr && c_.hold->load(std::memory_order_acquire)) {
+            held = true;
+            rte_pause();
+            continue;
+        }
+        if (remaining == 0) {
+            finished_.store(true, std::memory_order_release);
+            if (c_.control == nullptr) break;
+            rte_pause();  // the control frames still need this queue
+            continue;
+        }
         const std::uint64_t now = rte_rdtsc();
+        if (held) {
+            // The data starts (again) now: no catching up on the time it was held.
+            held = false;
+            traffic::PacingSpec spec = c_.pacing;
+            if (c_.mix.empty()) spec.pps = c_.protocol_pps[static_cast<std::size_t>(paced)];
+            pacer = traffic::Pacer(spec, c_.clock.tsc_hz, now);
+        }
         const auto rotating = static_cast<traffic::Protocol>(c_.active->load(std::memory_order_relaxed));
         if (c_.mix.empty() && rotating != paced) {
             paced = rotating;

@@ -15,6 +15,7 @@
 
 struct rte_mbuf;
 struct rte_mempool;
+struct rte_ring;
 
 namespace tg::dataplane {
 
@@ -28,6 +29,7 @@ struct alignas(64) TxCounters {
     std::atomic<std::uint64_t> no_mbuf{0};
     std::array<std::atomic<std::uint64_t>, 3> per_protocol{};
     std::array<std::atomic<std::uint64_t>, 3> bad_l4_checksum{};  // sent spoiled, per protocol
+    std::atomic<std::uint64_t> control{0};                        // control frames sent for the control thread
 };
 
 // The mbuf fields a template's packets carry, set on every mbuf taken from its pool.
@@ -54,6 +56,16 @@ struct TxEngineConfig {
     std::uint32_t bad_checksum_every = 0;        // spoil every Nth packet's L4 checksum (0: none)
     std::vector<traffic::Protocol> mix;          // per-packet protocol cycle, or empty
     const std::atomic<std::uint8_t>* active = nullptr;  // the rotating protocol when no mix
+    // Control frames (SCTP answers) the control thread hands this engine to send on its
+    // queue, which it alone may use; null for none.
+    rte_ring* control = nullptr;
+    // Frames received on this engine's queue, handed to the control thread (which frees
+    // them); with `control` only. The engine reads its queue itself: af_xdp loses frames
+    // when two threads share a queue pair.
+    rte_ring* inbound = nullptr;
+    // While set, the engine sends no data, only control frames, and its pacing starts
+    // over when it is cleared (the SCTP set-up before the data, the SHUTDOWN after it).
+    const std::atomic<bool>* hold = nullptr;
     const std::atomic<bool>* stop = nullptr;
     Clock clock;
 };
@@ -65,6 +77,10 @@ public:
     int run() noexcept;
     [[nodiscard]] const TxCounters& counters() const noexcept { return counters_; }
     [[nodiscard]] const traffic::PacketSequencer& sequencer() const noexcept { return sequencer_; }
+    // Before run(): binds a flow to its SCTP association (tag, first TSN).
+    bool bind_sctp(std::uint32_t flow, std::uint32_t vtag, std::uint32_t first_tsn) noexcept {
+        return sequencer_.bind_sctp(flow, vtag, first_tsn);
+    }
     [[nodiscard]] bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
 
 private:

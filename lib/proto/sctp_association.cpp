@@ -261,7 +261,8 @@ void SctpAssociation::on_chunk_established(const SctpChunkView& c, std::uint64_t
             SctpSackView s;
             if (parse_sctp_sack(c, s) != ParseError::none) return;
             ++counters_.sacks_in;
-            if (tsn_after(s.cumulative_tsn_ack, peer_cum_ack_) && !tsn_after(s.cumulative_tsn_ack, next_tsn_ - 1)) {
+            if (tsn_after(s.cumulative_tsn_ack, peer_cum_ack_) &&
+                (external_data_ || !tsn_after(s.cumulative_tsn_ack, next_tsn_ - 1))) {
                 peer_cum_ack_ = s.cumulative_tsn_ack;
             }
             peer_rwnd_ = s.a_rwnd;

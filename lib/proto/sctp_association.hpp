@@ -110,6 +110,9 @@ public:
     // Queues one DATA chunk on a stream (established only; false otherwise or for a stream
     // the peer did not grant). Open loop: no congestion or receive-window check here.
     bool send(std::uint16_t stream, std::uint32_t ppid, std::span<const std::uint8_t> payload, std::uint64_t now_ms);
+    // The caller's data path sends this association's DATA itself (TSNs from next_tsn()
+    // on), so SACKs may acknowledge TSNs this object never handed out.
+    void data_sent_elsewhere() noexcept { external_data_ = true; }
     // Starts the SHUTDOWN sequence (graceful) or sends ABORT (immediate).
     void shutdown(std::uint64_t now_ms);
     void abort(std::uint64_t now_ms);
@@ -172,6 +175,7 @@ private:
     std::uint64_t started_ms_ = 0;
     std::uint64_t setup_ms_ = 0;
 
+    bool external_data_ = false;
     std::uint32_t unacked_packets_ = 0;  // DATA packets since our last SACK
     std::uint64_t sack_due_ms_ = ~std::uint64_t{0};
     std::uint64_t heartbeat_due_ms_ = ~std::uint64_t{0};

@@ -19,6 +19,21 @@ PacketSequencer::PacketSequencer(const TemplateSet& templates, const FlowSet& fl
     sctp_seq_.assign(std::size_t{here} * streams_, 0);
 }
 
+bool PacketSequencer::bind_sctp(std::uint32_t flow, std::uint32_t vtag, std::uint32_t first_tsn) noexcept {
+    if (flow < first_ || (flow - first_) % step_ != 0) return false;
+    const std::size_t i = (flow - first_) / step_;
+    if (i >= lanes_.size()) return false;
+    lanes_[i].sctp_vtag = vtag;
+    lanes_[i].sctp_tsn = first_tsn;
+    return true;
+}
+
+std::uint32_t PacketSequencer::next_sctp_tsn(std::uint32_t flow) const noexcept {
+    if (flow < first_ || (flow - first_) % step_ != 0) return 0;
+    const std::size_t i = (flow - first_) / step_;
+    return i < lanes_.size() ? lanes_[i].sctp_tsn : 0;
+}
+
 std::uint32_t PacketSequencer::sent(Protocol p, std::uint32_t flow, std::uint16_t stream) const noexcept {
     if (flow < first_ || (flow - first_) % step_ != 0) return 0;
     const std::size_t i = (flow - first_) / step_;

@@ -49,6 +49,12 @@ public:
         return std::uint64_t{flows_here()} * (p == Protocol::sctp ? streams_ : 1u);
     }
 
+    // A flow of this lcore runs over a real SCTP association: its DATA carries the
+    // association's verification tag and TSNs from `first_tsn`. False for a flow not here.
+    bool bind_sctp(std::uint32_t flow, std::uint32_t vtag, std::uint32_t first_tsn) noexcept;
+    // The TSN the flow's next DATA takes.
+    [[nodiscard]] std::uint32_t next_sctp_tsn(std::uint32_t flow) const noexcept;
+
     // Packets sent on a (protocol, flow, stream) so far (modulo 2^32), for reports.
     [[nodiscard]] std::uint32_t sent(Protocol p, std::uint32_t flow, std::uint16_t stream) const noexcept;
     [[nodiscard]] std::uint32_t first_flow() const noexcept { return first_; }

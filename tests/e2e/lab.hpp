@@ -27,6 +27,13 @@ private:
     std::map<std::string, std::string> vars_;
 };
 
+enum class LabSide { generator, sink };
+
+// The kernel of one side takes part: it owns that side's IPv4 address on its interface,
+// and reaches the other side's address through a static neighbour entry (the other side
+// is DPDK, which answers no ARP). Throws with ip's words if ip fails.
+void kernel_owns(const Lab& lab, LabSide side);
+
 // Paths the suite was given by the build (environment), with a clear failure if missing.
 [[nodiscard]] std::string tool_path(const char* env_name);
 

@@ -18,12 +18,8 @@ namespace {
 constexpr const char* port = "36412";
 
 void give_addresses(const Lab& lab) {
-    for (const auto& cmd : std::vector<std::vector<std::string>>{
-             {"ip", "-n", lab["TG_GEN_NS"], "addr", "add", lab["TG_GEN_IP4"] + "/15", "dev", lab["TG_GEN_IF"]},
-             {"ip", "-n", lab["TG_SINK_NS"], "addr", "add", lab["TG_SINK_IP4"] + "/15", "dev", lab["TG_SINK_IF"]}}) {
-        const auto r = run(cmd);
-        if (!r.exit.ok()) throw std::runtime_error("ip addr failed: " + r.err);
-    }
+    kernel_owns(lab, LabSide::generator);
+    kernel_owns(lab, LabSide::sink);
 }
 
 nlohmann::json json_of(const std::string& out) {
@@ -89,13 +85,7 @@ TEST(SctpInterop, AUsrsctpClientAssociatesWithTheTrafficgenSinkAndIsCountedPerSt
     // static neighbour entry (nobody answers ARP on a DPDK interface).
     TempDir dir;
     Lab lab({});
-    for (const auto& cmd : std::vector<std::vector<std::string>>{
-             {"ip", "-n", lab["TG_GEN_NS"], "addr", "add", lab["TG_GEN_IP4"] + "/15", "dev", lab["TG_GEN_IF"]},
-             {"ip", "-n", lab["TG_GEN_NS"], "neigh", "replace", lab["TG_SINK_IP4"], "lladdr", lab["TG_SINK_MAC"], "dev",
-              lab["TG_GEN_IF"], "nud", "permanent"}}) {
-        const auto r = run(cmd);
-        ASSERT_TRUE(r.exit.ok()) << r.err;
-    }
+    kernel_owns(lab, LabSide::generator);
     SinkRun sink(lab, dir);
     const auto c = run(in_ns(lab["TG_GEN_NS"], {tool_path("TG_USRSCTP_PEER"), "client", lab["TG_SINK_IP4"], port, "4",
                                                  "2000", "400"}),

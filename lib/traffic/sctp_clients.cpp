@@ -1,0 +1,146 @@
+#include "traffic/sctp_clients.hpp"
+
+#include <algorithm>
+#include <random>
+
+#include "proto/parse.hpp"
+
+namespace tg::traffic {
+
+SctpClientSet::SctpClientSet(const FlowSet& flows, std::uint16_t streams, const proto::L2Spec& l2,
+                             const proto::SctpTimers& timers, std::uint64_t seed, std::uint64_t now_ms)
+    : l2_(l2), started_ms_(now_ms) {
+    std::mt19937_64 random(seed);
+    associations_.reserve(flows.size());
+    for (std::uint32_t f = 0; f < flows.size(); ++f) {
+        const FlowTuple t = flows.at(f);
+        proto::SctpEndpointConfig c;
+        c.local_address = t.src;
+        c.peer_address = t.dst;
+        c.local_port = t.src_port;
+        c.peer_port = t.dst_port;
+        c.outbound_streams = streams;
+        c.max_inbound_streams = streams;
+        c.timers = timers;
+        std::uint32_t tag = 0;
+        while (tag == 0) tag = static_cast<std::uint32_t>(random());
+        const auto tsn = static_cast<std::uint32_t>(random());
+        initial_tsn_.push_back(tsn);
+        associations_.push_back(proto::SctpAssociation::connect(c, tag, tsn, now_ms));
+        flow_of_[key_of(t.src_port, t.dst_port, t.dst)] = f;
+    }
+}
+
+SctpClientSet::Key SctpClientSet::key_of(std::uint16_t local_port, std::uint16_t peer_port, const proto::IpAddress& peer) {
+    std::array<std::uint8_t, 16> a{};
+    if (peer.is_v4()) std::copy(peer.v4.bytes.begin(), peer.v4.bytes.end(), a.begin());
+    else a = peer.v6.bytes;
+    return {local_port, peer_port, a};
+}
+
+void SctpClientSet::offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms) {
+    const proto::ParseResult r = proto::parse_frame(frame);
+    const proto::PacketView& v = r.view;
+    if (!r.status.ok() || v.sctp == nullptr || v.payload_length < 4) return;
+    proto::IpAddress src;
+    if (v.ipv4 != nullptr) {
+        std::copy_n(frame.data() + v.l3_offset + 12, 4, src.v4.bytes.begin());
+    } else {
+        src = proto::Ipv6Address{};
+        std::copy_n(frame.data() + v.l3_offset + 8, 16, src.v6.bytes.begin());
+    }
+    const auto it = flow_of_.find(key_of(v.sctp->dst_port.get(), v.sctp->src_port.get(), src));
+    if (it == flow_of_.end()) return;
+    proto::SctpAssociation& a = associations_[it->second];
+    const bool was_established = a.established();
+    a.receive(v.sctp->verification_tag.get(), v.payload(), now_ms);
+    if (!was_established && a.established()) last_established_ms_ = now_ms;
+}
+
+void SctpClientSet::tick(std::uint64_t now_ms) {
+    for (auto& a : associations_) {
+        if (a.next_timer_ms() <= now_ms) a.tick(now_ms);
+    }
+}
+
+std::size_t SctpClientSet::next_frame(std::span<std::uint8_t> out) {
+    for (std::size_t n = 0; n < associations_.size(); ++n) {
+        const std::size_t i = (cursor_ + n) % associations_.size();
+        proto::SctpAssociation& a = associations_[i];
+        proto::SctpPacketOut p;
+        if (!a.pop(p)) continue;
+        cursor_ = i;  // it may have more
+        proto::L3Spec l3;
+        l3.src = a.config().local_address;
+        l3.dst = a.config().peer_address;
+        const proto::SctpSpec sctp{a.config().local_port, a.config().peer_port, p.vtag};
+        const proto::BuildResult r = proto::build_sctp_frame(out, l2_, l3, sctp, p.chunks);
+        if (r.ok()) return r.layout.length;
+    }
+    return 0;
+}
+
+bool SctpClientSet::settled() const noexcept {
+    return std::all_of(associations_.begin(), associations_.end(), [](const auto& a) {
+        return a.established() || a.state() == proto::SctpState::closed;
+    });
+}
+
+bool SctpClientSet::all_established() const noexcept {
+    return std::all_of(associations_.begin(), associations_.end(), [](const auto& a) { return a.established(); });
+}
+
+bool SctpClientSet::all_closed() const noexcept {
+    return std::all_of(associations_.begin(), associations_.end(),
+                       [](const auto& a) { return a.state() == proto::SctpState::closed; });
+}
+
+void SctpClientSet::shutdown(std::uint64_t now_ms) {
+    for (auto& a : associations_) a.shutdown(now_ms);
+}
+
+SctpClientSummary SctpClientSet::summary() const {
+    SctpClientSummary s;
+    s.requested = static_cast<std::uint32_t>(associations_.size());
+    std::vector<std::uint64_t> setup;
+    for (std::size_t i = 0; i < associations_.size(); ++i) {
+        const auto& a = associations_[i];
+        const auto& c = a.counters();
+        s.inits_sent += 1 + c.init_retransmits + c.stale_cookie_errors;
+        if (a.peer_tag() != 0) ++s.init_acks;
+        s.sacks_in += c.sacks_in;
+        s.data_acked += a.peer_cumulative_ack() - (initial_tsn_[i] - 1);
+        const bool got_up = a.setup_ms() > 0 || a.established() ||
+                            (a.state() == proto::SctpState::closed && a.failure() == proto::SctpFailure::none && a.peer_tag() != 0);
+        if (got_up) setup.push_back(a.setup_ms());
+        if (a.established()) ++s.established;
+        if (a.state() == proto::SctpState::closed) {
+            if (a.failure() == proto::SctpFailure::none) {
+                if (a.peer_tag() != 0) ++s.shut_down;
+            } else {
+                ++s.failed[proto::to_string(a.failure())];
+            }
+        } else if (a.state() == proto::SctpState::cookie_wait || a.state() == proto::SctpState::cookie_echoed) {
+            ++s.failed["not up when the set-up time ran out"];
+        }
+    }
+    std::sort(setup.begin(), setup.end());
+    if (!setup.empty()) {
+        s.setup_ms_min = setup.front();
+        s.setup_ms_median = setup[setup.size() / 2];
+        s.setup_ms_p99 = setup[std::min(setup.size() - 1, setup.size() * 99 / 100)];
+        s.setup_ms_max = setup.back();
+        const double span_s = double(std::max<std::uint64_t>(last_established_ms_ - started_ms_, 1)) / 1000;
+        s.setup_rate_per_s = double(setup.size()) / span_s;
+    }
+    if (s.init_acks == 0 && s.requested > 0) {
+        s.verdict = "the peer never answered: " + std::to_string(s.inits_sent) + " INITs for " +
+                    std::to_string(s.requested) + " associations, no INIT ACK (the path drops SCTP, or nothing listens)";
+    } else if (setup.size() < s.requested) {
+        s.verdict = std::to_string(s.requested - setup.size()) + " of " + std::to_string(s.requested) +
+                    " associations were never established";
+    }
+    return s;
+}
+
+}  // namespace tg::traffic
