@@ -57,6 +57,13 @@ struct IpAddress {
     [[nodiscard]] static std::optional<IpAddress> parse(std::string_view text);
     [[nodiscard]] std::string to_string() const;
     [[nodiscard]] bool is_v4() const noexcept { return family == IpFamily::v4; }
+    // The address in 16 bytes (IPv4 in the first 4, zeros after): a key for maps.
+    [[nodiscard]] std::array<std::uint8_t, 16> bytes16() const noexcept {
+        if (!is_v4()) return v6.bytes;
+        std::array<std::uint8_t, 16> b{};
+        for (std::size_t i = 0; i < 4; ++i) b[i] = v4.bytes[i];
+        return b;
+    }
     friend bool operator==(const IpAddress&, const IpAddress&) = default;
 };
 

@@ -1,5 +1,7 @@
 #include "proto/parse.hpp"
 
+#include <algorithm>
+
 #include "proto/checksum.hpp"
 #include "proto/crc32c.hpp"
 #include "proto/sctp_parse.hpp"
@@ -267,6 +269,28 @@ private:
 
 ParseResult parse_frame(std::span<const std::uint8_t> frame, const ParseOptions& options) noexcept {
     return FrameParser(frame, options).run();
+}
+
+IpAddress PacketView::source() const noexcept {
+    IpAddress a;
+    if (ipv4 != nullptr) {
+        std::copy_n(frame.data() + l3_offset + 12, 4, a.v4.bytes.begin());
+    } else {
+        a = Ipv6Address{};
+        std::copy_n(frame.data() + l3_offset + 8, 16, a.v6.bytes.begin());
+    }
+    return a;
+}
+
+IpAddress PacketView::destination() const noexcept {
+    IpAddress a;
+    if (ipv4 != nullptr) {
+        std::copy_n(frame.data() + l3_offset + 16, 4, a.v4.bytes.begin());
+    } else {
+        a = Ipv6Address{};
+        std::copy_n(frame.data() + l3_offset + 24, 16, a.v6.bytes.begin());
+    }
+    return a;
 }
 
 }  // namespace tg::proto

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <span>
 
+#include "proto/address.hpp"
 #include "proto/ethernet.hpp"
 #include "proto/icmp.hpp"
 #include "proto/ip.hpp"
@@ -58,6 +59,9 @@ struct PacketView {
     std::uint32_t payload_length = 0;
 
     [[nodiscard]] std::span<const std::uint8_t> l4() const noexcept { return frame.subspan(l4_offset, l4_length); }
+    // The IP source and destination; needs ipv4 or ipv6.
+    [[nodiscard]] IpAddress source() const noexcept;
+    [[nodiscard]] IpAddress destination() const noexcept;
     [[nodiscard]] std::span<const std::uint8_t> payload() const noexcept {
         return frame.subspan(payload_offset, payload_length);
     }

@@ -12,10 +12,7 @@ SctpServer::SctpServer(const SctpServerConfig& config, const SctpCookieSigner& s
     : config_(config), signer_(signer), random_(seed) {}
 
 SctpServer::Key SctpServer::key_of(const IpAddress& peer, std::uint16_t peer_port, std::uint16_t local_port) {
-    std::array<std::uint8_t, 16> a{};
-    if (peer.is_v4()) std::copy(peer.v4.bytes.begin(), peer.v4.bytes.end(), a.begin());
-    else a = peer.v6.bytes;
-    return {peer.family, a, peer_port, local_port};
+    return {peer.family, peer.bytes16(), peer_port, local_port};
 }
 
 std::uint32_t SctpServer::nonzero_random() {

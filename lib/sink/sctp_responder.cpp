@@ -14,26 +14,13 @@ SctpResponder::SctpResponder(const proto::SctpServerConfig& config, std::uint64_
     : server_(config, fresh_signer(), seed) {}
 
 SctpResponder::PeerKey SctpResponder::key_of(const proto::IpAddress& a) {
-    std::array<std::uint8_t, 16> b{};
-    if (a.is_v4()) std::copy(a.v4.bytes.begin(), a.v4.bytes.end(), b.begin());
-    else b = a.v6.bytes;
-    return {a.family, b};
+    return {a.family, a.bytes16()};
 }
 
 void SctpResponder::offer(const proto::PacketView& v, std::uint64_t now_ms) {
-    if (v.sctp == nullptr || v.payload_length < 4) return;
-    proto::IpAddress src, dst;
-    if (v.ipv4 != nullptr) {
-        std::copy_n(v.frame.data() + v.l3_offset + 12, 4, src.v4.bytes.begin());
-        std::copy_n(v.frame.data() + v.l3_offset + 16, 4, dst.v4.bytes.begin());
-    } else if (v.ipv6 != nullptr) {
-        src = proto::Ipv6Address{};
-        dst = proto::Ipv6Address{};
-        std::copy_n(v.frame.data() + v.l3_offset + 8, 16, src.v6.bytes.begin());
-        std::copy_n(v.frame.data() + v.l3_offset + 24, 16, dst.v6.bytes.begin());
-    } else {
-        return;
-    }
+    if (v.sctp == nullptr || v.payload_length < 4 || (v.ipv4 == nullptr && v.ipv6 == nullptr)) return;
+    const proto::IpAddress src = v.source();
+    const proto::IpAddress dst = v.destination();
     const std::uint16_t src_port = v.sctp->src_port.get();
     const std::uint16_t dst_port = v.sctp->dst_port.get();
     const std::uint8_t first_chunk = v.frame[v.payload_offset];

@@ -32,24 +32,14 @@ SctpClientSet::SctpClientSet(const FlowSet& flows, std::uint16_t streams, const 
 }
 
 SctpClientSet::Key SctpClientSet::key_of(std::uint16_t local_port, std::uint16_t peer_port, const proto::IpAddress& peer) {
-    std::array<std::uint8_t, 16> a{};
-    if (peer.is_v4()) std::copy(peer.v4.bytes.begin(), peer.v4.bytes.end(), a.begin());
-    else a = peer.v6.bytes;
-    return {local_port, peer_port, a};
+    return {local_port, peer_port, peer.bytes16()};
 }
 
 void SctpClientSet::offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms) {
     const proto::ParseResult r = proto::parse_frame(frame);
     const proto::PacketView& v = r.view;
     if (!r.status.ok() || v.sctp == nullptr || v.payload_length < 4) return;
-    proto::IpAddress src;
-    if (v.ipv4 != nullptr) {
-        std::copy_n(frame.data() + v.l3_offset + 12, 4, src.v4.bytes.begin());
-    } else {
-        src = proto::Ipv6Address{};
-        std::copy_n(frame.data() + v.l3_offset + 8, 16, src.v6.bytes.begin());
-    }
-    const auto it = flow_of_.find(key_of(v.sctp->dst_port.get(), v.sctp->src_port.get(), src));
+    const auto it = flow_of_.find(key_of(v.sctp->dst_port.get(), v.sctp->src_port.get(), v.source()));
     if (it == flow_of_.end()) return;
     proto::SctpAssociation& a = associations_[it->second];
     const bool was_established = a.established();
