@@ -149,6 +149,7 @@ json generator_json(const ReportInputs& in) {
 // data per stream id over all associations; null when nobody asked for one.
 json sctp_associations_json(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx) {
     proto::SctpServerCounters c;
+    std::uint64_t replies = 0, replies_dropped = 0;
     std::uint64_t total = 0, established = 0, shut_down = 0, chunks = 0, bytes = 0, sacks = 0, bad_vtag = 0;
     std::map<std::string, std::uint64_t> failed;
     std::map<std::uint16_t, std::pair<std::uint64_t, std::uint64_t>> per_stream;
@@ -156,6 +157,8 @@ json sctp_associations_json(const std::vector<std::unique_ptr<dataplane::RxEngin
     for (const auto& e : rx) {
         const sink::SctpResponder* r = e->core().sctp();
         if (r == nullptr) continue;
+        replies += e->counters().replies.load();
+        replies_dropped += e->counters().replies_dropped.load();
         const auto& k = r->server().counters();
         c.inits += k.inits;
         c.cookies_accepted += k.cookies_accepted;
@@ -218,6 +221,8 @@ json sctp_associations_json(const std::vector<std::unique_ptr<dataplane::RxEngin
             {"data_chunks", chunks},
             {"data_bytes", bytes},
             {"sacks_sent", sacks},
+            {"answers_on_wire", replies},
+            {"answers_dropped", replies_dropped},
             {"bad_verification_tag", bad_vtag},
             {"streams", streams},
             {"list", list}};

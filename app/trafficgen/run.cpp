@@ -428,7 +428,13 @@ nlohmann::json run(const Options& o) {
 
     ReportInputs in{o, caps, *port, tx, rx, elapsed, stopped_by, started_wall, dataplane::dpdk_version()};
     nlohmann::json report = build_report(in);
-    if (sctp) report["generator"]["sctp_associations"] = sctp->report();
+    if (sctp) {
+        nlohmann::json a = sctp->report();
+        // What engine 0 put on the wire of what the control thread handed it.
+        a["control_frames_on_wire"] = tx.front()->counters().control.load();
+        a["control_frames_not_taken"] = tx.front()->counters().control_dropped.load();
+        report["generator"]["sctp_associations"] = a;
+    }
     return report;
 }
 

@@ -138,6 +138,7 @@ int TxEngine::run() noexcept {
             const std::uint16_t sent = rte_eth_tx_burst(c_.port, c_.queue, ctl, static_cast<std::uint16_t>(n));
             if (sent < n) rte_pktmbuf_free_bulk(ctl + sent, n - sent);
             add(counters_.control, sent);
+            add(counters_.control_dropped, n - sent);
         }
         if (c_.inbound != nullptr) {
             rte_mbuf* in[burst_size];

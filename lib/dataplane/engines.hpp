@@ -30,6 +30,7 @@ struct alignas(64) TxCounters {
     std::array<std::atomic<std::uint64_t>, 3> per_protocol{};
     std::array<std::atomic<std::uint64_t>, 3> bad_l4_checksum{};  // sent spoiled, per protocol
     std::atomic<std::uint64_t> control{0};                        // control frames sent for the control thread
+    std::atomic<std::uint64_t> control_dropped{0};                // ... that the port did not take
 };
 
 // The mbuf fields a template's packets carry, set on every mbuf taken from its pool.
