@@ -84,8 +84,16 @@ SctpAssociation SctpAssociation::accept(const SctpEndpointConfig& config, const 
     a.state_ = SctpState::established;
     a.rto_ms_ = config.timers.rto_initial_ms;
     a.queue(a.peer_tag_, sctp_chunks(8, [](SctpChunkWriter& w) { w.cookie_ack(); }));
-    if (config.timers.heartbeat_interval_ms > 0) a.heartbeat_due_ms_ = now_ms + config.timers.heartbeat_interval_ms;
+    a.established_at(now_ms);
     return a;
+}
+
+void SctpAssociation::established_at(std::uint64_t now_ms) {
+    if (config_.timers.heartbeat_interval_ms > 0) heartbeat_due_ms_ = now_ms + config_.timers.heartbeat_interval_ms;
+    if (config_.closed_loop) {
+        sender_.start(next_tsn_, peer_rwnd_, config_.mtu, config_.timers.rto_initial_ms, config_.timers.rto_min_ms,
+                      config_.timers.rto_max_ms);
+    }
 }
 
 void SctpAssociation::queue(std::uint32_t vtag, std::vector<std::uint8_t> chunks) {
@@ -187,9 +195,7 @@ void SctpAssociation::receive(std::uint32_t vtag, std::span<const std::uint8_t> 
                     state_ = SctpState::established;
                     setup_ms_ = now_ms - started_ms_;
                     arm(Timer::none, now_ms);
-                    if (config_.timers.heartbeat_interval_ms > 0) {
-                        heartbeat_due_ms_ = now_ms + config_.timers.heartbeat_interval_ms;
-                    }
+                    established_at(now_ms);
                 } else if (c.type == sctp_chunk::error) {
                     SctpTlvReader causes(c.value);
                     SctpTlvView cause;
@@ -261,6 +267,14 @@ void SctpAssociation::on_chunk_established(const SctpChunkView& c, std::uint64_t
             SctpSackView s;
             if (parse_sctp_sack(c, s) != ParseError::none) return;
             ++counters_.sacks_in;
+            if (config_.closed_loop) {
+                sender_.on_sack(s, now_ms);
+                peer_cum_ack_ = sender_.cumulative_ack();
+                peer_rwnd_ = sender_.peer_rwnd();
+                resend_due(now_ms);
+                if (state_ == SctpState::shutdown_pending && sender_.idle()) send_shutdown(now_ms);
+                return;
+            }
             if (tsn_after(s.cumulative_tsn_ack, peer_cum_ack_) &&
                 (external_data_ || !tsn_after(s.cumulative_tsn_ack, next_tsn_ - 1))) {
                 peer_cum_ack_ = s.cumulative_tsn_ack;
@@ -323,18 +337,37 @@ void SctpAssociation::send_sack() {
     sack_due_ms_ = never;
 }
 
-bool SctpAssociation::send(std::uint16_t stream, std::uint32_t ppid, std::span<const std::uint8_t> payload,
-                           std::uint64_t now_ms) {
-    (void)now_ms;
-    if (state_ != SctpState::established || stream >= out_streams_ || payload.empty()) return false;
+bool SctpAssociation::can_send(std::size_t bytes) const noexcept {
+    if (state_ != SctpState::established) return false;
+    return !config_.closed_loop || sender_.can_send(bytes);
+}
+
+void SctpAssociation::queue_data(std::uint32_t tsn, std::uint16_t stream, std::uint16_t ssn, std::uint32_t ppid,
+                                 std::span<const std::uint8_t> payload) {
     SctpDataSpec d;
-    d.tsn = next_tsn_++;
+    d.tsn = tsn;
     d.stream_id = stream;
-    d.stream_seq = next_ssn_[stream]++;
+    d.stream_seq = ssn;
     d.ppid = ppid;
     queue(peer_tag_, sctp_chunks(payload.size() + 20, [&](SctpChunkWriter& w) { w.data(d, payload); }));
+}
+
+bool SctpAssociation::send(std::uint16_t stream, std::uint32_t ppid, std::span<const std::uint8_t> payload,
+                           std::uint64_t now_ms) {
+    if (stream >= out_streams_ || payload.empty() || !can_send(payload.size())) return false;
+    const std::uint32_t tsn = next_tsn_++;
+    const std::uint16_t ssn = next_ssn_[stream]++;
+    queue_data(tsn, stream, ssn, ppid, payload);
+    if (config_.closed_loop) sender_.sent(tsn, stream, ssn, ppid, payload, now_ms);
     ++counters_.data_out;
     return true;
+}
+
+void SctpAssociation::resend_due(std::uint64_t now_ms) {
+    while (SctpOutstanding* c = sender_.next_resend()) {
+        queue_data(c->tsn, c->stream, c->ssn, c->ppid, c->data);
+        sender_.resent(*c, now_ms);
+    }
 }
 
 void SctpAssociation::shutdown(std::uint64_t now_ms) {
@@ -343,7 +376,16 @@ void SctpAssociation::shutdown(std::uint64_t now_ms) {
         return;
     }
     if (state_ != SctpState::established) return;
-    // Open loop keeps nothing to retransmit: nothing outstanding holds SHUTDOWN back.
+    // Open loop keeps nothing to retransmit; closed loop waits until every DATA chunk is
+    // acknowledged (RFC 9260 section 9.2).
+    if (config_.closed_loop && !sender_.idle()) {
+        state_ = SctpState::shutdown_pending;
+        return;
+    }
+    send_shutdown(now_ms);
+}
+
+void SctpAssociation::send_shutdown(std::uint64_t now_ms) {
     state_ = SctpState::shutdown_sent;
     queue(peer_tag_, sctp_chunks(8, [&](SctpChunkWriter& w) { w.shutdown(tsns_.cumulative()); }));
     retries_ = 0;
@@ -363,7 +405,8 @@ void SctpAssociation::abort(std::uint64_t now_ms) {
 }
 
 std::uint64_t SctpAssociation::next_timer_ms() const noexcept {
-    return std::min({timer_at_ms_, sack_due_ms_, heartbeat_due_ms_});
+    const std::uint64_t t3 = config_.closed_loop && state_ != SctpState::closed ? sender_.t3_at_ms() : never;
+    return std::min({timer_at_ms_, sack_due_ms_, heartbeat_due_ms_, t3});
 }
 
 void SctpAssociation::tick(std::uint64_t now_ms) {
@@ -380,6 +423,15 @@ void SctpAssociation::tick(std::uint64_t now_ms) {
         queue(peer_tag_, sctp_chunks(24, [&](SctpChunkWriter& w) { w.heartbeat(info); }));
         ++heartbeats_unanswered_;
         heartbeat_due_ms_ = now_ms + config_.timers.heartbeat_interval_ms + rto_ms_;
+    }
+    if (config_.closed_loop && now_ms >= sender_.t3_at_ms()) {
+        if (!sender_.on_t3(now_ms, config_.timers.max_retransmits)) {
+            peer_reason_ = "DATA unacknowledged after " + std::to_string(config_.timers.max_retransmits) +
+                           " retransmission timeouts";
+            fail(SctpFailure::peer_unreachable);
+            return;
+        }
+        resend_due(now_ms);
     }
     if (now_ms < timer_at_ms_) return;
     ++retries_;

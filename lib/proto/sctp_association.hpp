@@ -17,12 +17,14 @@
 
 #include "proto/address.hpp"
 #include "proto/sctp_cookie.hpp"
+#include "proto/sctp_sender.hpp"
 #include "proto/sctp_tsn.hpp"
 
 namespace tg::proto {
 
 struct SctpTimers {
     std::uint32_t rto_initial_ms = 1000;   // RTO.Initial (RFC 9260 section 16: 1 s)
+    std::uint32_t rto_min_ms = 1000;       // RTO.Min
     std::uint32_t rto_max_ms = 60000;      // RTO.Max
     std::uint32_t max_init_retransmits = 8;
     std::uint32_t max_retransmits = 10;    // Association.Max.Retrans
@@ -39,6 +41,11 @@ struct SctpEndpointConfig {
     std::uint16_t outbound_streams = 1;       // asked for
     std::uint16_t max_inbound_streams = 65535;
     std::uint32_t a_rwnd = 1u << 20;
+    // Closed loop: DATA waits for the peer's receive window and the congestion window,
+    // and lost chunks are sent again (sctp_sender.hpp). Open loop: DATA goes when the
+    // caller says, and loss shows at the peer as TSN gaps.
+    bool closed_loop = false;
+    std::uint32_t mtu = 1500;  // the path's, in IP bytes: the congestion window's unit
     SctpTimers timers{};
 };
 
@@ -107,13 +114,17 @@ public:
     // The next packet to send, if any.
     bool pop(SctpPacketOut& out);
 
-    // Queues one DATA chunk on a stream (established only; false otherwise or for a stream
-    // the peer did not grant). Open loop: no congestion or receive-window check here.
+    // Whether a DATA chunk of `bytes` user data would be taken now: established, and in
+    // closed loop the windows have room and no retransmission waits.
+    [[nodiscard]] bool can_send(std::size_t bytes) const noexcept;
+    // Queues one DATA chunk on a stream (false when can_send() is false or for a stream
+    // the peer did not grant). Open loop: no window is checked.
     bool send(std::uint16_t stream, std::uint32_t ppid, std::span<const std::uint8_t> payload, std::uint64_t now_ms);
     // The caller's data path sends this association's DATA itself (TSNs from next_tsn()
     // on), so SACKs may acknowledge TSNs this object never handed out.
     void data_sent_elsewhere() noexcept { external_data_ = true; }
-    // Starts the SHUTDOWN sequence (graceful) or sends ABORT (immediate).
+    // Starts the SHUTDOWN sequence (graceful: in closed loop, once all DATA is
+    // acknowledged) or sends ABORT (immediate).
     void shutdown(std::uint64_t now_ms);
     void abort(std::uint64_t now_ms);
 
@@ -129,6 +140,8 @@ public:
     [[nodiscard]] const SctpTsnTracker& received() const noexcept { return tsns_; }
     [[nodiscard]] const SctpAssociationCounters& counters() const noexcept { return counters_; }
     [[nodiscard]] const SctpEndpointConfig& config() const noexcept { return config_; }
+    // Closed loop: windows, retransmissions, data acknowledged per stream.
+    [[nodiscard]] const SctpSender& sender() const noexcept { return sender_; }
     // Time from connect() to COOKIE ACK (client) or from accept() (server: 0).
     [[nodiscard]] std::uint64_t setup_ms() const noexcept { return setup_ms_; }
     // Per inbound stream: new DATA chunks received, and their user-data bytes.
@@ -145,6 +158,11 @@ private:
     void queue(std::uint32_t vtag, std::vector<std::uint8_t> chunks);
     void send_init();
     void send_sack();
+    void send_shutdown(std::uint64_t now_ms);
+    void queue_data(std::uint32_t tsn, std::uint16_t stream, std::uint16_t ssn, std::uint32_t ppid,
+                    std::span<const std::uint8_t> payload);
+    void established_at(std::uint64_t now_ms);
+    void resend_due(std::uint64_t now_ms);
     void arm(Timer t, std::uint64_t now_ms);
     void fail(SctpFailure f);
     void close_clean();
@@ -181,6 +199,7 @@ private:
     std::uint64_t heartbeat_due_ms_ = ~std::uint64_t{0};
     std::uint32_t heartbeats_unanswered_ = 0;
 
+    SctpSender sender_;
     std::deque<SctpPacketOut> out_;
     SctpAssociationCounters counters_;
     std::string peer_reason_;
