@@ -121,6 +121,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
     app.add_option("--associations", o.associations,
                    "SCTP: set up this many real associations (one per flow) before sending, shut them down after")
         ->check(CLI::Range(1u, 65536u));
+    app.add_flag("--closed-loop", o.closed_loop,
+                 "With --associations: send as the peer's receive window and a congestion window allow, and send lost "
+                 "DATA again, as an application would (default: open loop, at --rate, loss shows as TSN gaps)");
     std::string setup_timeout_text = "30";
     app.add_option("--setup-timeout", setup_timeout_text, "How long --associations may take to come up (default 30 s)");
     app.add_option("--src-mac", src_mac_text, "Source MAC (default: the port's)");
@@ -173,7 +176,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
 
     if (o.role == Role::sink) {
         for (const char* gen_only : {"--proto", "--mix", "--rate", "--size", "--count", "--pattern", "--streams", "--flows",
-                                    "--bad-checksum-every", "--associations"}) {
+                                    "--bad-checksum-every", "--associations", "--closed-loop"}) {
             if (app.count(gen_only) > 0) {
                 throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
             }
@@ -238,6 +241,19 @@ std::optional<Options> parse_options(int argc, char** argv) {
         }
         if (o.role == Role::loopback) throw ConfigError("--associations needs a peer that answers: not with --loopback");
         o.flows = o.associations;
+    }
+    if (o.closed_loop) {
+        if (o.associations == 0) {
+            throw ConfigError("--closed-loop paces DATA by the windows of real associations: give --associations N too");
+        }
+        if (o.bad_checksum_every > 0) {
+            throw ConfigError("--bad-checksum-every spoils open-loop frames; a closed loop would only resend them: "
+                              "leave out --closed-loop or --bad-checksum-every");
+        }
+        if (o.pacing.pattern != traffic::Pattern::continuous) {
+            throw ConfigError(std::string("--pattern ") + traffic::to_string(o.pacing.pattern) +
+                              " shapes open-loop traffic; a closed loop sends as its windows allow (a --rate caps it)");
+        }
     }
     if (o.flows > traffic::max_flows) {
         throw ConfigError("--flows " + std::to_string(o.flows) + " is more than the " + std::to_string(traffic::max_flows) +

@@ -47,6 +47,7 @@ struct Options {
     std::uint32_t flows = 0;
     std::uint32_t associations = 0;  // real SCTP associations, one per flow (0: stateless DATA)
     double setup_timeout_s = 30;     // how long the associations may take to come up
+    bool closed_loop = false;        // associations send by their windows, and resend what is lost
     proto::MacAddress src_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
     proto::MacAddress dst_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
     bool src_mac_given = false;

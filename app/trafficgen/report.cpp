@@ -150,7 +150,7 @@ json generator_json(const ReportInputs& in) {
 json sctp_associations_json(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx) {
     proto::SctpServerCounters c;
     std::uint64_t replies = 0, replies_dropped = 0;
-    std::uint64_t total = 0, established = 0, shut_down = 0, chunks = 0, bytes = 0, sacks = 0, bad_vtag = 0;
+    std::uint64_t total = 0, established = 0, shut_down = 0, chunks = 0, duplicates = 0, bytes = 0, sacks = 0, bad_vtag = 0;
     std::map<std::string, std::uint64_t> failed;
     std::map<std::uint16_t, std::pair<std::uint64_t, std::uint64_t>> per_stream;
     json list = json::array();
@@ -178,6 +178,7 @@ json sctp_associations_json(const std::vector<std::unique_ptr<dataplane::RxEngin
                 else ++failed[proto::to_string(a.failure())];
             }
             chunks += a.counters().data_in;
+            duplicates += a.counters().duplicate_tsns_in;
             bytes += a.counters().data_bytes_in;
             sacks += a.counters().sacks_out;
             bad_vtag += a.counters().bad_vtag;
@@ -219,6 +220,7 @@ json sctp_associations_json(const std::vector<std::unique_ptr<dataplane::RxEngin
             {"shut_down", shut_down},
             {"failed", failed},
             {"data_chunks", chunks},
+            {"duplicate_data_chunks", duplicates},
             {"data_bytes", bytes},
             {"sacks_sent", sacks},
             {"answers_on_wire", replies},

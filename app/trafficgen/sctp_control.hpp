@@ -23,8 +23,8 @@ namespace tg::app {
 
 class SctpControl {
 public:
-    SctpControl(const traffic::FlowSet& flows, std::uint16_t streams, const proto::L2Spec& l2, std::uint16_t port,
-                rte_mempool* pool);
+    SctpControl(const traffic::FlowSet& flows, std::uint16_t streams, const proto::L2Spec& l2,
+                const traffic::SctpSending& sending, std::uint16_t port, rte_mempool* pool, const dataplane::Clock& clock);
     ~SctpControl();
     SctpControl(const SctpControl&) = delete;
     SctpControl& operator=(const SctpControl&) = delete;
@@ -32,6 +32,15 @@ public:
     // Sets every association up; true when all are established with every stream asked
     // for. Gives up after `timeout_s`, or when `stop` is set.
     bool establish(const std::atomic<int>& stop, double timeout_s);
+    [[nodiscard]] bool any_established() const noexcept { return clients_.any_established(); }
+    // Closed loop: from now on poll() hands the associations DATA, `count` chunks in all
+    // (0: no end) at `pps` at most (0: as fast as the windows allow).
+    void start_data(std::uint64_t count, double pps);
+    // Closed loop: no more DATA from here on.
+    void stop_data() noexcept { data_on_ = false; }
+    // Closed loop: all `count` chunks handed out and acknowledged.
+    [[nodiscard]] bool data_done() const noexcept;
+    [[nodiscard]] bool closed_loop() const noexcept { return sending_.closed_loop; }
     // Gives each engine's flows their association's tag and first TSN.
     void bind(std::vector<std::unique_ptr<dataplane::TxEngine>>& tx);
     // The ring engine 0 drains onto the port while the engines run.
@@ -44,13 +53,26 @@ public:
     void close(const std::atomic<int>& stop);
 
     [[nodiscard]] nlohmann::json report() const;
+    // Closed loop: the DATA the associations sent, into the generator's report (per
+    // protocol and per flow and stream, as the data path's would be).
+    void add_closed_loop_data(nlohmann::json& generator) const;
     [[nodiscard]] std::string verdict() const { return clients_.summary().verdict; }
 
 private:
     void receive_all();
     void send_via_ring();
 
+    void fill();
+    void note_acked();
+
     traffic::SctpClientSet clients_;
+    traffic::SctpSending sending_;
+    dataplane::Clock clock_;
+    bool data_on_ = false;
+    std::uint64_t data_count_ = 0;
+    double data_pps_ = 0;
+    std::uint64_t data_started_tsc_ = 0;
+    std::uint64_t data_started_ms_ = 0, data_acked_ms_ = 0;  // the data phase, for goodput
     std::uint16_t streams_;
     std::uint16_t port_;
     rte_mempool* pool_;

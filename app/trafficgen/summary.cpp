@@ -64,6 +64,16 @@ void print_client_associations(const json& a) {
         for (const auto& [reason, n] : a["failed"].items()) std::printf(", %s %llu", reason.c_str(), ull(n.get<std::uint64_t>()));
     }
     std::printf("\n");
+    if (a.contains("closed_loop")) {
+        const json& c = a["closed_loop"];
+        std::printf("closed loop: DATA %llu sent, %llu acknowledged (%llu bytes) in %.2f s, goodput %sbit/s; "
+                    "resent %llu (fast retransmits %llu, T3 timeouts %llu); cwnd %llu-%llu bytes, srtt max %llu ms\n",
+                    ull(u64(c, "data_chunks_sent")), ull(u64(c, "data_chunks_acked")), ull(u64(c, "data_bytes_acked")),
+                    num(c, "data_seconds"), si(num(c, "goodput_bps")).c_str(), ull(u64(c, "retransmitted_chunks")),
+                    ull(u64(c, "fast_retransmits")), ull(u64(c, "t3_expiries")),
+                    ull(c.contains("cwnd_bytes") ? u64(c["cwnd_bytes"], "min") : 0),
+                    ull(c.contains("cwnd_bytes") ? u64(c["cwnd_bytes"], "max") : 0), ull(u64(c, "srtt_ms_max")));
+    }
     const std::string verdict = a.value("verdict", "");
     if (!verdict.empty()) std::printf("sctp: %s\n", verdict.c_str());
 }

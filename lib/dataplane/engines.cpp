@@ -135,8 +135,14 @@ int TxEngine::run() noexcept {
         if (c_.control != nullptr && !rte_ring_empty(c_.control)) {
             rte_mbuf* ctl[burst_size];
             const unsigned n = rte_ring_sc_dequeue_burst(c_.control, reinterpret_cast<void**>(ctl), burst_size, nullptr);
+            std::uint64_t bytes = 0;
+            for (unsigned i = 0; i < n; ++i) bytes += ctl[i]->pkt_len + 4;
             const std::uint16_t sent = rte_eth_tx_burst(c_.port, c_.queue, ctl, static_cast<std::uint16_t>(n));
-            if (sent < n) rte_pktmbuf_free_bulk(ctl + sent, n - sent);
+            if (sent < n) {
+                for (unsigned i = sent; i < n; ++i) bytes -= ctl[i]->pkt_len + 4;
+                rte_pktmbuf_free_bulk(ctl + sent, n - sent);
+            }
+            add(counters_.control_bytes, bytes);
             add(counters_.control, sent);
             add(counters_.control_dropped, n - sent);
         }

@@ -31,6 +31,7 @@ struct alignas(64) TxCounters {
     std::array<std::atomic<std::uint64_t>, 3> bad_l4_checksum{};  // sent spoiled, per protocol
     std::atomic<std::uint64_t> control{0};                        // control frames sent for the control thread
     std::atomic<std::uint64_t> control_dropped{0};                // ... that the port did not take
+    std::atomic<std::uint64_t> control_bytes{0};                  // ... sent, L2 with FCS
 };
 
 // The mbuf fields a template's packets carry, set on every mbuf taken from its pool.

@@ -46,6 +46,7 @@ const char* to_string(SctpFailure f) noexcept {
         case SctpFailure::abort_received: return "ABORT received";
         case SctpFailure::peer_unreachable: return "peer unreachable";
         case SctpFailure::shutdown_timeout: return "SHUTDOWN timeout";
+        case SctpFailure::abort_sent: return "ABORT sent";
     }
     return "unknown";
 }
@@ -401,7 +402,7 @@ void SctpAssociation::abort(std::uint64_t now_ms) {
     // Before the peer's tag is known, the ABORT reflects our own (T bit).
     const bool t = peer_tag_ == 0;
     queue(t ? local_tag_ : peer_tag_, sctp_chunks(16, [&](SctpChunkWriter& w) { w.abort(t, {&cause, 1}); }));
-    close_clean();
+    fail(SctpFailure::abort_sent);
 }
 
 std::uint64_t SctpAssociation::next_timer_ms() const noexcept {

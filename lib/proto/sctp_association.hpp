@@ -69,6 +69,7 @@ enum class SctpFailure : std::uint8_t {
     abort_received,
     peer_unreachable,     // retransmissions or heartbeats exhausted
     shutdown_timeout,
+    abort_sent,           // we ended it (a SHUTDOWN that never completed, a stopped run)
 };
 
 [[nodiscard]] const char* to_string(SctpState s) noexcept;

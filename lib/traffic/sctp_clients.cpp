@@ -4,12 +4,18 @@
 #include <random>
 
 #include "proto/parse.hpp"
+#include "proto/test_header.hpp"
 
 namespace tg::traffic {
 
 SctpClientSet::SctpClientSet(const FlowSet& flows, std::uint16_t streams, const proto::L2Spec& l2,
-                             const proto::SctpTimers& timers, std::uint64_t seed, std::uint64_t now_ms)
-    : l2_(l2), started_ms_(now_ms) {
+                             const proto::SctpTimers& timers, const SctpSending& sending, std::uint64_t seed,
+                             std::uint64_t now_ms)
+    : l2_(l2), sending_(sending), streams_(streams), started_ms_(now_ms) {
+    seq_.assign(std::size_t{flows.size()} * streams, 0);
+    next_stream_.assign(flows.size(), 0);
+    payload_.assign(std::max<std::uint32_t>(sending.payload_bytes, proto::test_header_size), 0);
+    for (std::size_t i = proto::test_header_size; i < payload_.size(); ++i) payload_[i] = static_cast<std::uint8_t>(i);
     std::mt19937_64 random(seed);
     associations_.reserve(flows.size());
     for (std::uint32_t f = 0; f < flows.size(); ++f) {
@@ -22,6 +28,8 @@ SctpClientSet::SctpClientSet(const FlowSet& flows, std::uint16_t streams, const 
         c.outbound_streams = streams;
         c.max_inbound_streams = streams;
         c.timers = timers;
+        c.closed_loop = sending.closed_loop;
+        c.mtu = sending.mtu;
         std::uint32_t tag = 0;
         while (tag == 0) tag = static_cast<std::uint32_t>(random());
         const auto tsn = static_cast<std::uint32_t>(random());
@@ -70,6 +78,53 @@ std::size_t SctpClientSet::next_frame(std::span<std::uint8_t> out) {
     return 0;
 }
 
+std::uint64_t SctpClientSet::fill(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget) {
+    std::uint64_t given = 0;
+    const std::size_t n = associations_.size();
+    // Round robin over the associations, one chunk each per turn, so none starves the rest.
+    bool progress = true;
+    while (given < budget && progress) {
+        progress = false;
+        for (std::size_t k = 0; k < n && given < budget; ++k) {
+            const std::size_t f = (fill_cursor_ + k) % n;
+            proto::SctpAssociation& a = associations_[f];
+            if (!a.can_send(payload_.size())) continue;
+            const std::uint16_t st = next_stream_[f];
+            next_stream_[f] = static_cast<std::uint16_t>(st + 1 >= a.outbound_streams() ? 0 : st + 1);
+            proto::TestHeader h;
+            h.flow_id = static_cast<std::uint32_t>(f);
+            h.stream_id = st;
+            h.seq = seq_[f * streams_ + st]++;
+            h.tx_ns = now_ns;
+            (void)proto::write_test_header(payload_, h);
+            if (!a.send(st, sending_.ppid, payload_, now_ms)) continue;
+            ++given;
+            progress = true;
+        }
+        fill_cursor_ = n == 0 ? 0 : (fill_cursor_ + 1) % n;
+    }
+    filled_ += given;
+    filled_bytes_ += given * payload_.size();
+    return given;
+}
+
+bool SctpClientSet::all_acknowledged() const noexcept {
+    // An association that ended (failed) acknowledges nothing more: it is not waited for.
+    return std::all_of(associations_.begin(), associations_.end(), [](const auto& a) {
+        return a.sender().idle() || a.state() == proto::SctpState::closed;
+    });
+}
+
+void SctpClientSet::abort_open(std::uint64_t now_ms) {
+    for (auto& a : associations_) {
+        if (a.state() != proto::SctpState::closed) a.abort(now_ms);
+    }
+}
+
+bool SctpClientSet::any_established() const noexcept {
+    return std::any_of(associations_.begin(), associations_.end(), [](const auto& a) { return a.established(); });
+}
+
 bool SctpClientSet::settled() const noexcept {
     return std::all_of(associations_.begin(), associations_.end(), [](const auto& a) {
         return a.established() || a.state() == proto::SctpState::closed;
@@ -99,6 +154,23 @@ SctpClientSummary SctpClientSet::summary() const {
         s.inits_sent += 1 + c.init_retransmits + c.stale_cookie_errors;
         if (a.peer_tag() != 0) ++s.init_acks;
         s.sacks_in += c.sacks_in;
+        if (sending_.closed_loop) {
+            const proto::SctpSender& tx = a.sender();
+            auto& cl = s.closed_loop;
+            cl.chunks_acked += tx.counters().chunks_acked;
+            cl.bytes_acked += tx.counters().bytes_acked;
+            cl.retransmitted_chunks += tx.counters().retransmitted_chunks;
+            cl.fast_retransmits += tx.counters().fast_retransmits;
+            cl.t3_expiries += tx.counters().t3_expiries;
+            if (a.setup_ms() > 0 || a.established() || tx.counters().chunks_acked > 0) {
+                cl.cwnd_min = cl.cwnd_min == 0 ? tx.cwnd() : std::min(cl.cwnd_min, tx.cwnd());
+                cl.cwnd_max = std::max(cl.cwnd_max, tx.cwnd());
+            }
+            cl.srtt_ms_max = std::max(cl.srtt_ms_max, tx.srtt_ms());
+            const auto& per = tx.stream_bytes_acked();
+            if (cl.stream_bytes_acked.size() < per.size()) cl.stream_bytes_acked.resize(per.size(), 0);
+            for (std::size_t st = 0; st < per.size(); ++st) cl.stream_bytes_acked[st] += per[st];
+        }
         s.data_acked += a.peer_cumulative_ack() - (initial_tsn_[i] - 1);
         const bool got_up = a.setup_ms() > 0 || a.established() ||
                             (a.state() == proto::SctpState::closed && a.failure() == proto::SctpFailure::none && a.peer_tag() != 0);
@@ -114,6 +186,8 @@ SctpClientSummary SctpClientSet::summary() const {
             ++s.failed["not up when the set-up time ran out"];
         }
     }
+    s.closed_loop.chunks_sent = filled_;
+    s.closed_loop.bytes_sent = filled_bytes_;
     std::sort(setup.begin(), setup.end());
     if (!setup.empty()) {
         s.setup_ms_min = setup.front();

@@ -17,6 +17,30 @@
 
 namespace tg::traffic {
 
+// How the associations carry data. Open loop: the data path stamps its DATA with each
+// association's tag and TSNs (data_sent_elsewhere). Closed loop: fill() hands each
+// association as much DATA as its windows take, and lost chunks are sent again.
+struct SctpSending {
+    bool closed_loop = false;
+    std::uint32_t mtu = 1500;            // the path's, IP bytes
+    std::uint32_t payload_bytes = 1400;  // user data per DATA chunk, test header first
+    std::uint32_t ppid = 0;
+};
+
+// Closed loop: what the associations sent and what the peers acknowledged.
+struct SctpClosedLoopSummary {
+    std::uint64_t chunks_sent = 0;  // first transmissions
+    std::uint64_t bytes_sent = 0;
+    std::uint64_t chunks_acked = 0;
+    std::uint64_t bytes_acked = 0;
+    std::uint64_t retransmitted_chunks = 0;
+    std::uint64_t fast_retransmits = 0;
+    std::uint64_t t3_expiries = 0;
+    std::uint32_t cwnd_min = 0, cwnd_max = 0;  // over the associations, at the end
+    std::uint32_t srtt_ms_max = 0;
+    std::vector<std::uint64_t> stream_bytes_acked;  // by stream id, over the associations
+};
+
 struct SctpClientSummary {
     std::uint32_t requested = 0;
     std::uint32_t established = 0;
@@ -28,6 +52,7 @@ struct SctpClientSummary {
     double setup_rate_per_s = 0;  // associations established per second of set-up
     std::uint64_t data_acked = 0;  // DATA chunks the peers' SACKs acknowledged
     std::uint64_t sacks_in = 0;
+    SctpClosedLoopSummary closed_loop;
     // One sentence for the report when the path does not carry SCTP associations.
     std::string verdict;
 };
@@ -36,18 +61,32 @@ class SctpClientSet {
 public:
     // One association per flow of `flows`, each asking for `streams` outbound streams.
     SctpClientSet(const FlowSet& flows, std::uint16_t streams, const proto::L2Spec& l2, const proto::SctpTimers& timers,
-                  std::uint64_t seed, std::uint64_t now_ms);
+                  const SctpSending& sending, std::uint64_t seed, std::uint64_t now_ms);
 
     // A received frame; ignored unless it is SCTP for one of these associations.
     void offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms);
     void tick(std::uint64_t now_ms);
     std::size_t next_frame(std::span<std::uint8_t> out);
+    // Closed loop: gives each established association DATA while its windows take it,
+    // its streams in turn, at most `budget` chunks in all; each chunk's user data starts
+    // with the test header (flow, stream, sequence, `now_ns`). Returns the chunks given.
+    std::uint64_t fill(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget);
+    [[nodiscard]] std::uint64_t chunks_filled() const noexcept { return filled_; }
+    // Closed loop: chunks first sent on a flow's stream.
+    [[nodiscard]] std::uint32_t sent_on(std::uint32_t flow, std::uint16_t stream) const noexcept {
+        return stream < streams_ && flow < next_stream_.size() ? seq_[std::size_t{flow} * streams_ + stream] : 0;
+    }
+    // Closed loop: every chunk given is acknowledged, or its association ended.
+    [[nodiscard]] bool all_acknowledged() const noexcept;
+    [[nodiscard]] bool any_established() const noexcept;
 
     // Every association established or given up.
     [[nodiscard]] bool settled() const noexcept;
     [[nodiscard]] bool all_established() const noexcept;
     [[nodiscard]] bool all_closed() const noexcept;
     void shutdown(std::uint64_t now_ms);
+    // Ends what is still open with an ABORT (a SHUTDOWN that took too long).
+    void abort_open(std::uint64_t now_ms);
     // The data path sends the DATA from here on (see SctpAssociation::data_sent_elsewhere).
     void data_sent_elsewhere() noexcept {
         for (auto& a : associations_) a.data_sent_elsewhere();
@@ -62,6 +101,13 @@ private:
     static Key key_of(std::uint16_t local_port, std::uint16_t peer_port, const proto::IpAddress& peer);
 
     proto::L2Spec l2_;
+    SctpSending sending_;
+    std::uint16_t streams_ = 1;
+    std::vector<std::uint32_t> seq_;         // closed loop: per (flow, stream), the test header's
+    std::vector<std::uint16_t> next_stream_; // closed loop: per flow
+    std::vector<std::uint8_t> payload_;      // closed loop: the chunk being made
+    std::uint64_t filled_ = 0, filled_bytes_ = 0;
+    std::size_t fill_cursor_ = 0;
     std::vector<proto::SctpAssociation> associations_;  // by flow
     std::map<Key, std::uint32_t> flow_of_;
     std::vector<std::uint32_t> initial_tsn_;

@@ -10,12 +10,6 @@
 namespace tg::e2e {
 namespace {
 
-const nlohmann::json& associations_of(const nlohmann::json& report, const char* side) {
-    static const nlohmann::json none = nlohmann::json::object();
-    if (!report.is_object() || !report.contains(side) || !report[side].contains("sctp_associations")) return none;
-    return report[side]["sctp_associations"];
-}
-
 TEST(SctpAssociations, TheGeneratorAssociatesWithTheSinkAndEveryDataChunkIsAcknowledged) {
     TempDir dir;
     Lab lab({});

@@ -71,6 +71,12 @@ std::uint64_t field_of(const nlohmann::json& report, const char* section, const 
     return p[protocol].value(field, std::uint64_t{0});
 }
 
+const nlohmann::json& associations_of(const nlohmann::json& report, const char* side) {
+    static const nlohmann::json none = nlohmann::json::object();
+    if (!report.is_object() || !report.contains(side) || !report[side].contains("sctp_associations")) return none;
+    return report[side]["sctp_associations"];
+}
+
 std::uint64_t packets_of(const nlohmann::json& report, const char* section, const std::string& protocol) {
     return field_of(report, section, protocol, "packets");
 }

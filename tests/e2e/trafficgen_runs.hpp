@@ -42,6 +42,8 @@ GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector
                            Family family = Family::ipv4, const std::function<void()>& meanwhile = {});
 
 // The packets of one protocol in a report section ("generator" or "sink"), 0 if absent.
+// The report's "sctp_associations" block of a side ("generator" or "sink"); {} when none.
+const nlohmann::json& associations_of(const nlohmann::json& report, const char* side);
 std::uint64_t packets_of(const nlohmann::json& report, const char* section, const std::string& protocol);
 std::uint64_t field_of(const nlohmann::json& report, const char* section, const std::string& protocol,
                        const char* field);
