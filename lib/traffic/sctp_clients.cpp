@@ -90,14 +90,16 @@ std::uint64_t SctpClientSet::fill(std::uint64_t now_ms, std::uint64_t now_ns, st
             proto::SctpAssociation& a = associations_[f];
             if (!a.can_send(payload_.size())) continue;
             const std::uint16_t st = next_stream_[f];
-            next_stream_[f] = static_cast<std::uint16_t>(st + 1 >= a.outbound_streams() ? 0 : st + 1);
             proto::TestHeader h;
             h.flow_id = static_cast<std::uint32_t>(f);
             h.stream_id = st;
-            h.seq = seq_[f * streams_ + st]++;
+            h.seq = seq_[f * streams_ + st];
             h.tx_ns = now_ns;
             (void)proto::write_test_header(payload_, h);
             if (!a.send(st, sending_.ppid, payload_, now_ms)) continue;
+            // Only a chunk that went takes a sequence number, or the sink would see a gap.
+            ++seq_[f * streams_ + st];
+            next_stream_[f] = static_cast<std::uint16_t>(st + 1 >= a.outbound_streams() ? 0 : st + 1);
             ++given;
             progress = true;
         }
