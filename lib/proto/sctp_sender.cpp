@@ -27,10 +27,7 @@ void SctpSender::start(std::uint32_t initial_tsn, std::uint32_t peer_rwnd, std::
     resend_pending_ = 0;
     resend_any_ = false;
     fast_recovery_ = false;
-    rto_ms_ = rto_initial_ms;
-    rto_min_ms_ = rto_min_ms;
-    rto_max_ms_ = rto_max_ms;
-    have_rtt_ = false;
+    rtt_.reset(rto_initial_ms, rto_min_ms, rto_max_ms);
     errors_ = 0;
     t3_at_ms_ = never;
 }
@@ -95,22 +92,6 @@ void SctpSender::drop_front() {
     --count_;
 }
 
-void SctpSender::rtt_sample(std::uint64_t rtt_ms) {
-    // RFC 9260 section 6.3.1, in milliseconds.
-    const auto r = static_cast<std::uint32_t>(std::min<std::uint64_t>(rtt_ms, rto_max_ms_));
-    if (!have_rtt_) {
-        srtt_ms_ = r;
-        rttvar_ms_ = r / 2;
-        have_rtt_ = true;
-    } else {
-        const std::uint32_t diff = srtt_ms_ > r ? srtt_ms_ - r : r - srtt_ms_;
-        rttvar_ms_ = (3 * rttvar_ms_ + diff) / 4;
-        srtt_ms_ = (7 * srtt_ms_ + r) / 8;
-    }
-    rto_ms_ = std::clamp(srtt_ms_ + 4 * rttvar_ms_, rto_min_ms_, rto_max_ms_);
-    ++counters_.rtt_samples;
-}
-
 SctpSender::SackResult SctpSender::on_sack(const SctpSackView& s, std::uint64_t now_ms) {
     const std::uint32_t cum = s.cumulative_tsn_ack;
     const std::uint32_t last_sent = first_tsn_ + static_cast<std::uint32_t>(count_) - 1;
@@ -135,7 +116,10 @@ SctpSender::SackResult SctpSender::on_sack(const SctpSackView& s, std::uint64_t 
         acked(c);
         drop_front();
     }
-    if (sample_sent_ms != never) rtt_sample(now_ms - sample_sent_ms);
+    if (sample_sent_ms != never) {
+        rtt_.sample(now_ms - sample_sent_ms);
+        counters_.rtt_samples = rtt_.samples();
+    }
     for (std::size_t g = 0; g < s.gap_count; ++g) {
         const SctpGap gap = s.gap(g);
         if (gap.start == 0 || gap.end < gap.start) continue;
@@ -214,7 +198,7 @@ bool SctpSender::on_t3(std::uint64_t now_ms, std::uint32_t max_retransmits) {
     ++counters_.t3_expiries;
     if (++errors_ > max_retransmits) return false;
     // RFC 9260 sections 6.3.3 and 7.2.3.
-    rto_ms_ = std::min(rto_ms_ * 2, rto_max_ms_);
+    rtt_.back_off();
     ssthresh_ = std::max(cwnd_ / 2, 4 * mtu_);
     cwnd_ = mtu_;
     partial_bytes_acked_ = 0;

@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "proto/rtt_estimator.hpp"
 #include "proto/sctp_parse.hpp"
 
 namespace tg::proto {
@@ -73,8 +74,8 @@ public:
     [[nodiscard]] std::uint32_t ssthresh() const noexcept { return ssthresh_; }
     [[nodiscard]] std::uint32_t flight() const noexcept { return flight_; }
     [[nodiscard]] std::uint32_t peer_rwnd() const noexcept { return rwnd_; }
-    [[nodiscard]] std::uint32_t srtt_ms() const noexcept { return srtt_ms_; }
-    [[nodiscard]] std::uint32_t rto_ms() const noexcept { return rto_ms_; }
+    [[nodiscard]] std::uint32_t srtt_ms() const noexcept { return rtt_.srtt_ms(); }
+    [[nodiscard]] std::uint32_t rto_ms() const noexcept { return rtt_.rto_ms(); }
     [[nodiscard]] std::size_t outstanding() const noexcept { return count_; }
     [[nodiscard]] const SctpSenderCounters& counters() const noexcept { return counters_; }
     // Per stream: user data bytes the peer acknowledged.
@@ -84,9 +85,8 @@ private:
     SctpOutstanding& at(std::uint32_t tsn) noexcept { return ring_[(head_ + (tsn - first_tsn_)) & (ring_.size() - 1)]; }
     void grow();
     void acked(SctpOutstanding& c);
-    void rtt_sample(std::uint64_t rtt_ms);
     void drop_front();
-    void arm_t3(std::uint64_t now_ms) noexcept { t3_at_ms_ = now_ms + rto_ms_; }
+    void arm_t3(std::uint64_t now_ms) noexcept { t3_at_ms_ = now_ms + rtt_.rto_ms(); }
 
     std::vector<SctpOutstanding> ring_;  // a power of two
     std::size_t head_ = 0;               // slot of first_tsn_
@@ -104,9 +104,7 @@ private:
     bool fast_recovery_ = false;
     std::uint32_t recovery_exit_ = 0;
 
-    std::uint32_t rto_ms_ = 1000, rto_min_ms_ = 1000, rto_max_ms_ = 60000;
-    std::uint32_t srtt_ms_ = 0, rttvar_ms_ = 0;
-    bool have_rtt_ = false;
+    RttEstimator rtt_;
     std::uint32_t errors_ = 0;  // consecutive T3 expiries
     std::uint64_t t3_at_ms_ = ~std::uint64_t{0};
 
