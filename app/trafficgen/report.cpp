@@ -10,6 +10,7 @@
 #include <map>
 #include <tuple>
 
+#include "tcp_report.hpp"
 #include "traffic/flows.hpp"
 
 namespace tg::app {
@@ -149,7 +150,6 @@ json generator_json(const ReportInputs& in) {
 // data per stream id over all associations; null when nobody asked for one.
 json sctp_associations_json(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx) {
     proto::SctpServerCounters c;
-    std::uint64_t replies = 0, replies_dropped = 0;
     std::uint64_t total = 0, established = 0, shut_down = 0, chunks = 0, duplicates = 0, bytes = 0, sacks = 0, bad_vtag = 0;
     std::map<std::string, std::uint64_t> failed;
     std::map<std::uint16_t, std::pair<std::uint64_t, std::uint64_t>> per_stream;
@@ -157,8 +157,6 @@ json sctp_associations_json(const std::vector<std::unique_ptr<dataplane::RxEngin
     for (const auto& e : rx) {
         const sink::SctpResponder* r = e->core().sctp();
         if (r == nullptr) continue;
-        replies += e->counters().replies.load();
-        replies_dropped += e->counters().replies_dropped.load();
         const auto& k = r->server().counters();
         c.inits += k.inits;
         c.cookies_accepted += k.cookies_accepted;
@@ -223,8 +221,6 @@ json sctp_associations_json(const std::vector<std::unique_ptr<dataplane::RxEngin
             {"duplicate_data_chunks", duplicates},
             {"data_bytes", bytes},
             {"sacks_sent", sacks},
-            {"answers_on_wire", replies},
-            {"answers_dropped", replies_dropped},
             {"bad_verification_tag", bad_vtag},
             {"streams", streams},
             {"list", list}};
@@ -316,6 +312,15 @@ json sink_json(const ReportInputs& in) {
                 {"streams", streams}};
     json assoc = sctp_associations_json(in.rx);
     if (!assoc.is_null()) out["sctp_associations"] = assoc;
+    json conns = tcp_connections_json(in.rx);
+    if (!conns.is_null()) out["tcp_connections"] = conns;
+    std::uint64_t replies = 0, replies_dropped = 0;
+    for (const auto& e : in.rx) {
+        replies += load(e->counters().replies);
+        replies_dropped += load(e->counters().replies_dropped);
+    }
+    // The SCTP and TCP servers' answers: SACKs, SYN-ACKs, ACKs and the rest.
+    if (!assoc.is_null() || !conns.is_null()) out["answers"] = {{"on_wire", replies}, {"dropped", replies_dropped}};
     return out;
 }
 

@@ -284,13 +284,12 @@ int TxEngine::run() noexcept {
 RxEngine::RxEngine(RxEngineConfig config)
     : c_(std::move(config)), core_(std::make_unique<sink::SinkCore>(c_.sink)), scratch_(16384) {}
 
-// The SCTP server's answers (INIT ACK, COOKIE ACK, SACK, ...) as frames on this lcore's
-// TX queue. Only when something arrived for it or a timer is due: stateless traffic never
+// The SCTP and TCP servers' answers (INIT ACK, SACK, SYN-ACK, ACK, ...) as frames on this
+// lcore's TX queue. Only when something arrived for it or a timer is due: stateless traffic never
 // gets here.
 void RxEngine::answer(std::uint64_t now_ms) noexcept {
-    sink::SctpResponder* r = core_->sctp();
-    if (r == nullptr || c_.reply_pool == nullptr || now_ms < r->next_timer_ms()) return;
-    r->tick(now_ms);
+    if (c_.reply_pool == nullptr || now_ms < core_->next_answer_ms()) return;
+    core_->tick_answers(now_ms);
     for (;;) {
         rte_mbuf* out[burst_size];
         std::uint16_t n = 0;
@@ -300,7 +299,7 @@ void RxEngine::answer(std::uint64_t now_ms) noexcept {
                 add(counters_.replies_dropped, 1);
                 break;
             }
-            const std::size_t len = r->next_frame({rte_pktmbuf_mtod(m, std::uint8_t*), rte_pktmbuf_tailroom(m)});
+            const std::size_t len = core_->next_answer({rte_pktmbuf_mtod(m, std::uint8_t*), rte_pktmbuf_tailroom(m)});
             if (len == 0) {
                 rte_pktmbuf_free(m);
                 break;

@@ -99,7 +99,7 @@ private:
 struct alignas(64) RxCounters {
     std::atomic<std::uint64_t> packets{0};
     std::atomic<std::uint64_t> bytes{0};
-    std::atomic<std::uint64_t> replies{0};         // SCTP answers sent
+    std::atomic<std::uint64_t> replies{0};         // SCTP and TCP answers sent
     std::atomic<std::uint64_t> replies_dropped{0}; // no mbuf, or the port did not take them
 };
 

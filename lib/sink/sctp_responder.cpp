@@ -1,7 +1,5 @@
 #include "sink/sctp_responder.hpp"
 
-#include <algorithm>
-
 namespace tg::sink {
 
 namespace {
@@ -13,10 +11,6 @@ proto::SctpCookieSigner fresh_signer() { return proto::SctpCookieSigner(); }
 SctpResponder::SctpResponder(const proto::SctpServerConfig& config, std::uint64_t seed)
     : server_(config, fresh_signer(), seed) {}
 
-SctpResponder::PeerKey SctpResponder::key_of(const proto::IpAddress& a) {
-    return {a.family, a.bytes16()};
-}
-
 void SctpResponder::offer(const proto::PacketView& v, std::uint64_t now_ms) {
     if (v.sctp == nullptr || v.payload_length < 4 || (v.ipv4 == nullptr && v.ipv6 == nullptr)) return;
     const proto::IpAddress src = v.source();
@@ -25,12 +19,10 @@ void SctpResponder::offer(const proto::PacketView& v, std::uint64_t now_ms) {
     const std::uint16_t dst_port = v.sctp->dst_port.get();
     const std::uint8_t first_chunk = v.frame[v.payload_offset];
     // DATA of no association is stateless test traffic: not the server's business.
-    if (first_chunk == proto::sctp_chunk::data && server_.find(src, src_port, dst_port) == nullptr) return;
-    proto::L2Spec& back = way_back_[key_of(src)];
-    std::copy_n(v.frame.data() + 6, 6, back.dst.bytes.begin());
-    std::copy_n(v.frame.data(), 6, back.src.bytes.begin());
-    back.vlan_count = v.vlan_count;
-    for (std::uint8_t i = 0; i < v.vlan_count; ++i) back.vlans[i] = {v.vlan_tpid[i], v.vlan_tci[i]};
+    if (first_chunk == proto::sctp_chunk::data &&
+        (server_.size() == 0 || server_.find(src, src_port, dst_port) == nullptr))
+        return;
+    way_back_.learn(v);
     server_.receive(src, src_port, dst, dst_port, v.sctp->verification_tag.get(), v.payload(), now_ms);
     next_timer_ms_ = now_ms;  // look at the timers again soon
 }
@@ -43,13 +35,13 @@ void SctpResponder::tick(std::uint64_t now_ms) {
 std::size_t SctpResponder::next_frame(std::span<std::uint8_t> out) {
     proto::SctpServerPacket p;
     while (server_.pop(p)) {
-        const auto it = way_back_.find(key_of(p.peer));
-        if (it == way_back_.end()) continue;  // never heard from: no way to reach it
+        const proto::L2Spec* l2 = way_back_.find(p.peer);
+        if (l2 == nullptr) continue;
         proto::L3Spec l3;
         l3.dst = p.peer;
         l3.src = p.local;
         const proto::SctpSpec sctp{p.local_port, p.peer_port, p.packet.vtag};
-        const proto::BuildResult r = proto::build_sctp_frame(out, it->second, l3, sctp, p.packet.chunks);
+        const proto::BuildResult r = proto::build_sctp_frame(out, *l2, l3, sctp, p.packet.chunks);
         if (r.ok()) return r.layout.length;
     }
     return 0;

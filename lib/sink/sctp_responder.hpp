@@ -7,13 +7,11 @@
 #pragma once
 
 #include <cstdint>
-#include <map>
 #include <span>
-#include <utility>
 
-#include "proto/build.hpp"
 #include "proto/parse.hpp"
 #include "proto/sctp_server.hpp"
+#include "sink/way_back.hpp"
 
 namespace tg::sink {
 
@@ -31,11 +29,8 @@ public:
     [[nodiscard]] const proto::SctpServer& server() const noexcept { return server_; }
 
 private:
-    using PeerKey = std::pair<proto::IpFamily, std::array<std::uint8_t, 16>>;
-    static PeerKey key_of(const proto::IpAddress& a);
-
     proto::SctpServer server_;
-    std::map<PeerKey, proto::L2Spec> way_back_;  // per peer: the L2 header to answer with
+    WayBack way_back_;
     std::uint64_t next_timer_ms_ = 0;
 };
 

@@ -1,5 +1,6 @@
 #include "sink/sink_core.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <random>
 
@@ -48,6 +49,31 @@ SinkCore::SinkCore(const SinkConfig& config) : config_(config) {
         c.answer_out_of_the_blue = false;
         sctp_ = std::make_unique<SctpResponder>(c, std::random_device{}());
     }
+    if (config.tcp_server) {
+        proto::TcpListenerConfig c;
+        c.timers = config.tcp_timers;
+        // Stateless test traffic is TCP of no connection: counted, never reset.
+        c.answer_out_of_the_blue = false;
+        tcp_ = std::make_unique<TcpResponder>(c, std::random_device{}());
+    }
+}
+
+std::uint64_t SinkCore::next_answer_ms() const noexcept {
+    std::uint64_t t = ~std::uint64_t{0};
+    if (sctp_) t = std::min(t, sctp_->next_timer_ms());
+    if (tcp_) t = std::min(t, tcp_->next_timer_ms());
+    return t;
+}
+
+void SinkCore::tick_answers(std::uint64_t now_ms) {
+    if (sctp_ && sctp_->next_timer_ms() <= now_ms) sctp_->tick(now_ms);
+    if (tcp_ && tcp_->next_timer_ms() <= now_ms) tcp_->tick(now_ms);
+}
+
+std::size_t SinkCore::next_answer(std::span<std::uint8_t> out) {
+    std::size_t n = sctp_ ? sctp_->next_frame(out) : 0;
+    if (n == 0 && tcp_) n = tcp_->next_frame(out);
+    return n;
 }
 
 StreamStats* SinkCore::find(Protocol p, std::uint32_t flow, std::uint16_t stream) noexcept {
@@ -147,6 +173,7 @@ void SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta) 
         return;
     }
     if (p != Protocol::sctp) {
+        if (p == Protocol::tcp && tcp_) tcp_->offer(v, meta.rx_ns / 1000000);
         count_test_packet(p, v.payload(), wire_bytes, v.payload_length, meta);
         return;
     }

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "sink/sctp_responder.hpp"
+#include "sink/tcp_responder.hpp"
 
 #include "stats/jitter.hpp"
 #include "stats/latency_histogram.hpp"
@@ -33,6 +34,8 @@ struct SinkConfig {
     std::uint32_t timeline_packets = 0; // arrivals to record one by one (0: none)
     bool sctp_server = true;            // answer SCTP associations (INIT, COOKIE ECHO, ...)
     proto::SctpTimers sctp_timers{};
+    bool tcp_server = true;             // answer TCP connections (SYN, data, FIN)
+    proto::TcpTimers tcp_timers{};
 };
 
 // One test packet's arrival, for --timeline.
@@ -86,6 +89,14 @@ public:
     // The SCTP server, when the sink answers associations; null otherwise.
     [[nodiscard]] SctpResponder* sctp() noexcept { return sctp_.get(); }
     [[nodiscard]] const SctpResponder* sctp() const noexcept { return sctp_.get(); }
+    // The TCP listener, when the sink answers connections; null otherwise.
+    [[nodiscard]] const TcpResponder* tcp() const noexcept { return tcp_.get(); }
+
+    // The responders' answers: when they next have work, their timers, and the next
+    // answer as a frame in `out` (its length, or 0 when there is none).
+    [[nodiscard]] std::uint64_t next_answer_ms() const noexcept;
+    void tick_answers(std::uint64_t now_ms);
+    std::size_t next_answer(std::span<std::uint8_t> out);
     // Every (protocol, flow, stream) seen, in no particular order.
     template <typename F>
     void for_each_stream(F&& f) const {
@@ -112,6 +123,7 @@ private:
     SinkTotals totals_;
     std::vector<Arrival> timeline_;  // reserved up front: recording never allocates
     std::unique_ptr<SctpResponder> sctp_;
+    std::unique_ptr<TcpResponder> tcp_;
 };
 
 }  // namespace tg::sink

@@ -22,11 +22,6 @@ void give_addresses(const Lab& lab) {
     kernel_owns(lab, LabSide::sink);
 }
 
-nlohmann::json json_of(const std::string& out) {
-    const auto j = nlohmann::json::parse(out, nullptr, false);
-    return j.is_discarded() ? nlohmann::json::object() : j;
-}
-
 TEST(SctpInterop, OurClientAssociatesWithUsrsctpAndFillsEveryStream) {
     TempDir dir;
     Lab lab({});

@@ -71,6 +71,11 @@ std::uint64_t field_of(const nlohmann::json& report, const char* section, const 
     return p[protocol].value(field, std::uint64_t{0});
 }
 
+nlohmann::json json_of(const std::string& out) {
+    const auto j = nlohmann::json::parse(out, nullptr, false);
+    return j.is_discarded() ? nlohmann::json::object() : j;
+}
+
 const nlohmann::json& associations_of(const nlohmann::json& report, const char* side) {
     static const nlohmann::json none = nlohmann::json::object();
     if (!report.is_object() || !report.contains(side) || !report[side].contains("sctp_associations")) return none;

@@ -43,6 +43,8 @@ GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector
 
 // The packets of one protocol in a report section ("generator" or "sink"), 0 if absent.
 // The report's "sctp_associations" block of a side ("generator" or "sink"); {} when none.
+// A peer program's one JSON line; an empty object when it printed none.
+nlohmann::json json_of(const std::string& out);
 const nlohmann::json& associations_of(const nlohmann::json& report, const char* side);
 std::uint64_t packets_of(const nlohmann::json& report, const char* section, const std::string& protocol);
 std::uint64_t field_of(const nlohmann::json& report, const char* section, const std::string& protocol,

@@ -1,0 +1,45 @@
+#include "sink/tcp_responder.hpp"
+
+#include "proto/tcp.hpp"
+#include "proto/tcp_segment.hpp"
+
+namespace tg::sink {
+
+TcpResponder::TcpResponder(const proto::TcpListenerConfig& config, std::uint64_t seed) : listener_(config, seed) {}
+
+void TcpResponder::offer(const proto::PacketView& v, std::uint64_t now_ms) {
+    if (v.tcp == nullptr || (v.ipv4 == nullptr && v.ipv6 == nullptr)) return;
+    const bool syn = (v.tcp->flags & (proto::tcp_flag::syn | proto::tcp_flag::ack)) == proto::tcp_flag::syn;
+    const proto::IpAddress src = v.source();
+    const std::uint16_t src_port = v.tcp->src_port.get();
+    const std::uint16_t dst_port = v.tcp->dst_port.get();
+    // A segment of no connection is stateless test traffic: not the listener's business.
+    if (!syn && (listener_.size() == 0 || listener_.find(src, src_port, dst_port) == nullptr)) return;
+    proto::TcpSegmentIn s;
+    if (proto::segment_of(v, s) != proto::ParseError::none) {
+        ++counters_.bad_options;
+        return;
+    }
+    way_back_.learn(v);
+    listener_.receive(src, src_port, v.destination(), dst_port, s, now_ms);
+    next_timer_ms_ = now_ms;  // answer soon
+}
+
+void TcpResponder::tick(std::uint64_t now_ms) {
+    listener_.tick(now_ms);
+    next_timer_ms_ = listener_.size() != 0 ? now_ms + 1 : ~std::uint64_t{0};
+}
+
+std::size_t TcpResponder::next_frame(std::span<std::uint8_t> out) {
+    proto::TcpServerSegment p;
+    while (listener_.pop(p)) {
+        const proto::L2Spec* l2 = way_back_.find(p.peer);
+        if (l2 == nullptr) continue;
+        const proto::BuildResult r =
+            proto::build_tcp_segment_frame(out, *l2, p.local, p.local_port, p.peer, p.peer_port, p.segment);
+        if (r.ok()) return r.layout.length;
+    }
+    return 0;
+}
+
+}  // namespace tg::sink

@@ -1,0 +1,177 @@
+// The kernel's TCP as a peer for the end-to-end suite: whatever it accepts passed the
+// kernel's own checks (checksums, sequence numbers, window), so it judges trafficgen's
+// TCP independently.
+//
+//   tcp_peer server PORT SECS
+//       listens on PORT, prints "tcp_peer: ready" on stderr, accepts every connection and
+//       counts its bytes until SIGINT, SIGTERM or SECS; then prints one JSON line:
+//       connections, closed_by_peer (FIN seen), reset (RST seen), bytes, per_connection.
+//   tcp_peer client ADDR PORT CONNS BYTES
+//       opens CONNS connections to ADDR:PORT, sends BYTES on each, closes its side and
+//       waits for the peer to close; prints connected, bytes_sent, closed_by_peer, errors.
+// Bounded: every socket call times out after 10 s, and the whole run after 120 s.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+namespace {
+
+volatile sig_atomic_t stop_requested = 0;
+void on_signal(int) { stop_requested = 1; }
+
+bool number(const char* s, long lo, long hi, long& out) {
+    char* end = nullptr;
+    errno = 0;
+    out = std::strtol(s, &end, 10);
+    return errno == 0 && end != s && *end == '\0' && out >= lo && out <= hi;
+}
+
+void time_out_after(int fd, int seconds) {
+    const timeval tv{seconds, 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+}
+
+struct Conn {
+    int fd = -1;
+    unsigned long long bytes = 0;
+    bool fin = false, reset = false;
+};
+
+int serve(long port, long secs) {
+    const int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    const int one = 1;
+    setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (l < 0 || bind(l, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || listen(l, 1024) != 0) {
+        std::fprintf(stderr, "tcp_peer: cannot listen on port %ld: %s\n", port, std::strerror(errno));
+        return 1;
+    }
+    std::fprintf(stderr, "tcp_peer: ready\n");
+    std::vector<Conn> conns;
+    std::vector<char> buf(1 << 16);
+    const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(secs);
+    while (!stop_requested && std::chrono::steady_clock::now() < end) {
+        std::vector<pollfd> fds{{l, POLLIN, 0}};
+        for (const Conn& c : conns) fds.push_back({c.fin || c.reset ? -1 : c.fd, POLLIN, 0});
+        if (poll(fds.data(), fds.size(), 100) <= 0) continue;
+        if (fds[0].revents & POLLIN) {
+            for (int fd; (fd = accept4(l, nullptr, nullptr, SOCK_NONBLOCK)) >= 0;) conns.push_back({fd});
+        }
+        for (std::size_t i = 1; i < fds.size(); ++i) {
+            if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+            Conn& c = conns[i - 1];
+            for (;;) {
+                const ssize_t n = read(c.fd, buf.data(), buf.size());
+                if (n > 0) {
+                    c.bytes += static_cast<unsigned long long>(n);
+                    continue;
+                }
+                if (n == 0) {
+                    c.fin = true;
+                    close(c.fd);  // our FIN back
+                } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+                    c.reset = true;
+                }
+                break;
+            }
+        }
+    }
+    unsigned long long total = 0;
+    std::size_t fins = 0, resets = 0;
+    std::string per = "[";
+    for (const Conn& c : conns) {
+        total += c.bytes;
+        fins += c.fin ? 1 : 0;
+        resets += c.reset ? 1 : 0;
+        per += (per.size() > 1 ? "," : "") + std::to_string(c.bytes);
+    }
+    std::printf("{\"connections\": %zu, \"closed_by_peer\": %zu, \"reset\": %zu, \"bytes\": %llu, \"per_connection\": %s]}\n",
+                conns.size(), fins, resets, total, per.c_str());
+    return 0;
+}
+
+int client(const char* addr, long port, long conns, long bytes) {
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(static_cast<std::uint16_t>(port));
+    if (inet_pton(AF_INET, addr, &a.sin_addr) != 1) {
+        std::fprintf(stderr, "tcp_peer: '%s' is not an IPv4 address\n", addr);
+        return 2;
+    }
+    std::vector<int> fds;
+    std::string errors;
+    const auto note = [&](const char* what) {
+        if (errors.size() < 400) errors += std::string(errors.empty() ? "" : "; ") + what + ": " + std::strerror(errno);
+    };
+    for (long i = 0; i < conns && !stop_requested; ++i) {
+        const int fd = socket(AF_INET, SOCK_STREAM, 0);
+        time_out_after(fd, 10);
+        if (connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+            note("connect");
+            close(fd);
+            continue;
+        }
+        fds.push_back(fd);
+    }
+    std::vector<char> data(1 << 16, 'x');
+    unsigned long long sent = 0;
+    for (int fd : fds) {
+        for (long left = bytes; left > 0 && !stop_requested;) {
+            const ssize_t n = write(fd, data.data(), static_cast<std::size_t>(std::min<long>(left, 1 << 16)));
+            if (n <= 0) {
+                note("write");
+                break;
+            }
+            left -= n;
+            sent += static_cast<unsigned long long>(n);
+        }
+        shutdown(fd, SHUT_WR);
+    }
+    std::size_t closed = 0;
+    for (int fd : fds) {
+        char c;
+        const ssize_t n = read(fd, &c, 1);
+        if (n == 0) {
+            ++closed;
+        } else {
+            note("waiting for the peer's FIN");
+        }
+        close(fd);
+    }
+    std::printf("{\"connected\": %zu, \"bytes_sent\": %llu, \"closed_by_peer\": %zu, \"errors\": \"%s\"}\n", fds.size(),
+                sent, closed, errors.c_str());
+    return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+    signal(SIGPIPE, SIG_IGN);
+    alarm(120);
+    long port = 0, secs = 0, conns = 0, bytes = 0;
+    const std::string mode = argc > 1 ? argv[1] : "";
+    if (mode == "server" && argc == 4 && number(argv[2], 1, 65535, port) && number(argv[3], 1, 110, secs))
+        return serve(port, secs);
+    if (mode == "client" && argc == 6 && number(argv[3], 1, 65535, port) && number(argv[4], 1, 10000, conns) &&
+        number(argv[5], 0, 1L << 34, bytes))
+        return client(argv[2], port, conns, bytes);
+    std::fprintf(stderr, "usage: tcp_peer server PORT SECS | tcp_peer client ADDR PORT CONNS BYTES\n");
+    return 2;
+}
