@@ -121,11 +121,16 @@ std::optional<Options> parse_options(int argc, char** argv) {
     app.add_option("--associations", o.associations,
                    "SCTP: set up this many real associations (one per flow) before sending, shut them down after")
         ->check(CLI::Range(1u, 65536u));
+    app.add_option("--connections", o.connections,
+                   "TCP: open this many real connections (one per flow) before sending, close them after")
+        ->check(CLI::Range(1u, 65536u));
     app.add_flag("--closed-loop", o.closed_loop,
-                 "With --associations: send as the peer's receive window and a congestion window allow, and send lost "
-                 "DATA again, as an application would (default: open loop, at --rate, loss shows as TSN gaps)");
+                 "With --associations or --connections: send as the peer's receive window and a congestion window "
+                 "allow, and send lost data again, as an application would (default: open loop, at --rate, loss "
+                 "shows as gaps)");
     std::string setup_timeout_text = "30";
-    app.add_option("--setup-timeout", setup_timeout_text, "How long --associations may take to come up (default 30 s)");
+    app.add_option("--setup-timeout", setup_timeout_text,
+                   "How long --associations or --connections may take to come up (default 30 s)");
     app.add_option("--src-mac", src_mac_text, "Source MAC (default: the port's)");
     app.add_option("--dst-mac", dst_mac_text, "Destination MAC");
     app.add_option("--src-ip", o.src_ip, "Source address or range (198.18.0.1-198.18.0.9, IPv6 too)");
@@ -176,7 +181,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
 
     if (o.role == Role::sink) {
         for (const char* gen_only : {"--proto", "--mix", "--rate", "--size", "--count", "--pattern", "--streams", "--flows",
-                                    "--bad-checksum-every", "--associations", "--closed-loop"}) {
+                                    "--bad-checksum-every", "--associations", "--connections", "--closed-loop"}) {
             if (app.count(gen_only) > 0) {
                 throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
             }
@@ -242,9 +247,31 @@ std::optional<Options> parse_options(int argc, char** argv) {
         if (o.role == Role::loopback) throw ConfigError("--associations needs a peer that answers: not with --loopback");
         o.flows = o.associations;
     }
+    if (o.connections > 0) {
+        if (o.associations > 0) throw ConfigError("--associations is SCTP and --connections is TCP: give one of them");
+        if (!o.mix.empty() || o.protocols.size() != 1 || o.protocols.front().protocol != traffic::Protocol::tcp) {
+            throw ConfigError("--connections " + std::to_string(o.connections) +
+                              " opens TCP connections: use it with --proto tcp alone");
+        }
+        if (o.flows != 0 && o.flows != o.connections) {
+            throw ConfigError("--flows " + std::to_string(o.flows) + " and --connections " +
+                              std::to_string(o.connections) + " differ: each connection is one flow");
+        }
+        if (o.role == Role::loopback) throw ConfigError("--connections needs a peer that answers: not with --loopback");
+        if (o.bad_checksum_every > 0) {
+            throw ConfigError("--bad-checksum-every spoils stateless frames; a connection's peer would drop them and "
+                              "stall: leave out --connections or --bad-checksum-every");
+        }
+        if (o.pacing.pattern != traffic::Pattern::continuous) {
+            throw ConfigError(std::string("--pattern ") + traffic::to_string(o.pacing.pattern) +
+                              " shapes the data path's traffic; connections send at --rate: leave out --pattern");
+        }
+        o.flows = o.connections;
+    }
     if (o.closed_loop) {
-        if (o.associations == 0) {
-            throw ConfigError("--closed-loop paces DATA by the windows of real associations: give --associations N too");
+        if (o.associations == 0 && o.connections == 0) {
+            throw ConfigError("--closed-loop paces data by the windows of real sessions: give --associations N "
+                              "(SCTP) or --connections N (TCP) too");
         }
         if (o.bad_checksum_every > 0) {
             throw ConfigError("--bad-checksum-every spoils open-loop frames; a closed loop would only resend them: "

@@ -46,8 +46,9 @@ struct Options {
     std::uint64_t count = 0;
     std::uint32_t flows = 0;
     std::uint32_t associations = 0;  // real SCTP associations, one per flow (0: stateless DATA)
-    double setup_timeout_s = 30;     // how long the associations may take to come up
-    bool closed_loop = false;        // associations send by their windows, and resend what is lost
+    std::uint32_t connections = 0;   // real TCP connections, one per flow (0: stateless segments)
+    double setup_timeout_s = 30;     // how long the associations or connections may take to come up
+    bool closed_loop = false;        // sessions send by their windows, and resend what is lost
     proto::MacAddress src_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
     proto::MacAddress dst_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
     bool src_mac_given = false;
@@ -83,6 +84,6 @@ struct Options {
 inline constexpr int exit_bad_input = 2;
 inline constexpr int exit_dataplane = 3;
 inline constexpr int exit_output = 4;
-inline constexpr int exit_path_failed = 5;  // the path under test failed it: SCTP associations never came up
+inline constexpr int exit_path_failed = 5;  // the path under test failed it: associations or connections never came up
 
 }  // namespace tg::app

@@ -19,7 +19,9 @@
 #include "dataplane/mempools.hpp"
 #include "dataplane/port.hpp"
 #include "report.hpp"
-#include "sctp_control.hpp"
+#include "sctp_session.hpp"
+#include "session_control.hpp"
+#include "tcp_session.hpp"
 #include "traffic/config_error.hpp"
 #include "traffic/frame_template.hpp"
 
@@ -170,13 +172,13 @@ nlohmann::json run(const Options& o) {
         port_name = o.pci;
     } else {
         // af_xdp where the kernel and driver allow it, af_packet otherwise. A generator
-        // that also receives (SCTP associations) takes af_packet: on veth in copy mode,
+        // that also receives (SCTP associations, TCP connections) takes af_packet: on veth in copy mode,
         // af_xdp put thousands of its frames into the kernel's TX ring that never reached
         // the wire while the same socket received (measured: 5500 of 20020 DATA frames,
         // with nothing counted anywhere); af_packet carried every frame both ways.
         port_name = "net_af_xdp_tg0";
-        if (o.associations > 0) {
-            spdlog::info("SCTP associations: using af_packet on {} (af_xdp loses frames when one queue sends and receives)",
+        if (o.associations > 0 || o.connections > 0) {
+            spdlog::info("real sessions: using af_packet on {} (af_xdp loses frames when one queue sends and receives)",
                          o.iface);
             port_name = "net_af_packet_tg0";
             if (!dataplane::probe_device(port_name + ",iface=" + o.iface)) {
@@ -233,10 +235,10 @@ nlohmann::json run(const Options& o) {
     // the kernel refuses chunks below 2048.
     rx_pool = std::make_unique<dataplane::Mempool>(
         // af_xdp keeps its fill ring stocked from this pool and takes the buffers of copied
-        // TX frames from it too: a generator that also receives (SCTP associations) and a
+        // TX frames from it too: a generator that also receives (real sessions) and a
         // sink that answers need room for both, or af_xdp drops TX frames for want of a
         // buffer (measured: 1 in 3 DATA frames lost with the 1024-descriptor pool).
-        "tg_rx", dataplane::pool_size(o.associations > 0 ? 8192 : o.role == Role::sink ? 4096 : 1024, static_cast<std::uint32_t>(std::max<std::size_t>(rx_lcores.size(), 1)),
+        "tg_rx", dataplane::pool_size(o.associations > 0 || o.connections > 0 ? 8192 : o.role == Role::sink ? 4096 : 1024, static_cast<std::uint32_t>(std::max<std::size_t>(rx_lcores.size(), 1)),
                                       static_cast<std::uint32_t>(workers.size())),
         std::max<std::uint32_t>(std::min<std::uint32_t>(max_frame, port_max_frame(caps)), 2048));
     for (std::size_t i = 0; i < traffic_plan.templates.templates.size(); ++i) {
@@ -246,7 +248,7 @@ nlohmann::json run(const Options& o) {
     }
     dataplane::PortSetup setup;
     setup.rx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(rx_lcores.size(), 1));
-    // A sink's RX lcores each answer SCTP associations on a TX queue of their own.
+    // A sink's RX lcores each answer SCTP associations and TCP connections on a TX queue of their own.
     setup.tx_queues = static_cast<std::uint16_t>(
         std::max<std::size_t>(o.role == Role::sink ? rx_lcores.size() : tx_lcores.size(), 1));
     setup.max_frame = std::max<std::uint32_t>(traffic_plan.max_frame, 1518);
@@ -260,8 +262,16 @@ nlohmann::json run(const Options& o) {
     std::atomic<bool> tx_stop{false}, rx_stop{false};
     std::atomic<std::uint8_t> active{0};
 
-    std::unique_ptr<SctpControl> sctp;
-    std::atomic<bool> hold{o.associations > 0};  // no data before the associations are up
+    // Real sessions (SCTP associations or TCP connections), driven from this thread.
+    std::unique_ptr<SessionControl> session;
+    traffic::SctpClientSet* sctp_clients = nullptr;
+    traffic::TcpClientSet* tcp_clients = nullptr;
+    std::atomic<bool> hold{o.associations > 0 || o.connections > 0};  // no data before the sessions are up
+    // TCP connections carry their data from this thread in both modes; SCTP associations
+    // only in closed loop (open loop: the engines stamp each flow's DATA).
+    const bool control_data = o.closed_loop || o.connections > 0;
+    const Protocol session_protocol = o.connections > 0 ? Protocol::tcp : Protocol::sctp;
+    const char* session_what = o.connections > 0 ? "TCP connections" : "SCTP associations";
     if (o.associations > 0) {
         traffic::SctpSending sending;
         sending.closed_loop = o.closed_loop;
@@ -269,8 +279,19 @@ nlohmann::json run(const Options& o) {
         const auto& sctp_cycle = traffic_plan.templates.cycle[static_cast<std::size_t>(Protocol::sctp)];
         sending.payload_bytes = traffic_plan.templates.templates[sctp_cycle.front()]->payload_bytes();
         sending.ppid = o.sctp_ppid;
-        sctp = std::make_unique<SctpControl>(*traffic_plan.flows, o.streams, traffic_plan.l2, sending, port->id(),
-                                             rx_pool->get(), clock);
+        auto clients = make_sctp_clients(*traffic_plan.flows, o.streams, traffic_plan.l2, sending);
+        sctp_clients = clients.get();
+        session = std::make_unique<SessionControl>(std::move(clients), control_data, port->id(), rx_pool->get(), clock);
+    }
+    if (o.connections > 0) {
+        traffic::TcpSending sending;
+        sending.closed_loop = o.closed_loop;
+        sending.mss = static_cast<std::uint16_t>(std::min<std::uint32_t>(1500, port_max_frame(caps) - 18) - 40);
+        const auto& tcp_cycle = traffic_plan.templates.cycle[static_cast<std::size_t>(Protocol::tcp)];
+        sending.payload_bytes = traffic_plan.templates.templates[tcp_cycle.front()]->payload_bytes();
+        auto clients = make_tcp_clients(*traffic_plan.flows, traffic_plan.l2, sending);
+        tcp_clients = clients.get();
+        session = std::make_unique<SessionControl>(std::move(clients), control_data, port->id(), rx_pool->get(), clock);
     }
     std::vector<std::unique_ptr<dataplane::TxEngine>> tx;
     for (std::size_t i = 0; i < tx_lcores.size(); ++i) {
@@ -323,11 +344,11 @@ nlohmann::json run(const Options& o) {
         }
         c.bad_checksum_every = o.bad_checksum_every;
         c.active = &active;
-        if (sctp) {
+        if (session) {
             c.hold = &hold;
             if (i == 0) {
-                c.control = sctp->ring();
-                c.inbound = sctp->inbound();
+                c.control = session->ring();
+                c.inbound = session->inbound();
             }
         }
         c.stop = &tx_stop;
@@ -357,26 +378,26 @@ nlohmann::json run(const Options& o) {
                  tx.size(), rx.size(), eal.file_prefix());
     for (std::size_t i = 0; i < rx.size(); ++i) rte_eal_remote_launch(launch<dataplane::RxEngine>, rx[i].get(), rx_lcores[i]);
     for (std::size_t i = 0; i < tx.size(); ++i) rte_eal_remote_launch(launch<dataplane::TxEngine>, tx[i].get(), tx_lcores[i]);
-    // Real SCTP associations: set up while the engines hold their data.
+    // Real sessions: set up while the engines hold their data.
     bool send_data = true;
-    if (sctp) {
-        spdlog::info("setting up {} SCTP associations", o.associations);
-        const bool all_up = sctp->establish(stop_signal, o.setup_timeout_s);
-        if (o.closed_loop && sctp->any_established() && stop_signal.load() == 0) {
-            // Closed loop: the control thread hands the associations that came up their
-            // DATA; the engines hold theirs the whole run, engine 0 carrying the frames.
-            if (!all_up) spdlog::warn("SCTP: {}; DATA goes on those that are up", sctp->verdict());
+    if (session) {
+        spdlog::info("setting up {} {}", session->clients().size(), session_what);
+        const bool all_up = session->establish(stop_signal, o.setup_timeout_s);
+        if (control_data && session->any_established() && stop_signal.load() == 0) {
+            // This thread hands the sessions that came up their data; the engines hold
+            // theirs the whole run, engine 0 carrying the frames.
+            if (!all_up) spdlog::warn("{}: {}; data goes on those that are up", session_what, session->verdict());
             const double cap = o.rate_text.empty() ? 0 : pps_for(traffic::Rate::parse(o.rate_text),
-                                                                traffic_plan.mean_frame[static_cast<std::size_t>(Protocol::sctp)], caps);
-            sctp->start_data(o.count, cap);
-            spdlog::info("closed loop on the SCTP associations that are up");
-        } else if (all_up && !o.closed_loop) {
-            sctp->bind(tx);
-            spdlog::info("{} SCTP associations established", o.associations);
+                                                                traffic_plan.mean_frame[static_cast<std::size_t>(session_protocol)], caps);
+            session->start_data(o.count, cap);
+            spdlog::info("{} on the {} that are up", o.closed_loop ? "closed loop" : "open loop", session_what);
+        } else if (all_up && !control_data && sctp_clients != nullptr) {
+            bind_sctp(*sctp_clients, tx);
+            spdlog::info("{} {} established", session->clients().size(), session_what);
             hold.store(false, std::memory_order_release);
         } else {
             send_data = false;
-            spdlog::warn("SCTP: {}; no DATA sent", sctp->verdict().empty() ? "set-up failed" : sctp->verdict());
+            spdlog::warn("{}: {}; no data sent", session_what, session->verdict().empty() ? "set-up failed" : session->verdict());
         }
     }
 
@@ -395,18 +416,18 @@ nlohmann::json run(const Options& o) {
     Clock::time_point tx_done_at{};
     std::uint64_t last_rx = 0;
     auto last_rx_change = start;
-    if (!send_data) stopped_by = stop_signal.load() != 0 ? "signal" : "sctp setup failed";
+    if (!send_data) stopped_by = stop_signal.load() != 0 ? "signal" : "session setup failed";
     while (send_data) {
         // A closed loop answers SACKs within a fraction of a millisecond; open loop only
         // has handshakes and SACKs to look after.
-        std::this_thread::sleep_for(std::chrono::microseconds(!sctp ? 5000 : o.closed_loop ? 100 : 1000));
-        if (sctp) sctp->poll();
+        std::this_thread::sleep_for(std::chrono::microseconds(!session ? 5000 : control_data ? 100 : 1000));
+        if (session) session->poll();
         const auto now = Clock::now();
         const double elapsed = std::chrono::duration<double>(now - start).count();
         if (stop_signal.load() != 0 && stopped_by.empty()) stopped_by = "signal";
         bool tx_done = !tx.empty();
         for (const auto& e : tx) tx_done = tx_done && e->finished();
-        if (sctp && o.closed_loop) tx_done = sctp->data_done();
+        if (session && control_data) tx_done = session->data_done();
         if (tx_done && stopped_by.empty()) stopped_by = "count";
         if (duration > 0 && elapsed >= duration && stopped_by.empty()) stopped_by = "duration";
         if (o.mix.empty() && o.protocols.size() > 1 && now >= next_switch && stopped_by.empty()) {
@@ -430,8 +451,8 @@ nlohmann::json run(const Options& o) {
             next_live += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.stats_interval_s));
         }
         if (stopped_by.empty()) continue;
-        // With associations the engines live on (holding their data) for the SHUTDOWNs.
-        if (sctp) hold.store(true, std::memory_order_release);
+        // With sessions the engines live on (holding their data) for the SHUTDOWNs and FINs.
+        if (session) hold.store(true, std::memory_order_release);
         else tx_stop.store(true);
         if (o.role != Role::loopback) break;
         // Loopback: let what is still in the port's rings arrive, then stop the sink.
@@ -445,10 +466,10 @@ nlohmann::json run(const Options& o) {
             break;
         }
     }
-    if (sctp) {
+    if (session) {
         // Data over; engine 0 keeps carrying the control frames for the SHUTDOWNs.
         hold.store(true, std::memory_order_release);
-        sctp->close(stop_signal);
+        session->close(stop_signal);
     }
     tx_stop.store(true);
     rx_stop.store(true);
@@ -459,17 +480,19 @@ nlohmann::json run(const Options& o) {
 
     ReportInputs in{o, caps, *port, tx, rx, elapsed, stopped_by, started_wall, dataplane::dpdk_version()};
     nlohmann::json report = build_report(in);
-    if (sctp) {
-        nlohmann::json a = sctp->report();
+    if (session) {
+        nlohmann::json a = sctp_clients != nullptr ? sctp_clients_report(*sctp_clients, *session)
+                                                   : tcp_clients_report(*tcp_clients, *session);
         // What engine 0 put on the wire of what the control thread handed it.
         a["control_frames_on_wire"] = tx.front()->counters().control.load();
         a["control_frames_not_taken"] = tx.front()->counters().control_dropped.load();
-        report["generator"]["sctp_associations"] = a;
-        if (o.closed_loop) {
-            // Every frame went out through engine 0's control path: DATA, resends, handshakes.
+        report["generator"][sctp_clients != nullptr ? "sctp_associations" : "tcp_connections"] = a;
+        if (control_data) {
+            // Every frame went out through engine 0's control path: data, resends, handshakes.
             report["generator"]["packets"] = tx.front()->counters().control.load();
             report["generator"]["bytes"] = tx.front()->counters().control_bytes.load();
-            sctp->add_closed_loop_data(report["generator"]);
+            if (sctp_clients != nullptr) add_sctp_closed_loop_data(*sctp_clients, report["generator"]);
+            else add_tcp_closed_loop_data(*tcp_clients, report["generator"]);
         }
     }
     return report;

@@ -78,6 +78,40 @@ void print_client_associations(const json& a) {
     if (!verdict.empty()) std::printf("sctp: %s\n", verdict.c_str());
 }
 
+// TCP connections, either side: how the handshakes went, how they ended, the data, and
+// the one sentence when the path does not carry TCP connections.
+void print_tcp_connections(const json& a, bool generator) {
+    if (generator) {
+        const json& ms = a.contains("setup_ms") ? a["setup_ms"] : json::object();
+        std::printf("\ntcp connections (generator): %llu of %llu up, set-up ms min %llu median %llu p99 %llu max %llu, "
+                    "%.1f/s; closed clean %llu",
+                    ull(u64(a, "syn_acks")), ull(u64(a, "requested")), ull(u64(ms, "min")), ull(u64(ms, "median")),
+                    ull(u64(ms, "p99")), ull(u64(ms, "max")), num(a, "setup_rate_per_s"), ull(u64(a, "closed_clean")));
+    } else {
+        std::printf("\ntcp connections (sink): %llu SYNs, %llu established, closed clean %llu, %llu bytes "
+                    "(%llu duplicate), out of order %llu, out of window %llu",
+                    ull(u64(a, "syns")), ull(u64(a, "established")), ull(u64(a, "closed_clean")), ull(u64(a, "bytes")),
+                    ull(u64(a, "duplicate_bytes")), ull(u64(a, "out_of_order_segments")),
+                    ull(u64(a, "out_of_window_segments")));
+    }
+    if (a.contains("failed")) {
+        for (const auto& [reason, n] : a["failed"].items()) std::printf(", %s %llu", reason.c_str(), ull(n.get<std::uint64_t>()));
+    }
+    std::printf("\n");
+    if (a.contains("closed_loop")) {
+        const json& c = a["closed_loop"];
+        std::printf("closed loop: %llu segments, %llu bytes acknowledged in %.2f s, goodput %sbit/s; resent %llu "
+                    "(fast retransmits %llu, RTO timeouts %llu); cwnd %llu-%llu bytes, srtt max %llu ms\n",
+                    ull(u64(c, "segments_sent")), ull(u64(c, "bytes_acked")), num(c, "data_seconds"),
+                    si(num(c, "goodput_bps")).c_str(), ull(u64(c, "retransmitted_segments")),
+                    ull(u64(c, "fast_retransmits")), ull(u64(c, "rto_expiries")),
+                    ull(c.contains("cwnd_bytes") ? u64(c["cwnd_bytes"], "min") : 0),
+                    ull(c.contains("cwnd_bytes") ? u64(c["cwnd_bytes"], "max") : 0), ull(u64(c, "srtt_ms_max")));
+    }
+    const std::string verdict = a.value("verdict", "");
+    if (!verdict.empty()) std::printf("tcp: %s\n", verdict.c_str());
+}
+
 }  // namespace
 
 void print_summary(const json& r) {
@@ -110,6 +144,10 @@ void print_summary(const json& r) {
         print_client_associations(r["generator"]["sctp_associations"]);
     }
     if (r.contains("sink") && r["sink"].contains("sctp_associations")) print_sctp_associations(r["sink"]["sctp_associations"]);
+    if (r.contains("generator") && r["generator"].contains("tcp_connections")) {
+        print_tcp_connections(r["generator"]["tcp_connections"], true);
+    }
+    if (r.contains("sink") && r["sink"].contains("tcp_connections")) print_tcp_connections(r["sink"]["tcp_connections"], false);
     if (!r.contains("sink") || !r["sink"].contains("streams")) return;
     bool header = false;
     for (const auto& st : r["sink"]["streams"]) {

@@ -333,14 +333,20 @@ void TcpConnection::data_sent_elsewhere(std::uint64_t total_bytes) noexcept {
 
 bool TcpConnection::can_send(std::size_t bytes) const noexcept {
     if (!open() || fin_wanted_) return false;
-    if (!config_.closed_loop) return true;
-    return bytes <= send_mss_ && sender_.can_send(bytes);
+    if (bytes > send_mss_) return false;
+    return config_.closed_loop ? sender_.can_send(bytes) : open_count_ < open_loop_queue;
 }
 
 bool TcpConnection::send(std::span<const std::uint8_t> payload, std::uint64_t now_ms) {
     now_ms_ = now_ms;
-    if (!config_.closed_loop || payload.empty() || !can_send(payload.size())) return false;
-    sender_.sent(payload, now_ms);
+    if (payload.empty() || !can_send(payload.size())) return false;
+    if (config_.closed_loop) {
+        sender_.sent(payload, now_ms);
+    } else {
+        if (open_queue_.size() < open_loop_queue) open_queue_.resize(open_loop_queue);
+        if (open_count_ == 0) open_seq_ = snd_nxt_;
+        open_queue_[(open_head_ + open_count_++) % open_loop_queue].assign(payload.begin(), payload.end());
+    }
     snd_nxt_ += static_cast<std::uint32_t>(payload.size());
     ++counters_.data_segments_out;
     counters_.bytes_out += payload.size();
@@ -360,7 +366,7 @@ void TcpConnection::shutdown(std::uint64_t now_ms) {
 
 void TcpConnection::send_fin_if_ready(std::uint64_t now_ms) {
     if (!fin_wanted_ || fin_sent_) return;
-    if (config_.closed_loop && sender_.next_unsent() != nullptr) return;
+    if (config_.closed_loop ? sender_.next_unsent() != nullptr : open_count_ != 0) return;
     fin_seq_ = snd_nxt_;
     snd_nxt_ = fin_seq_ + 1;
     fin_sent_ = fin_due_ = true;
@@ -474,8 +480,16 @@ bool TcpConnection::pop(TcpSegmentOut& out) {
             sender_.emitted();
             have = true;
         }
-        if (!have) send_fin_if_ready(now_ms_);
+    } else if (open_count_ != 0) {
+        out.seq = open_seq_;
+        out.payload = open_queue_[open_head_];
+        out.flags |= tcp_flag::psh;
+        open_seq_ += static_cast<std::uint32_t>(out.payload.size());
+        open_head_ = (open_head_ + 1) % open_loop_queue;
+        --open_count_;
+        have = true;
     }
+    if (!have) send_fin_if_ready(now_ms_);
     if (!have && fin_due_) {
         fin_due_ = false;
         out.seq = fin_seq_;

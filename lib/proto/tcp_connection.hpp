@@ -8,12 +8,14 @@
 // (RFC 7323), each side's timers; sequence and acknowledgement numbers, the receive
 // window's acceptability test, RST and SYN checks against blind attacks (RFC 5961:
 // challenge ACKs), delayed ACKs and SACK blocks; FIN in both directions with TIME-WAIT;
-// RST to abort. Data goes two ways, as for SCTP: closed loop (tcp_sender.hpp: windows and
-// retransmission) or open loop, where the caller's data path sends the segments itself.
+// RST to abort. Data goes two ways: closed loop (tcp_sender.hpp: windows and
+// retransmission) or open loop, where each segment goes when the caller says and loss
+// stays loss (sent here, or by a data path of the caller's own).
 #pragma once
 
 #include <cstdint>
 #include <span>
+#include <vector>
 
 #include "proto/address.hpp"
 #include "proto/tcp_options.hpp"
@@ -43,7 +45,7 @@ struct TcpEndpointConfig {
     bool sack = true;
     bool timestamps = true;
     // Closed loop: data waits for the windows and lost segments are resent. Open loop:
-    // the caller's data path sends it (sent_elsewhere) and loss stays loss.
+    // data goes when the caller says, and loss stays loss.
     bool closed_loop = false;
     // The server answers the peer's FIN with its own at once (a sink has nothing to send).
     bool close_on_peer_fin = false;
@@ -132,9 +134,10 @@ public:
 
     // The largest payload one segment carries (the peer's MSS, less the timestamps option).
     [[nodiscard]] std::uint32_t send_mss() const noexcept { return send_mss_; }
-    // Closed loop: a segment of `bytes` would go now. Open loop: established.
+    // A segment of `bytes` would go now. Closed loop: the windows have room. Open loop:
+    // established, and fewer than open_loop_queue segments wait for pop().
     [[nodiscard]] bool can_send(std::size_t bytes) const noexcept;
-    // Closed loop: sends one segment (at most send_mss() bytes). False when can_send() is.
+    // Sends one segment (at most send_mss() bytes). False when can_send() is.
     bool send(std::span<const std::uint8_t> payload, std::uint64_t now_ms);
     // Open loop: the caller's data path sends the data from SND.NXT on, so ACKs may cover
     // bytes this object was not told of yet; data_sent_elsewhere(total) says how many
@@ -217,6 +220,11 @@ private:
     std::uint32_t rst_seq_ = 0, rst_ack_ = 0;
     bool rst_with_ack_ = false;
     bool external_data_ = false;
+    // Open loop: segments given to send() and not yet popped, in a ring of reused buffers.
+    static constexpr std::size_t open_loop_queue = 64;
+    std::vector<std::vector<std::uint8_t>> open_queue_;
+    std::size_t open_head_ = 0, open_count_ = 0;
+    std::uint32_t open_seq_ = 0;  // the sequence number of the segment at open_head_
 
     std::uint64_t now_ms_ = 0;
     std::uint64_t timer_at_ms_ = ~std::uint64_t{0};  // handshake, FIN, FIN-WAIT-2, TIME-WAIT

@@ -137,6 +137,11 @@ bool SctpClientSet::all_established() const noexcept {
     return std::all_of(associations_.begin(), associations_.end(), [](const auto& a) { return a.established(); });
 }
 
+bool SctpClientSet::ready() const noexcept {
+    return std::all_of(associations_.begin(), associations_.end(),
+                       [this](const auto& a) { return a.established() && a.outbound_streams() >= streams_; });
+}
+
 bool SctpClientSet::all_closed() const noexcept {
     return std::all_of(associations_.begin(), associations_.end(),
                        [](const auto& a) { return a.state() == proto::SctpState::closed; });

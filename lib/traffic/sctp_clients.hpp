@@ -14,6 +14,7 @@
 #include "proto/build.hpp"
 #include "proto/sctp_association.hpp"
 #include "traffic/flows.hpp"
+#include "traffic/session_clients.hpp"
 
 namespace tg::traffic {
 
@@ -57,44 +58,49 @@ struct SctpClientSummary {
     std::string verdict;
 };
 
-class SctpClientSet {
+class SctpClientSet final : public SessionClients {
 public:
     // One association per flow of `flows`, each asking for `streams` outbound streams.
     SctpClientSet(const FlowSet& flows, std::uint16_t streams, const proto::L2Spec& l2, const proto::SctpTimers& timers,
                   const SctpSending& sending, std::uint64_t seed, std::uint64_t now_ms);
 
     // A received frame; ignored unless it is SCTP for one of these associations.
-    void offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms);
-    void tick(std::uint64_t now_ms);
-    std::size_t next_frame(std::span<std::uint8_t> out);
+    void offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms) override;
+    void tick(std::uint64_t now_ms) override;
+    std::size_t next_frame(std::span<std::uint8_t> out) override;
     // Closed loop: gives each established association DATA while its windows take it,
     // its streams in turn, at most `budget` chunks in all; each chunk's user data starts
     // with the test header (flow, stream, sequence, `now_ns`). Returns the chunks given.
-    std::uint64_t fill(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget);
-    [[nodiscard]] std::uint64_t chunks_filled() const noexcept { return filled_; }
+    std::uint64_t fill(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget) override;
+    [[nodiscard]] std::uint64_t filled() const noexcept override { return filled_; }
     // Closed loop: chunks first sent on a flow's stream.
     [[nodiscard]] std::uint32_t sent_on(std::uint32_t flow, std::uint16_t stream) const noexcept {
         return stream < streams_ && flow < next_stream_.size() ? seq_[std::size_t{flow} * streams_ + stream] : 0;
     }
     // Closed loop: every chunk given is acknowledged, or its association ended.
-    [[nodiscard]] bool all_acknowledged() const noexcept;
-    [[nodiscard]] bool any_established() const noexcept;
+    [[nodiscard]] bool all_acknowledged() const noexcept override;
+    [[nodiscard]] bool any_established() const noexcept override;
 
     // Every association established or given up.
-    [[nodiscard]] bool settled() const noexcept;
+    [[nodiscard]] bool settled() const noexcept override;
     [[nodiscard]] bool all_established() const noexcept;
-    [[nodiscard]] bool all_closed() const noexcept;
-    void shutdown(std::uint64_t now_ms);
+    // Every association up with every stream asked for.
+    [[nodiscard]] bool ready() const noexcept override;
+    [[nodiscard]] bool all_closed() const noexcept override;
+    void shutdown(std::uint64_t now_ms) override;
     // Ends what is still open with an ABORT (a SHUTDOWN that took too long).
-    void abort_open(std::uint64_t now_ms);
+    void abort_open(std::uint64_t now_ms) override;
     // The data path sends the DATA from here on (see SctpAssociation::data_sent_elsewhere).
     void data_sent_elsewhere() noexcept {
         for (auto& a : associations_) a.data_sent_elsewhere();
     }
 
     [[nodiscard]] const proto::SctpAssociation& of_flow(std::uint32_t flow) const { return associations_[flow]; }
-    [[nodiscard]] std::size_t size() const noexcept { return associations_.size(); }
+    [[nodiscard]] std::size_t size() const noexcept override { return associations_.size(); }
     [[nodiscard]] SctpClientSummary summary() const;
+    [[nodiscard]] std::string verdict() const override { return summary().verdict; }
+    [[nodiscard]] bool closed_loop() const noexcept override { return sending_.closed_loop; }
+    [[nodiscard]] std::uint16_t streams() const noexcept { return streams_; }
 
 private:
     using Key = std::tuple<std::uint16_t, std::uint16_t, std::array<std::uint8_t, 16>>;  // our port, theirs, their address

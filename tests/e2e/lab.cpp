@@ -57,6 +57,14 @@ void kernel_owns(const Lab& lab, LabSide side) {
     }
 }
 
+void kernel_sends_plain_frames(const Lab& lab, LabSide side) {
+    const bool gen = side == LabSide::generator;
+    const CommandResult r = run(in_ns(lab[gen ? "TG_GEN_NS" : "TG_SINK_NS"],
+                                      {"ethtool", "-K", lab[gen ? "TG_GEN_IF" : "TG_SINK_IF"], "tx", "off", "tso", "off",
+                                       "gso", "off"}));
+    if (!r.exit.ok()) throw std::runtime_error("ethtool failed (" + r.exit.describe() + "): " + r.err);
+}
+
 const std::string& Lab::operator[](const std::string& key) const {
     const auto it = vars_.find(key);
     if (it == vars_.end()) throw std::out_of_range("the lab has no " + key);

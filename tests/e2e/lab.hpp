@@ -33,6 +33,10 @@ enum class LabSide { generator, sink };
 // and reaches the other side's address through a static neighbour entry (the other side
 // is DPDK, which answers no ARP). Throws with ip's words if ip fails.
 void kernel_owns(const Lab& lab, LabSide side);
+// The kernel on that side sends whole, checksummed frames of at most one MTU (no
+// checksum offload, TSO or GSO): a DPDK port on veth sees frames as they are on the
+// wire, with no offload to finish them.
+void kernel_sends_plain_frames(const Lab& lab, LabSide side);
 
 // Paths the suite was given by the build (environment), with a clear failure if missing.
 [[nodiscard]] std::string tool_path(const char* env_name);

@@ -17,16 +17,6 @@ namespace {
 
 constexpr const char* port = "5201";
 
-// The kernel's side sends whole, checksummed frames of at most one MTU: the sink on
-// af_xdp sees frames as they are on the wire, with no offload to finish them.
-void kernel_sends_plain_frames(const Lab& lab, LabSide side) {
-    const bool gen = side == LabSide::generator;
-    const auto r = run(in_ns(lab[gen ? "TG_GEN_NS" : "TG_SINK_NS"],
-                             {"ethtool", "-K", lab[gen ? "TG_GEN_IF" : "TG_SINK_IF"], "tx", "off", "tso", "off", "gso",
-                              "off"}));
-    if (!r.exit.ok()) throw std::runtime_error("ethtool failed: " + r.err);
-}
-
 TEST(TcpInterop, KernelClientsAreServedByTheTrafficgenSink) {
     TempDir dir;
     Lab lab({});

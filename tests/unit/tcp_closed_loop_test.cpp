@@ -131,3 +131,29 @@ TEST(TcpClosedLoop, SequenceNumbersWrap) {
 
 }  // namespace
 }  // namespace tg::proto
+
+namespace tg::proto {
+namespace {
+
+TEST(TcpOpenLoop, SegmentsGoWhenToldAndLossStaysLoss) {
+    testing::TcpWire w(false);
+    w.flush();
+    int data = 0;
+    w.pass = [&](const testing::SeenSegment& s) { return !(s.from_client && !s.data.empty() && ++data == 5); };
+    const std::vector<std::uint8_t> segment(1000, 3);
+    for (int i = 0; i < 20; ++i) {
+        ASSERT_TRUE(w.client.can_send(segment.size()));
+        ASSERT_TRUE(w.client.send(segment, w.now));
+        w.flush();
+    }
+    w.run_for(2000);
+    TcpConnection* s = w.server_side();
+    EXPECT_EQ(s->counters().bytes_in, 19000u);
+    EXPECT_EQ(s->rcv_nxt(), w.client.iss() + 1 + 4000);
+    EXPECT_EQ(w.client.counters().data_segments_out, 20u);
+    EXPECT_EQ(data, 20) << "nothing was sent again";
+    EXPECT_GT(w.count(false, 0), 10u);  // the listener's duplicate ACKs, unheeded
+}
+
+}  // namespace
+}  // namespace tg::proto

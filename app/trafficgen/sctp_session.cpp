@@ -1,0 +1,90 @@
+#include "sctp_session.hpp"
+
+#include <chrono>
+#include <random>
+
+namespace tg::app {
+
+namespace {
+
+proto::SctpTimers generator_timers() {
+    proto::SctpTimers t;
+    // RFC 9260's RTO.Initial of 1 s, but 4 INIT retransmissions, not 8: 31 s at most
+    // before a run says the path does not carry SCTP.
+    t.max_init_retransmits = 4;
+    return t;
+}
+
+}  // namespace
+
+std::unique_ptr<traffic::SctpClientSet> make_sctp_clients(const traffic::FlowSet& flows, std::uint16_t streams,
+                                                          const proto::L2Spec& l2, const traffic::SctpSending& sending) {
+    const auto now_ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                       std::chrono::steady_clock::now().time_since_epoch())
+                                                       .count());
+    return std::make_unique<traffic::SctpClientSet>(flows, streams, l2, generator_timers(), sending,
+                                                    std::random_device{}(), now_ms);
+}
+
+void bind_sctp(traffic::SctpClientSet& clients, std::vector<std::unique_ptr<dataplane::TxEngine>>& tx) {
+    for (std::size_t f = 0; f < clients.size(); ++f) {
+        const proto::SctpAssociation& a = clients.of_flow(static_cast<std::uint32_t>(f));
+        for (auto& e : tx) {
+            if (e->bind_sctp(static_cast<std::uint32_t>(f), a.peer_tag(), a.next_tsn())) break;
+        }
+    }
+    clients.data_sent_elsewhere();
+}
+
+nlohmann::json sctp_clients_report(const traffic::SctpClientSet& clients, const SessionControl& control) {
+    const traffic::SctpClientSummary s = clients.summary();
+    nlohmann::json json = {{"requested", s.requested},
+            {"established", s.established},
+            {"shut_down", s.shut_down},
+            {"failed", s.failed},
+            {"inits_sent", s.inits_sent},
+            {"init_acks", s.init_acks},
+            {"setup_ms", {{"min", s.setup_ms_min}, {"median", s.setup_ms_median}, {"p99", s.setup_ms_p99}, {"max", s.setup_ms_max}}},
+            {"setup_rate_per_s", s.setup_rate_per_s},
+            {"sacks_in", s.sacks_in},
+            {"data_acked", s.data_acked},
+            {"control_frames_sent", control.frames_sent()},
+            {"control_frames_dropped", control.frames_dropped()},
+            {"verdict", s.verdict}};
+    if (clients.closed_loop()) {
+        const auto& c = s.closed_loop;
+        const double seconds = control.data_seconds();
+        json["closed_loop"] = {{"data_chunks_sent", c.chunks_sent},
+                               {"data_bytes_sent", c.bytes_sent},
+                               {"data_chunks_acked", c.chunks_acked},
+                               {"data_bytes_acked", c.bytes_acked},
+                               {"retransmitted_chunks", c.retransmitted_chunks},
+                               {"fast_retransmits", c.fast_retransmits},
+                               {"t3_expiries", c.t3_expiries},
+                               {"cwnd_bytes", {{"min", c.cwnd_min}, {"max", c.cwnd_max}}},
+                               {"srtt_ms_max", c.srtt_ms_max},
+                               {"data_seconds", seconds},
+                               {"goodput_bps", seconds > 0 ? double(c.bytes_acked) * 8 / seconds : 0.0},
+                               {"stream_bytes_acked", c.stream_bytes_acked}};
+    }
+    return json;
+}
+
+void add_sctp_closed_loop_data(const traffic::SctpClientSet& clients, nlohmann::json& generator) {
+    const traffic::SctpClientSummary s = clients.summary();
+    const std::uint64_t frames = s.closed_loop.chunks_sent + s.closed_loop.retransmitted_chunks;
+    generator["protocols"]["sctp"] = {{"packets", frames},
+                                      {"first_transmissions", s.closed_loop.chunks_sent},
+                                      {"retransmissions", s.closed_loop.retransmitted_chunks},
+                                      {"bad_l4_checksum", 0}};
+    nlohmann::json streams = nlohmann::json::array();
+    for (std::uint32_t f = 0; f < clients.size(); ++f) {
+        for (std::uint16_t st = 0; st < clients.streams(); ++st) {
+            const std::uint32_t n = clients.sent_on(f, st);
+            if (n > 0) streams.push_back({{"protocol", "sctp"}, {"flow", f}, {"stream", st}, {"packets", n}});
+        }
+    }
+    generator["streams"] = streams;
+}
+
+}  // namespace tg::app

@@ -1,0 +1,77 @@
+#include "tcp_session.hpp"
+
+#include <chrono>
+#include <random>
+
+namespace tg::app {
+
+namespace {
+
+proto::TcpTimers generator_timers() {
+    proto::TcpTimers t;
+    // 4 SYN retransmissions, not Linux's 6: 31 s at most before a run says the path
+    // does not carry TCP connections.
+    t.syn_retries = 4;
+    // Closed loop on a path that went silent: 8 back-offs (about a minute), not 15.
+    t.max_retransmits = 8;
+    return t;
+}
+
+}  // namespace
+
+std::unique_ptr<traffic::TcpClientSet> make_tcp_clients(const traffic::FlowSet& flows, const proto::L2Spec& l2,
+                                                        const traffic::TcpSending& sending) {
+    const auto now_ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
+                                                       std::chrono::steady_clock::now().time_since_epoch())
+                                                       .count());
+    return std::make_unique<traffic::TcpClientSet>(flows, l2, generator_timers(), sending, std::random_device{}(),
+                                                  now_ms);
+}
+
+nlohmann::json tcp_clients_report(const traffic::TcpClientSet& clients, const SessionControl& control) {
+    const traffic::TcpClientSummary s = clients.summary();
+    nlohmann::json json = {
+        {"requested", s.requested},
+        {"established", s.established},
+        {"closed_clean", s.closed_clean},
+        {"failed", s.failed},
+        {"syns_sent", s.syns_sent},
+        {"syn_acks", s.syn_acks},
+        {"setup_ms", {{"min", s.setup_ms_min}, {"median", s.setup_ms_median}, {"p99", s.setup_ms_p99}, {"max", s.setup_ms_max}}},
+        {"setup_rate_per_s", s.setup_rate_per_s},
+        {"control_frames_sent", control.frames_sent()},
+        {"control_frames_dropped", control.frames_dropped()},
+        {"verdict", s.verdict}};
+    if (clients.closed_loop()) {
+        const auto& c = s.closed_loop;
+        const double seconds = control.data_seconds();
+        json["closed_loop"] = {{"segments_sent", c.segments_sent},
+                               {"bytes_sent", c.bytes_sent},
+                               {"bytes_acked", c.bytes_acked},
+                               {"retransmitted_segments", c.retransmitted_segments},
+                               {"fast_retransmits", c.fast_retransmits},
+                               {"rto_expiries", c.rto_expiries},
+                               {"cwnd_bytes", {{"min", c.cwnd_min}, {"max", c.cwnd_max}}},
+                               {"srtt_ms_max", c.srtt_ms_max},
+                               {"data_seconds", seconds},
+                               {"goodput_bps", seconds > 0 ? double(c.bytes_acked) * 8 / seconds : 0.0}};
+    }
+    return json;
+}
+
+void add_tcp_closed_loop_data(const traffic::TcpClientSet& clients, nlohmann::json& generator) {
+    const traffic::TcpClientSummary s = clients.summary();
+    const std::uint64_t frames = s.closed_loop.segments_sent + s.closed_loop.retransmitted_segments;
+    generator["protocols"]["tcp"] = {{"packets", frames},
+                                     {"first_transmissions", s.closed_loop.segments_sent},
+                                     {"retransmissions", s.closed_loop.retransmitted_segments},
+                                     {"bad_l4_checksum", 0}};
+    nlohmann::json streams = nlohmann::json::array();
+    for (std::uint32_t f = 0; f < clients.size(); ++f) {
+        const std::uint32_t n = clients.sent_on(f);
+        if (n > 0) streams.push_back({{"protocol", "tcp"}, {"flow", f}, {"stream", 0}, {"packets", n}});
+    }
+    generator["streams"] = streams;
+}
+
+}  // namespace tg::app

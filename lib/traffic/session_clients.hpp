@@ -1,0 +1,48 @@
+// What the generator's control thread drives, whichever the protocol: a set of client
+// sessions (SCTP associations, TCP connections), one per flow, with frames in through
+// offer(), frames out through next_frame(), time through tick(), and in closed loop data
+// handed over through fill() as the sessions' windows take it.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace tg::traffic {
+
+class SessionClients {
+public:
+    virtual ~SessionClients() = default;
+
+    // A received frame; ignored unless it belongs to one of these sessions.
+    virtual void offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms) = 0;
+    virtual void tick(std::uint64_t now_ms) = 0;
+    // The next frame to send into `out`: its length, or 0 when there is none.
+    virtual std::size_t next_frame(std::span<std::uint8_t> out) = 0;
+    // Closed loop: hands the sessions that are up at most `budget` messages, each
+    // starting with the test header stamped `now_ns`; returns how many they took.
+    virtual std::uint64_t fill(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget) = 0;
+    // Closed loop: messages handed over so far.
+    [[nodiscard]] virtual std::uint64_t filled() const noexcept = 0;
+    // Closed loop: everything handed over is acknowledged, or its session ended.
+    [[nodiscard]] virtual bool all_acknowledged() const noexcept = 0;
+
+    // Every session up, or given up.
+    [[nodiscard]] virtual bool settled() const noexcept = 0;
+    // Every session up, with all it asked for (SCTP: every stream).
+    [[nodiscard]] virtual bool ready() const noexcept = 0;
+    [[nodiscard]] virtual bool any_established() const noexcept = 0;
+    [[nodiscard]] virtual bool all_closed() const noexcept = 0;
+    // A graceful end (SHUTDOWN, FIN), once each session's data is out.
+    virtual void shutdown(std::uint64_t now_ms) = 0;
+    // Ends what is still open at once (ABORT, RST).
+    virtual void abort_open(std::uint64_t now_ms) = 0;
+    [[nodiscard]] virtual std::size_t size() const noexcept = 0;
+    // The sessions send by their windows and resend what is lost.
+    [[nodiscard]] virtual bool closed_loop() const noexcept = 0;
+    // One sentence when the path does not carry these sessions ("" when it does).
+    [[nodiscard]] virtual std::string verdict() const = 0;
+};
+
+}  // namespace tg::traffic
