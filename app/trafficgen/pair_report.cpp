@@ -8,6 +8,7 @@
 #include <string>
 
 #include "options.hpp"
+#include "path_verdict.hpp"
 #include "report.hpp"
 #include "summary.hpp"
 
@@ -73,6 +74,8 @@ int pair_report_main(int argc, char** argv) {
                   {"generator", gen["generator"]},
                   {"sink", sink["sink"]},
                   {"runs", {{"generator", gen}, {"sink", sink}}}};
+        const json path = path_verdicts(gen["generator"], sink["sink"]);
+        if (!path.empty()) joined["path"] = path;
     } catch (const BadReport& e) {
         std::fprintf(stderr, "trafficgen: report: %s\n", e.message.c_str());
         return exit_bad_input;

@@ -148,6 +148,10 @@ void print_summary(const json& r) {
         print_tcp_connections(r["generator"]["tcp_connections"], true);
     }
     if (r.contains("sink") && r["sink"].contains("tcp_connections")) print_tcp_connections(r["sink"]["tcp_connections"], false);
+    if (r.contains("path")) {
+        std::printf("\n");
+        for (const auto& [p, v] : r["path"].items()) std::printf("path: %s\n", v.value("verdict", "").c_str());
+    }
     if (!r.contains("sink") || !r["sink"].contains("streams")) return;
     bool header = false;
     for (const auto& st : r["sink"]["streams"]) {

@@ -23,6 +23,7 @@ std::string tool_path(const char* env_name) {
 Lab::Lab(LabShape shape) {
     std::vector<std::string> argv = {tool_path("TG_LAB_SCRIPT"), "up", "--owner", std::to_string(::getpid())};
     if (shape.router) argv.push_back("--router");
+    if (shape.service) argv.push_back("--service");
     if (shape.bridge) argv.push_back("--bridge");
     const CommandResult r = run(argv, 60);
     std::istringstream lines(r.out);

@@ -9,6 +9,7 @@ namespace tg::e2e {
 
 struct LabShape {
     bool router = false;  // a router namespace between generator and sink
+    bool service = false; // the router as a Service-like stateful path: conntrack and DNAT (implies router)
     bool bridge = false;  // a kernel bridge in the sink namespace, in front of the sink
 };
 

@@ -2,6 +2,7 @@
 
 #include <signal.h>
 
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <stdexcept>
@@ -50,7 +51,11 @@ GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector
     std::vector<std::string> argv =
         in_ns(lab["TG_GEN_NS"], {tool_path("TRAFFICGEN"), "--iface", lab["TG_GEN_IF"], "--lcores", "0@0,1@0",
                                  "--dst-mac", lab["TG_NEXT_MAC"], "--src-ip", lab[v6 ? "TG_GEN_IP6" : "TG_GEN_IP4"],
-                                 "--dst-ip", lab[v6 ? "TG_SINK_IP6" : "TG_SINK_IP4"], "--quiet", "--json", stem + ".json"});
+                                 "--quiet", "--json", stem + ".json"});
+    // The sink's address unless the test sends elsewhere (a Service address the path translates).
+    if (std::find(args.begin(), args.end(), "--dst-ip") == args.end()) {
+        argv.insert(argv.end(), {"--dst-ip", lab[v6 ? "TG_SINK_IP6" : "TG_SINK_IP4"]});
+    }
     argv.insert(argv.end(), args.begin(), args.end());
     GeneratorRun g;
     {

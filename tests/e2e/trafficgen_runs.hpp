@@ -37,7 +37,8 @@ enum class Family { ipv4, ipv6 };
 
 // Runs the generator to its end (bounded: 60 s). `args` come after the lab's defaults
 // (interface, lcores, destination MAC, the lab's addresses of `family`), which they must
-// not repeat. `meanwhile`, if given, runs once the generator has started.
+// not repeat; a --dst-ip among them replaces the sink's address. `meanwhile`, if given,
+// runs once the generator has started.
 GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector<std::string>& args,
                            Family family = Family::ipv4, const std::function<void()>& meanwhile = {});
 
