@@ -128,6 +128,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
                  "With --associations or --connections: send as the peer's receive window and a congestion window "
                  "allow, and send lost data again, as an application would (default: open loop, at --rate, loss "
                  "shows as gaps)");
+    app.add_flag("--round-trip", o.round_trip,
+                 "Count what a reflector (`trafficgen sink --reflect`) sends back, on this host's clock: round-trip "
+                 "latency percentiles, jitter and loss, with no shared clock");
     std::string setup_timeout_text = "30";
     app.add_option("--setup-timeout", setup_timeout_text,
                    "How long --associations or --connections may take to come up (default 30 s)");
@@ -161,6 +164,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
     sink_cmd->add_option("--max-streams", o.sink.max_streams, "Distinct (protocol, flow, stream) tracked")
         ->check(CLI::Range(1u, 1u << 22));
     sink_cmd->add_flag("--shared-clock", o.sink.shared_clock, "Sender and sink share a clock: report latency");
+    sink_cmd->add_flag("--reflect", o.reflect,
+                       "Send each stateless test packet back to its sender (addresses and ports swapped), so a "
+                       "generator with --round-trip measures the round trip");
     std::string idle_text = "0";
     sink_cmd->add_option("--idle-timeout", idle_text, "Stop when nothing arrived for this long, once traffic began");
 
@@ -181,7 +187,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
 
     if (o.role == Role::sink) {
         for (const char* gen_only : {"--proto", "--mix", "--rate", "--size", "--count", "--pattern", "--streams", "--flows",
-                                    "--bad-checksum-every", "--associations", "--connections", "--closed-loop"}) {
+                                    "--bad-checksum-every", "--associations", "--connections", "--closed-loop",
+                                    "--round-trip"}) {
             if (app.count(gen_only) > 0) {
                 throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
             }
@@ -267,6 +274,16 @@ std::optional<Options> parse_options(int argc, char** argv) {
                               " shapes the data path's traffic; connections send at --rate: leave out --pattern");
         }
         o.flows = o.connections;
+    }
+    if (o.round_trip) {
+        if (o.associations > 0 || o.connections > 0) {
+            throw ConfigError("--round-trip measures stateless test packets a reflector sends back; sessions are "
+                              "acknowledged, not reflected: leave out --round-trip or --" +
+                              std::string(o.associations > 0 ? "associations" : "connections"));
+        }
+        if (o.role == Role::loopback) {
+            throw ConfigError("--round-trip needs a reflector at the other end; --loopback measures latency already");
+        }
     }
     if (o.closed_loop) {
         if (o.associations == 0 && o.connections == 0) {

@@ -49,6 +49,8 @@ struct Options {
     std::uint32_t connections = 0;   // real TCP connections, one per flow (0: stateless segments)
     double setup_timeout_s = 30;     // how long the associations or connections may take to come up
     bool closed_loop = false;        // sessions send by their windows, and resend what is lost
+    bool round_trip = false;         // generator: count what a reflector sends back, on this clock
+    bool reflect = false;            // sink: send stateless test packets back to their sender
     proto::MacAddress src_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
     proto::MacAddress dst_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
     bool src_mac_given = false;

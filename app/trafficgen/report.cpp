@@ -226,11 +226,13 @@ json sctp_associations_json(const std::vector<std::unique_ptr<dataplane::RxEngin
             {"list", list}};
 }
 
-json sink_json(const ReportInputs& in) {
+// What a set of sink cores counted: totals, per protocol (loss, rates, jitter, latency)
+// and per stream. The sink's RX lcores, or a round trip's returns on the generator's.
+json arrivals_json(const std::vector<const sink::SinkCore*>& cores, bool latency_valid) {
     sink::SinkTotals t;
     std::map<std::size_t, std::vector<const sink::StreamStats*>> streams_of;
-    for (const auto& e : in.rx) {
-        const auto& s = e->core().totals();
+    for (const sink::SinkCore* core : cores) {
+        const auto& s = core->totals();
         t.frames += s.frames;
         t.non_test += s.non_test;
         t.malformed += s.malformed;
@@ -246,11 +248,10 @@ json sink_json(const ReportInputs& in) {
             d.bad_l4_checksum += src.bad_l4_checksum;
             d.latency.merge(src.latency);
         }
-        e->core().for_each_stream([&](const sink::StreamStats& st) {
+        core->for_each_stream([&](const sink::StreamStats& st) {
             streams_of[static_cast<std::size_t>(st.protocol)].push_back(&st);
         });
     }
-    const bool latency_valid = in.options.sink.shared_clock || in.options.role == Role::loopback;
     json protocols = json::object();
     json streams = json::array();
     for (Protocol p : traffic::all_protocols) {
@@ -310,6 +311,19 @@ json sink_json(const ReportInputs& in) {
     json out = {{"frames", t.frames},   {"non_test", t.non_test}, {"malformed", t.malformed},
                 {"untracked", t.untracked}, {"negative_latency", t.negative_latency}, {"protocols", protocols},
                 {"streams", streams}};
+    return out;
+}
+
+json sink_json(const ReportInputs& in) {
+    std::vector<const sink::SinkCore*> cores;
+    for (const auto& e : in.rx) cores.push_back(&e->core());
+    json out = arrivals_json(cores, in.options.sink.shared_clock || in.options.role == Role::loopback);
+    std::uint64_t reflected = 0, reflect_dropped = 0;
+    for (const auto& e : in.rx) {
+        reflected += load(e->counters().reflected);
+        reflect_dropped += load(e->counters().reflect_dropped);
+    }
+    if (in.options.reflect) out["reflected"] = {{"sent", reflected}, {"dropped", reflect_dropped}};
     json assoc = sctp_associations_json(in.rx);
     if (!assoc.is_null()) out["sctp_associations"] = assoc;
     json conns = tcp_connections_json(in.rx);
@@ -338,7 +352,22 @@ json build_report(const ReportInputs& in) {
               {"stopped_by", in.stopped_by},
               {"settings", settings(in.options)},
               {"port", port_json(in.caps, in.port)}};
-    if (!in.tx.empty()) r["generator"] = generator_json(in);
+    if (!in.tx.empty()) {
+        r["generator"] = generator_json(in);
+        if (in.options.round_trip) {
+            // What the reflector sent back, on the generator's own clock: the latency is
+            // the round trip.
+            std::vector<const sink::SinkCore*> cores;
+            std::uint64_t returned = 0;
+            for (const auto& e : in.tx) {
+                if (e->returns() != nullptr) cores.push_back(e->returns());
+                returned += load(e->counters().returned);
+            }
+            json rt = arrivals_json(cores, true);
+            rt["frames_received"] = returned;
+            r["generator"]["round_trip"] = rt;
+        }
+    }
     if (!in.rx.empty()) r["sink"] = sink_json(in);
     return r;
 }

@@ -177,8 +177,8 @@ nlohmann::json run(const Options& o) {
         // the wire while the same socket received (measured: 5500 of 20020 DATA frames,
         // with nothing counted anywhere); af_packet carried every frame both ways.
         port_name = "net_af_xdp_tg0";
-        if (o.associations > 0 || o.connections > 0) {
-            spdlog::info("real sessions: using af_packet on {} (af_xdp loses frames when one queue sends and receives)",
+        if (o.associations > 0 || o.connections > 0 || o.round_trip) {
+            spdlog::info("sending and receiving: using af_packet on {} (af_xdp loses frames when one queue sends and receives)",
                          o.iface);
             port_name = "net_af_packet_tg0";
             if (!dataplane::probe_device(port_name + ",iface=" + o.iface)) {
@@ -351,6 +351,14 @@ nlohmann::json run(const Options& o) {
                 c.inbound = session->inbound();
             }
         }
+        if (o.round_trip) {
+            c.hold = &hold;  // at the end: no more data, the returns still counted
+            c.round_trip = true;
+            c.returns.max_streams = o.sink.max_streams;
+            c.returns.shared_clock = true;  // sent and received on this host's TSC
+            c.returns.sctp_server = false;
+            c.returns.tcp_server = false;
+        }
         c.stop = &tx_stop;
         c.clock = clock;
         tx.push_back(std::make_unique<dataplane::TxEngine>(std::move(c)));
@@ -368,6 +376,7 @@ nlohmann::json run(const Options& o) {
         if (o.role == Role::sink) {
             c.tx_queue = static_cast<std::uint16_t>(i);
             c.reply_pool = rx_pool->get();
+            c.reflect = o.reflect;
         }
         c.stop = &rx_stop;
         c.clock = clock;
@@ -451,8 +460,9 @@ nlohmann::json run(const Options& o) {
             next_live += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.stats_interval_s));
         }
         if (stopped_by.empty()) continue;
-        // With sessions the engines live on (holding their data) for the SHUTDOWNs and FINs.
-        if (session) hold.store(true, std::memory_order_release);
+        // With sessions the engines live on (holding their data) for the SHUTDOWNs and FINs;
+        // with a round trip, for the returns still on their way.
+        if (session || o.round_trip) hold.store(true, std::memory_order_release);
         else tx_stop.store(true);
         if (o.role != Role::loopback) break;
         // Loopback: let what is still in the port's rings arrive, then stop the sink.
@@ -464,6 +474,26 @@ nlohmann::json run(const Options& o) {
         if (all_in || (since_rx > 0.5 && std::chrono::duration<double>(now - tx_done_at).count() > 0.5) ||
             std::chrono::duration<double>(now - tx_done_at).count() > 5) {
             break;
+        }
+    }
+    if (o.round_trip && stop_signal.load() == 0) {
+        // The last reflections are still on their way back: wait until every packet sent
+        // has returned, or none returned for half a second (5 s at most).
+        std::uint64_t sent = 0, back = 0, last_back = ~std::uint64_t{0};
+        auto last_change = Clock::now();
+        const auto limit = Clock::now() + std::chrono::seconds(5);
+        while (Clock::now() < limit && stop_signal.load() == 0) {
+            sent = back = 0;
+            for (const auto& e : tx) {
+                sent += e->counters().packets.load(std::memory_order_relaxed);
+                back += e->counters().returned.load(std::memory_order_relaxed);
+            }
+            if (back != last_back) {
+                last_back = back;
+                last_change = Clock::now();
+            }
+            if (back >= sent || Clock::now() - last_change > std::chrono::milliseconds(500)) break;
+            std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
     }
     if (session) {

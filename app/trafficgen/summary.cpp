@@ -148,6 +148,23 @@ void print_summary(const json& r) {
         print_tcp_connections(r["generator"]["tcp_connections"], true);
     }
     if (r.contains("sink") && r["sink"].contains("tcp_connections")) print_tcp_connections(r["sink"]["tcp_connections"], false);
+    if (r.contains("generator") && r["generator"].contains("round_trip")) {
+        // Round trip on the generator's clock: what the reflector sent back.
+        for (const auto& [p, t] : r["generator"]["round_trip"]["protocols"].items()) {
+            const json& l = t.contains("latency") ? t["latency"] : json::object();
+            std::printf("\nround trip %s: %llu back, %llu lost (%.3f%%), RTT us min %.1f p50 %.1f p90 %.1f p99 %.1f "
+                        "p99.9 %.1f max %.1f, jitter us max %.2f",
+                        p.c_str(), ull(u64(t, "packets")), ull(u64(t, "lost")), num(t, "loss_percent"),
+                        double(u64(l, "min_ns")) / 1000, double(u64(l, "p50_ns")) / 1000, double(u64(l, "p90_ns")) / 1000,
+                        double(u64(l, "p99_ns")) / 1000, double(u64(l, "p999_ns")) / 1000,
+                        double(u64(l, "max_ns")) / 1000, double(u64(t, "jitter_ns_max")) / 1000);
+        }
+        std::printf("\n");
+    }
+    if (r.contains("sink") && r["sink"].contains("reflected")) {
+        std::printf("\nreflected: %llu test packets sent back, %llu not taken by the port\n",
+                    ull(u64(r["sink"]["reflected"], "sent")), ull(u64(r["sink"]["reflected"], "dropped")));
+    }
     if (r.contains("path")) {
         std::printf("\n");
         for (const auto& [p, v] : r["path"].items()) std::printf("path: %s\n", v.value("verdict", "").c_str());

@@ -11,6 +11,7 @@
 #include <string>
 
 #include "dataplane/dataplane_error.hpp"
+#include "proto/reflect.hpp"
 #include "proto/test_header.hpp"
 #include "traffic/spoil.hpp"
 
@@ -90,6 +91,7 @@ TxEngine::TxEngine(TxEngineConfig config)
     : c_(std::move(config)),
       spoil_in_(c_.bad_checksum_every),
       sequencer_(*c_.templates, *c_.flows, c_.streams, c_.first_flow, c_.flow_step) {
+    if (c_.round_trip) returns_ = std::make_unique<sink::SinkCore>(c_.returns);
     // The fields of a fresh mbuf a burst sets again on each one it takes raw from its pool.
     for (std::size_t i = 0; i < c_.pools.size(); ++i) {
         const traffic::FrameTemplate& t = *c_.templates->templates[i];
@@ -116,6 +118,18 @@ void TxEngine::spoil_due(rte_mbuf* const* burst, std::uint16_t n) noexcept {
         if (p) add(counters_.bad_l4_checksum[static_cast<std::size_t>(*p)], 1);
     }
     spoil_in_ = at - n + 1;
+}
+
+void TxEngine::receive_returns() noexcept {
+    rte_mbuf* in[burst_size];
+    const std::uint16_t n = rte_eth_rx_burst(c_.port, c_.queue, in, burst_size);
+    if (n == 0) return;
+    const sink::RxMeta meta{c_.clock.ns(rte_rdtsc())};
+    for (std::uint16_t i = 0; i < n; ++i) {
+        returns_->process({rte_pktmbuf_mtod(in[i], const std::uint8_t*), in[i]->data_len}, meta);
+    }
+    rte_pktmbuf_free_bulk(in, n);
+    add(counters_.returned, n);
 }
 
 int TxEngine::run() noexcept {
@@ -154,6 +168,7 @@ int TxEngine::run() noexcept {
                 if (queued < n) rte_pktmbuf_free_bulk(in + queued, n - queued);
             }
         }
+        if (returns_) receive_returns();
         if (pending > 0) {
             // The port was full: offer the rest of the last burst again before building more.
             const std::uint16_t sent = rte_eth_tx_burst(c_.port, c_.queue, burst + pending_at, pending);
@@ -168,8 +183,8 @@ int TxEngine::run() noexcept {
         }
         if (remaining == 0) {
             finished_.store(true, std::memory_order_release);
-            if (c_.control == nullptr) break;
-            rte_pause();  // the control frames still need this queue
+            if (c_.control == nullptr && !returns_) break;
+            rte_pause();  // the control frames or the returns still need this queue
             continue;
         }
         const std::uint64_t now = rte_rdtsc();
@@ -328,6 +343,8 @@ int RxEngine::run() noexcept {
         }
         const std::uint64_t now_ns = c_.clock.ns(rte_rdtsc());
         std::uint64_t bytes = 0;
+        rte_mbuf* back[burst_size];
+        std::uint16_t nb = 0;
         for (std::uint16_t i = 0; i < n; ++i) {
             rte_mbuf* m = burst[i];
             if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(burst[i + 1], void*));
@@ -343,10 +360,23 @@ int RxEngine::run() noexcept {
                 const void* p = rte_pktmbuf_read(m, 0, len, scratch_.data());
                 frame = {static_cast<const std::uint8_t*>(p), len};
             }
-            core_->process(frame, meta);
+            proto::FrameShape shape;
+            const bool stateless = core_->process(frame, meta, c_.reflect ? &shape : nullptr);
             bytes += m->pkt_len + 4ull;
+            if (c_.reflect && stateless && m->nb_segs == 1 &&
+                proto::reflect_in_place({rte_pktmbuf_mtod(m, std::uint8_t*), m->data_len}, shape)) {
+                m->ol_flags = 0;  // nothing for the port to finish: the checksums hold
+                back[nb++] = m;
+                burst[i] = nullptr;
+            }
         }
         rte_pktmbuf_free_bulk(burst, n);
+        if (nb > 0) {
+            const std::uint16_t sent = rte_eth_tx_burst(c_.port, c_.tx_queue, back, nb);
+            if (sent < nb) rte_pktmbuf_free_bulk(back + sent, nb - sent);
+            add(counters_.reflected, sent);
+            add(counters_.reflect_dropped, nb - sent);
+        }
         add(counters_.packets, n);
         add(counters_.bytes, bytes);
         if (c_.reply_pool != nullptr) answer(now_ns / 1000000);

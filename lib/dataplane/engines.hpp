@@ -32,6 +32,7 @@ struct alignas(64) TxCounters {
     std::atomic<std::uint64_t> control{0};                        // control frames sent for the control thread
     std::atomic<std::uint64_t> control_dropped{0};                // ... that the port did not take
     std::atomic<std::uint64_t> control_bytes{0};                  // ... sent, L2 with FCS
+    std::atomic<std::uint64_t> returned{0};                       // frames received back (round trip)
 };
 
 // The mbuf fields a template's packets carry, set on every mbuf taken from its pool.
@@ -68,6 +69,12 @@ struct TxEngineConfig {
     // While set, the engine sends no data, only control frames, and its pacing starts
     // over when it is cleared (the SCTP set-up before the data, the SHUTDOWN after it).
     const std::atomic<bool>* hold = nullptr;
+    // Round trip: the engine also receives on its queue what a reflector sent back and
+    // counts it with its own clock (`returns`: that count's settings), so the latency is
+    // the round trip between hosts that share no clock. It keeps receiving after its
+    // last packet, until stopped.
+    bool round_trip = false;
+    sink::SinkConfig returns;
     const std::atomic<bool>* stop = nullptr;
     Clock clock;
 };
@@ -79,6 +86,9 @@ public:
     int run() noexcept;
     [[nodiscard]] const TxCounters& counters() const noexcept { return counters_; }
     [[nodiscard]] const traffic::PacketSequencer& sequencer() const noexcept { return sequencer_; }
+    // Round trip: what came back, counted on this lcore; null otherwise. Read only after
+    // the engine has stopped.
+    [[nodiscard]] const sink::SinkCore* returns() const noexcept { return returns_.get(); }
     // Before run(): binds a flow to its SCTP association (tag, first TSN).
     bool bind_sctp(std::uint32_t flow, std::uint32_t vtag, std::uint32_t first_tsn) noexcept {
         return sequencer_.bind_sctp(flow, vtag, first_tsn);
@@ -88,7 +98,10 @@ public:
 private:
     void spoil_due(rte_mbuf* const* burst, std::uint16_t n) noexcept;
 
+    void receive_returns() noexcept;
+
     TxEngineConfig c_;
+    std::unique_ptr<sink::SinkCore> returns_;
     std::uint32_t spoil_in_ = 0;  // packets until the next spoiled one, this one included
     traffic::PacketSequencer sequencer_;
     std::vector<MbufShape> shapes_;  // per template
@@ -101,6 +114,8 @@ struct alignas(64) RxCounters {
     std::atomic<std::uint64_t> bytes{0};
     std::atomic<std::uint64_t> replies{0};         // SCTP and TCP answers sent
     std::atomic<std::uint64_t> replies_dropped{0}; // no mbuf, or the port did not take them
+    std::atomic<std::uint64_t> reflected{0};       // test packets sent back (--reflect)
+    std::atomic<std::uint64_t> reflect_dropped{0}; // ... that the port did not take
 };
 
 struct RxEngineConfig {
@@ -110,6 +125,9 @@ struct RxEngineConfig {
     // no pool: the sink does not answer.
     std::uint16_t tx_queue = 0;
     rte_mempool* reply_pool = nullptr;
+    // A reflector: stateless test packets go back to their sender on `tx_queue`, the
+    // received mbuf itself with addresses and ports swapped.
+    bool reflect = false;
     sink::SinkConfig sink;
     const std::atomic<bool>* stop = nullptr;
     Clock clock;

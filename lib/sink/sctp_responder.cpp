@@ -11,8 +11,8 @@ proto::SctpCookieSigner fresh_signer() { return proto::SctpCookieSigner(); }
 SctpResponder::SctpResponder(const proto::SctpServerConfig& config, std::uint64_t seed)
     : server_(config, fresh_signer(), seed) {}
 
-void SctpResponder::offer(const proto::PacketView& v, std::uint64_t now_ms) {
-    if (v.sctp == nullptr || v.payload_length < 4 || (v.ipv4 == nullptr && v.ipv6 == nullptr)) return;
+bool SctpResponder::offer(const proto::PacketView& v, std::uint64_t now_ms) {
+    if (v.sctp == nullptr || v.payload_length < 4 || (v.ipv4 == nullptr && v.ipv6 == nullptr)) return false;
     const proto::IpAddress src = v.source();
     const proto::IpAddress dst = v.destination();
     const std::uint16_t src_port = v.sctp->src_port.get();
@@ -21,10 +21,11 @@ void SctpResponder::offer(const proto::PacketView& v, std::uint64_t now_ms) {
     // DATA of no association is stateless test traffic: not the server's business.
     if (first_chunk == proto::sctp_chunk::data &&
         (server_.size() == 0 || server_.find(src, src_port, dst_port) == nullptr))
-        return;
+        return false;
     way_back_.learn(v);
     server_.receive(src, src_port, dst, dst_port, v.sctp->verification_tag.get(), v.payload(), now_ms);
     next_timer_ms_ = now_ms;  // look at the timers again soon
+    return true;
 }
 
 void SctpResponder::tick(std::uint64_t now_ms) {

@@ -20,7 +20,9 @@ public:
     SctpResponder(const proto::SctpServerConfig& config, std::uint64_t seed);
 
     // A frame that parsed as SCTP with a good checksum.
-    void offer(const proto::PacketView& v, std::uint64_t now_ms);
+    // True when the server took it (it opens or belongs to an association); false for
+    // stateless test traffic.
+    bool offer(const proto::PacketView& v, std::uint64_t now_ms);
     void tick(std::uint64_t now_ms);
     [[nodiscard]] std::uint64_t next_timer_ms() const noexcept { return next_timer_ms_; }
     // The next answer as a frame in `out`; its length, or 0 when there is none.

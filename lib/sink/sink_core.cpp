@@ -94,12 +94,12 @@ StreamStats* SinkCore::find(Protocol p, std::uint32_t flow, std::uint16_t stream
     }
 }
 
-void SinkCore::count_test_packet(Protocol p, std::span<const std::uint8_t> payload, std::uint32_t wire_bytes,
+bool SinkCore::count_test_packet(Protocol p, std::span<const std::uint8_t> payload, std::uint32_t wire_bytes,
                                  std::uint32_t payload_bytes, const RxMeta& meta) noexcept {
     proto::TestHeader h;
     if (proto::read_test_header(payload, h) != proto::TestHeaderStatus::ok) {
         ++totals_.non_test;
-        return;
+        return false;
     }
     if (timeline_.size() < config_.timeline_packets) {
         timeline_.push_back({meta.rx_ns, h.flow_id, h.seq, h.stream_id, static_cast<std::uint16_t>(wire_bytes), p});
@@ -112,7 +112,7 @@ void SinkCore::count_test_packet(Protocol p, std::span<const std::uint8_t> paylo
     StreamStats* s = find(p, h.flow_id, h.stream_id);
     if (s == nullptr) {
         ++totals_.untracked;
-        return;
+        return true;
     }
     if (s->packets == 0) s->first_rx_ns = meta.rx_ns;
     ++s->packets;
@@ -130,9 +130,10 @@ void SinkCore::count_test_packet(Protocol p, std::span<const std::uint8_t> paylo
             ++totals_.negative_latency;
         }
     }
+    return true;
 }
 
-void SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta) noexcept {
+bool SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta, proto::FrameShape* shape) noexcept {
     ++totals_.frames;
     // Trust what the NIC checked; check in software what it did not.
     const proto::ParseOptions options{meta.ip == NicChecksum::unknown, meta.l4 == NicChecksum::unknown};
@@ -149,7 +150,7 @@ void SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta) 
         } else {
             ++totals_.protocols[index(p)].bad_l4_checksum;
         }
-        return;
+        return false;
     }
     if (!r.status.ok()) {
         // Someone else's protocol is not malformed, just not ours.
@@ -158,26 +159,30 @@ void SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta) 
         } else {
             ++totals_.malformed;
         }
-        return;
+        return false;
     }
     if (v.ipv4 != nullptr && meta.ip == NicChecksum::bad) {
         if (transport_known) ++totals_.protocols[index(p)].bad_ip_checksum;
-        return;
+        return false;
     }
     if (!transport_known) {
         ++totals_.non_test;
-        return;
+        return false;
     }
     if (meta.l4 == NicChecksum::bad) {
         ++totals_.protocols[index(p)].bad_l4_checksum;
-        return;
+        return false;
+    }
+    // A test packet that no responder took is stateless test traffic: the kind a
+    // reflector sends back.
+    if (shape != nullptr) {
+        *shape = {v.l3_offset, v.l4_offset, v.l4_length, v.ipv6 != nullptr, v.l4_protocol};
     }
     if (p != Protocol::sctp) {
-        if (p == Protocol::tcp && tcp_) tcp_->offer(v, meta.rx_ns / 1000000);
-        count_test_packet(p, v.payload(), wire_bytes, v.payload_length, meta);
-        return;
+        const bool taken = p == Protocol::tcp && tcp_ && tcp_->offer(v, meta.rx_ns / 1000000);
+        return count_test_packet(p, v.payload(), wire_bytes, v.payload_length, meta) && !taken;
     }
-    if (sctp_) sctp_->offer(v, meta.rx_ns / 1000000);
+    const bool taken = sctp_ && sctp_->offer(v, meta.rx_ns / 1000000);
     // SCTP: each DATA chunk is a test message; a bundle of several counts each.
     proto::SctpChunkReader chunks(v.payload());
     proto::SctpChunkView c;
@@ -195,6 +200,7 @@ void SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta) 
         any = true;
     }
     if (!any) ++totals_.non_test;
+    return any && !taken;
 }
 
 }  // namespace tg::sink

@@ -9,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "proto/reflect.hpp"
 #include "sink/sctp_responder.hpp"
 #include "sink/tcp_responder.hpp"
 
@@ -82,7 +83,10 @@ class SinkCore {
 public:
     explicit SinkCore(const SinkConfig& config);
 
-    void process(std::span<const std::uint8_t> frame, const RxMeta& meta) noexcept;
+    // Counts one frame. True when it is stateless test traffic (a test packet that no
+    // SCTP or TCP responder took), which a reflector may send back; `shape`, if given,
+    // then says where its layers are.
+    bool process(std::span<const std::uint8_t> frame, const RxMeta& meta, proto::FrameShape* shape = nullptr) noexcept;
 
     [[nodiscard]] const SinkTotals& totals() const noexcept { return totals_; }
     [[nodiscard]] const std::vector<Arrival>& timeline() const noexcept { return timeline_; }
@@ -113,7 +117,8 @@ private:
     };
 
     StreamStats* find(traffic::Protocol p, std::uint32_t flow, std::uint16_t stream) noexcept;
-    void count_test_packet(traffic::Protocol p, std::span<const std::uint8_t> payload, std::uint32_t wire_bytes,
+    // False when the payload does not start with a test header.
+    bool count_test_packet(traffic::Protocol p, std::span<const std::uint8_t> payload, std::uint32_t wire_bytes,
                            std::uint32_t payload_bytes, const RxMeta& meta) noexcept;
 
     SinkConfig config_;

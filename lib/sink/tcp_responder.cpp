@@ -7,22 +7,23 @@ namespace tg::sink {
 
 TcpResponder::TcpResponder(const proto::TcpListenerConfig& config, std::uint64_t seed) : listener_(config, seed) {}
 
-void TcpResponder::offer(const proto::PacketView& v, std::uint64_t now_ms) {
-    if (v.tcp == nullptr || (v.ipv4 == nullptr && v.ipv6 == nullptr)) return;
+bool TcpResponder::offer(const proto::PacketView& v, std::uint64_t now_ms) {
+    if (v.tcp == nullptr || (v.ipv4 == nullptr && v.ipv6 == nullptr)) return false;
     const bool syn = (v.tcp->flags & (proto::tcp_flag::syn | proto::tcp_flag::ack)) == proto::tcp_flag::syn;
     const proto::IpAddress src = v.source();
     const std::uint16_t src_port = v.tcp->src_port.get();
     const std::uint16_t dst_port = v.tcp->dst_port.get();
     // A segment of no connection is stateless test traffic: not the listener's business.
-    if (!syn && (listener_.size() == 0 || listener_.find(src, src_port, dst_port) == nullptr)) return;
+    if (!syn && (listener_.size() == 0 || listener_.find(src, src_port, dst_port) == nullptr)) return false;
     proto::TcpSegmentIn s;
     if (proto::segment_of(v, s) != proto::ParseError::none) {
         ++counters_.bad_options;
-        return;
+        return true;
     }
     way_back_.learn(v);
     listener_.receive(src, src_port, v.destination(), dst_port, s, now_ms);
     next_timer_ms_ = now_ms;  // answer soon
+    return true;
 }
 
 void TcpResponder::tick(std::uint64_t now_ms) {

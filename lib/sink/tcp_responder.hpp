@@ -22,8 +22,9 @@ class TcpResponder {
 public:
     TcpResponder(const proto::TcpListenerConfig& config, std::uint64_t seed);
 
-    // A frame that parsed as TCP with a good checksum.
-    void offer(const proto::PacketView& v, std::uint64_t now_ms);
+    // A frame that parsed as TCP with a good checksum. True when the listener took it (a
+    // SYN, or a segment of a connection); false for stateless test traffic.
+    bool offer(const proto::PacketView& v, std::uint64_t now_ms);
     void tick(std::uint64_t now_ms);
     [[nodiscard]] std::uint64_t next_timer_ms() const noexcept { return next_timer_ms_; }
     // The next answer as a frame in `out`; its length, or 0 when there is none.
