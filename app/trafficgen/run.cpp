@@ -436,7 +436,12 @@ nlohmann::json run(const Options& o) {
         if (stop_signal.load() != 0 && stopped_by.empty()) stopped_by = "signal";
         bool tx_done = !tx.empty();
         for (const auto& e : tx) tx_done = tx_done && e->finished();
-        if (session && control_data) tx_done = session->data_done();
+        if (session && control_data) {
+            tx_done = session->data_done();
+            // Every session ended before its data did (the peer reset or vanished): the
+            // report says so rather than "count".
+            if (session->clients().all_closed() && stopped_by.empty()) stopped_by = "sessions ended";
+        }
         if (tx_done && stopped_by.empty()) stopped_by = "count";
         if (duration > 0 && elapsed >= duration && stopped_by.empty()) stopped_by = "duration";
         if (o.mix.empty() && o.protocols.size() > 1 && now >= next_switch && stopped_by.empty()) {

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <random>
 
+#include "session_report.hpp"
+
 namespace tg::app {
 
 namespace {
@@ -44,8 +46,8 @@ nlohmann::json sctp_clients_report(const traffic::SctpClientSet& clients, const 
             {"failed", s.failed},
             {"inits_sent", s.inits_sent},
             {"init_acks", s.init_acks},
-            {"setup_ms", {{"min", s.setup_ms_min}, {"median", s.setup_ms_median}, {"p99", s.setup_ms_p99}, {"max", s.setup_ms_max}}},
-            {"setup_rate_per_s", s.setup_rate_per_s},
+            {"setup_ms", setup_json(s.setup)},
+            {"setup_rate_per_s", s.setup.rate_per_s},
             {"sacks_in", s.sacks_in},
             {"data_acked", s.data_acked},
             {"control_frames_sent", control.frames_sent()},
@@ -63,6 +65,7 @@ nlohmann::json sctp_clients_report(const traffic::SctpClientSet& clients, const 
                                {"t3_expiries", c.t3_expiries},
                                {"cwnd_bytes", {{"min", c.cwnd_min}, {"max", c.cwnd_max}}},
                                {"srtt_ms_max", c.srtt_ms_max},
+                               {"rtt_samples", c.rtt_samples},
                                {"data_seconds", seconds},
                                {"goodput_bps", seconds > 0 ? double(c.bytes_acked) * 8 / seconds : 0.0},
                                {"stream_bytes_acked", c.stream_bytes_acked}};

@@ -3,6 +3,8 @@
 #include <chrono>
 #include <random>
 
+#include "session_report.hpp"
+
 namespace tg::app {
 
 namespace {
@@ -37,8 +39,8 @@ nlohmann::json tcp_clients_report(const traffic::TcpClientSet& clients, const Se
         {"failed", s.failed},
         {"syns_sent", s.syns_sent},
         {"syn_acks", s.syn_acks},
-        {"setup_ms", {{"min", s.setup_ms_min}, {"median", s.setup_ms_median}, {"p99", s.setup_ms_p99}, {"max", s.setup_ms_max}}},
-        {"setup_rate_per_s", s.setup_rate_per_s},
+        {"setup_ms", setup_json(s.setup)},
+        {"setup_rate_per_s", s.setup.rate_per_s},
         {"control_frames_sent", control.frames_sent()},
         {"control_frames_dropped", control.frames_dropped()},
         {"verdict", s.verdict}};
@@ -53,6 +55,7 @@ nlohmann::json tcp_clients_report(const traffic::TcpClientSet& clients, const Se
                                {"rto_expiries", c.rto_expiries},
                                {"cwnd_bytes", {{"min", c.cwnd_min}, {"max", c.cwnd_max}}},
                                {"srtt_ms_max", c.srtt_ms_max},
+                               {"rtt_samples", c.rtt_samples},
                                {"data_seconds", seconds},
                                {"goodput_bps", seconds > 0 ? double(c.bytes_acked) * 8 / seconds : 0.0}};
     }

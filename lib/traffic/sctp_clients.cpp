@@ -169,6 +169,7 @@ SctpClientSummary SctpClientSet::summary() const {
             cl.retransmitted_chunks += tx.counters().retransmitted_chunks;
             cl.fast_retransmits += tx.counters().fast_retransmits;
             cl.t3_expiries += tx.counters().t3_expiries;
+            cl.rtt_samples += tx.counters().rtt_samples;
             if (a.setup_ms() > 0 || a.established() || tx.counters().chunks_acked > 0) {
                 cl.cwnd_min = cl.cwnd_min == 0 ? tx.cwnd() : std::min(cl.cwnd_min, tx.cwnd());
                 cl.cwnd_max = std::max(cl.cwnd_max, tx.cwnd());
@@ -195,15 +196,7 @@ SctpClientSummary SctpClientSet::summary() const {
     }
     s.closed_loop.chunks_sent = filled_;
     s.closed_loop.bytes_sent = filled_bytes_;
-    std::sort(setup.begin(), setup.end());
-    if (!setup.empty()) {
-        s.setup_ms_min = setup.front();
-        s.setup_ms_median = setup[setup.size() / 2];
-        s.setup_ms_p99 = setup[std::min(setup.size() - 1, setup.size() * 99 / 100)];
-        s.setup_ms_max = setup.back();
-        const double span_s = double(std::max<std::uint64_t>(last_established_ms_ - started_ms_, 1)) / 1000;
-        s.setup_rate_per_s = double(setup.size()) / span_s;
-    }
+    s.setup = SetupTimes::of(setup, last_established_ms_ > started_ms_ ? last_established_ms_ - started_ms_ : 0);
     if (s.init_acks == 0 && s.requested > 0) {
         s.verdict = "the peer never answered: " + std::to_string(s.inits_sent) + " INITs for " +
                     std::to_string(s.requested) + " associations, no INIT ACK (the path drops SCTP, or nothing listens)";

@@ -15,6 +15,7 @@
 #include "proto/sctp_association.hpp"
 #include "traffic/flows.hpp"
 #include "traffic/session_clients.hpp"
+#include "traffic/setup_times.hpp"
 
 namespace tg::traffic {
 
@@ -39,6 +40,7 @@ struct SctpClosedLoopSummary {
     std::uint64_t t3_expiries = 0;
     std::uint32_t cwnd_min = 0, cwnd_max = 0;  // over the associations, at the end
     std::uint32_t srtt_ms_max = 0;
+    std::uint64_t rtt_samples = 0;
     std::vector<std::uint64_t> stream_bytes_acked;  // by stream id, over the associations
 };
 
@@ -49,8 +51,7 @@ struct SctpClientSummary {
     std::map<std::string, std::uint32_t> failed;  // by reason
     std::uint64_t inits_sent = 0;                 // first INITs and retransmissions
     std::uint64_t init_acks = 0;                  // associations that got past COOKIE WAIT
-    std::uint64_t setup_ms_min = 0, setup_ms_median = 0, setup_ms_p99 = 0, setup_ms_max = 0;
-    double setup_rate_per_s = 0;  // associations established per second of set-up
+    SetupTimes setup;  // of the sessions that came up
     std::uint64_t data_acked = 0;  // DATA chunks the peers' SACKs acknowledged
     std::uint64_t sacks_in = 0;
     SctpClosedLoopSummary closed_loop;

@@ -175,6 +175,7 @@ TcpClientSummary TcpClientSet::summary() const {
             cl.retransmitted_segments += tx.counters().retransmitted_segments;
             cl.fast_retransmits += tx.counters().fast_retransmits;
             cl.rto_expiries += tx.counters().rto_expiries;
+            cl.rtt_samples += tx.counters().rtt_samples;
             cl.cwnd_min = cl.cwnd_min == 0 ? tx.cwnd() : std::min(cl.cwnd_min, tx.cwnd());
             cl.cwnd_max = std::max(cl.cwnd_max, tx.cwnd());
             cl.srtt_ms_max = std::max(cl.srtt_ms_max, tx.srtt_ms());
@@ -182,15 +183,7 @@ TcpClientSummary TcpClientSet::summary() const {
     }
     s.closed_loop.segments_sent = filled_;
     s.closed_loop.bytes_sent = filled_bytes_;
-    std::sort(setup.begin(), setup.end());
-    if (!setup.empty()) {
-        s.setup_ms_min = setup.front();
-        s.setup_ms_median = setup[setup.size() / 2];
-        s.setup_ms_p99 = setup[std::min(setup.size() - 1, setup.size() * 99 / 100)];
-        s.setup_ms_max = setup.back();
-        const double span_s = double(std::max<std::uint64_t>(last_established_ms_ - started_ms_, 1)) / 1000;
-        s.setup_rate_per_s = double(setup.size()) / span_s;
-    }
+    s.setup = SetupTimes::of(setup, last_established_ms_ > started_ms_ ? last_established_ms_ - started_ms_ : 0);
     if (refused == s.requested && s.requested > 0) {
         s.verdict = "every connection was refused: " + std::to_string(refused) + " SYNs answered with RST (nothing listens on the port)";
     } else if (s.syn_acks == 0 && s.requested > 0) {

@@ -15,6 +15,7 @@
 #include "proto/tcp_connection.hpp"
 #include "traffic/flows.hpp"
 #include "traffic/session_clients.hpp"
+#include "traffic/setup_times.hpp"
 
 namespace tg::traffic {
 
@@ -33,6 +34,7 @@ struct TcpClosedLoopSummary {
     std::uint64_t rto_expiries = 0;
     std::uint32_t cwnd_min = 0, cwnd_max = 0;  // over the connections, at the end
     std::uint32_t srtt_ms_max = 0;
+    std::uint64_t rtt_samples = 0;
 };
 
 struct TcpClientSummary {
@@ -42,8 +44,7 @@ struct TcpClientSummary {
     std::map<std::string, std::uint32_t> failed;  // by reason
     std::uint64_t syns_sent = 0;                  // first SYNs and retransmissions
     std::uint64_t syn_acks = 0;                   // connections that got past SYN-SENT
-    std::uint64_t setup_ms_min = 0, setup_ms_median = 0, setup_ms_p99 = 0, setup_ms_max = 0;
-    double setup_rate_per_s = 0;
+    SetupTimes setup;  // of the sessions that came up
     TcpClosedLoopSummary closed_loop;
     std::string verdict;  // one sentence when the path does not carry TCP connections
 };

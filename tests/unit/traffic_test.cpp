@@ -238,3 +238,32 @@ TEST(Pacer, RandomIsPoissonAtTheMeanRate) {
 
 }  // namespace
 }  // namespace tg::traffic
+
+#include "traffic/setup_times.hpp"
+
+namespace tg::traffic {
+namespace {
+
+TEST(SetupTimes, PercentilesRateAndPowerOfTwoHistogram) {
+    const SetupTimes t = SetupTimes::of({5, 0, 1, 3, 40, 3, 2, 9}, 2000);
+    EXPECT_EQ(t.count, 8u);
+    EXPECT_EQ(t.min_ms, 0u);
+    EXPECT_EQ(t.median_ms, 3u);
+    EXPECT_EQ(t.max_ms, 40u);
+    EXPECT_DOUBLE_EQ(t.rate_per_s, 4.0);
+    // below 1: {0}; 2: {1}; 4: {2, 3, 3}; 8: {5}; 16: {9}; 32: none; 64: {40}
+    const std::vector<std::pair<std::uint64_t, std::uint64_t>> want = {{1, 1}, {2, 1}, {4, 3}, {8, 1},
+                                                                       {16, 1}, {32, 0}, {64, 1}};
+    ASSERT_EQ(t.histogram.size(), want.size());
+    std::uint64_t total = 0;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        EXPECT_EQ(t.histogram[i].below_ms, want[i].first);
+        EXPECT_EQ(t.histogram[i].count, want[i].second) << "below " << want[i].first;
+        total += t.histogram[i].count;
+    }
+    EXPECT_EQ(total, t.count);
+    EXPECT_EQ(SetupTimes::of({}, 0).histogram.size(), 0u);
+}
+
+}  // namespace
+}  // namespace tg::traffic

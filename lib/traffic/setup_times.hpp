@@ -1,0 +1,26 @@
+// How long sessions (SCTP associations, TCP connections) took to come up, as a report
+// gives it: percentiles, the rate, and a histogram in powers of two of milliseconds.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+namespace tg::traffic {
+
+struct SetupBucket {
+    std::uint64_t below_ms = 0;  // set-up times under this (and at least the bucket before's)
+    std::uint64_t count = 0;
+};
+
+struct SetupTimes {
+    std::uint64_t count = 0;
+    std::uint64_t min_ms = 0, median_ms = 0, p99_ms = 0, max_ms = 0;
+    double rate_per_s = 0;  // sessions up per second, from the first attempt to the last one up
+    std::vector<SetupBucket> histogram;  // 1, 2, 4, ... ms up to the bucket holding the maximum
+
+    // From each session's set-up time and the span from the first attempt to the last
+    // session up.
+    static SetupTimes of(std::vector<std::uint64_t> ms, std::uint64_t span_ms);
+};
+
+}  // namespace tg::traffic
