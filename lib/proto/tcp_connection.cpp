@@ -151,6 +151,7 @@ void TcpConnection::rst_for(const TcpSegmentIn& s) {
 
 void TcpConnection::established_at(std::uint64_t now_ms) {
     state_ = TcpState::established;
+    handshake_done_ = true;
     setup_ms_ = now_ms - started_ms_;
     timer_at_ms_ = never;
     retries_ = 0;

@@ -172,6 +172,8 @@ public:
     [[nodiscard]] const TcpSender& sender() const noexcept { return sender_; }
     [[nodiscard]] const TcpConnectionCounters& counters() const noexcept { return counters_; }
     [[nodiscard]] const TcpEndpointConfig& config() const noexcept { return config_; }
+    // The three-way handshake completed at some point (the connection may have ended since).
+    [[nodiscard]] bool handshake_done() const noexcept { return handshake_done_; }
     // Time from connect() to ESTABLISHED (client), or from the SYN to the ACK (server).
     [[nodiscard]] std::uint64_t setup_ms() const noexcept { return setup_ms_; }
     // Bytes the peer acknowledged of what we sent (data, not SYN or FIN).
@@ -234,6 +236,7 @@ private:
     std::uint32_t unacked_segments_ = 0;
     std::uint64_t started_ms_ = 0;
     std::uint64_t setup_ms_ = 0;
+    bool handshake_done_ = false;
     std::uint64_t bytes_acked_ = 0;
     TcpConnectionCounters counters_;
 };

@@ -23,8 +23,7 @@ void TcpListener::mark(const Key& k, Entry& e) {
 
 void TcpListener::fold(TcpServerTotals& t, const TcpConnection& c) {
     const TcpConnectionCounters& n = c.counters();
-    if (c.state() != TcpState::syn_received && !(c.state() == TcpState::closed && c.failure() == TcpFailure::synack_timeout))
-        ++t.established;
+    if (c.handshake_done()) ++t.established;
     if (c.state() == TcpState::closed) {
         if (c.failure() == TcpFailure::none) {
             ++t.closed_clean;

@@ -9,17 +9,6 @@
 
 namespace tg::traffic {
 
-namespace {
-
-bool got_past_syn_sent(const proto::TcpConnection& c) {
-    if (c.state() == proto::TcpState::syn_sent) return false;
-    return !(c.state() == proto::TcpState::closed &&
-             (c.failure() == proto::TcpFailure::syn_timeout || c.failure() == proto::TcpFailure::refused ||
-              (c.failure() == proto::TcpFailure::reset_sent && c.setup_ms() == 0 && c.irs() == 0)));
-}
-
-}  // namespace
-
 TcpClientSet::TcpClientSet(const FlowSet& flows, const proto::L2Spec& l2, const proto::TcpTimers& timers,
                            const TcpSending& sending, std::uint64_t seed, std::uint64_t now_ms)
     : l2_(l2), sending_(sending), started_ms_(now_ms) {
@@ -152,7 +141,7 @@ TcpClientSummary TcpClientSet::summary() const {
     std::uint32_t refused = 0;
     for (const auto& c : connections_) {
         s.syns_sent += 1 + c.counters().syn_retransmits;
-        const bool up = got_past_syn_sent(c);
+        const bool up = c.handshake_done();
         if (up) {
             ++s.syn_acks;
             setup.push_back(c.setup_ms());

@@ -104,6 +104,20 @@ TEST(TcpConnection, ForgedAckInSynReceivedGetsRstAndLeavesTheHandshake) {
     EXPECT_EQ(s->counters().bad_ack_in, 1u);
 }
 
+TEST(TcpListener, AHandshakeResetHalfwayIsNotCountedAsEstablished) {
+    TcpWire w;
+    w.pass = [](const SeenSegment& s) { return !(s.from_client && s.segment.flags == tcp_flag::ack); };
+    w.flush();
+    TcpConnection* s = w.server_side();
+    ASSERT_EQ(s->state(), TcpState::syn_received);
+    w.to_server({s->rcv_nxt(), 0, tcp_flag::rst, 0, {}, {}});
+    w.step();
+    EXPECT_EQ(w.server.size(), 0u);
+    const TcpServerTotals t = w.server.totals();
+    EXPECT_EQ(t.established, 0u);
+    EXPECT_EQ(t.failed.at("RST received"), 1u);
+}
+
 TEST(TcpListener, SegmentOfNoConnectionIsResetOrIgnored) {
     TcpListenerConfig c = TcpWire::server_config(65535, 0);
     TcpListener answering(c, 1);
