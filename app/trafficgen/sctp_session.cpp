@@ -1,6 +1,5 @@
 #include "sctp_session.hpp"
 
-#include <chrono>
 #include <random>
 
 #include "session_report.hpp"
@@ -21,11 +20,8 @@ proto::SctpTimers generator_timers() {
 
 std::unique_ptr<traffic::SctpClientSet> make_sctp_clients(const traffic::FlowSet& flows, std::uint16_t streams,
                                                           const proto::L2Spec& l2, const traffic::SctpSending& sending) {
-    const auto now_ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                       std::chrono::steady_clock::now().time_since_epoch())
-                                                       .count());
     return std::make_unique<traffic::SctpClientSet>(flows, streams, l2, generator_timers(), sending,
-                                                    std::random_device{}(), now_ms);
+                                                    std::random_device{}(), steady_ms());
 }
 
 void bind_sctp(traffic::SctpClientSet& clients, std::vector<std::unique_ptr<dataplane::TxEngine>>& tx) {
@@ -40,35 +36,26 @@ void bind_sctp(traffic::SctpClientSet& clients, std::vector<std::unique_ptr<data
 
 nlohmann::json sctp_clients_report(const traffic::SctpClientSet& clients, const SessionControl& control) {
     const traffic::SctpClientSummary s = clients.summary();
-    nlohmann::json json = {{"requested", s.requested},
-            {"established", s.established},
-            {"shut_down", s.shut_down},
-            {"failed", s.failed},
-            {"inits_sent", s.inits_sent},
-            {"init_acks", s.init_acks},
-            {"setup_ms", setup_json(s.setup)},
-            {"setup_rate_per_s", s.setup.rate_per_s},
-            {"sacks_in", s.sacks_in},
-            {"data_acked", s.data_acked},
-            {"control_frames_sent", control.frames_sent()},
-            {"control_frames_dropped", control.frames_dropped()},
-            {"verdict", s.verdict}};
+    nlohmann::json json = session_json(s.setup, control, s.verdict);
+    json.update({{"requested", s.requested},
+                 {"established", s.established},
+                 {"shut_down", s.shut_down},
+                 {"failed", s.failed},
+                 {"inits_sent", s.inits_sent},
+                 {"init_acks", s.init_acks},
+                 {"sacks_in", s.sacks_in},
+                 {"data_acked", s.data_acked}});
     if (clients.closed_loop()) {
         const auto& c = s.closed_loop;
-        const double seconds = control.data_seconds();
-        json["closed_loop"] = {{"data_chunks_sent", c.chunks_sent},
-                               {"data_bytes_sent", c.bytes_sent},
-                               {"data_chunks_acked", c.chunks_acked},
-                               {"data_bytes_acked", c.bytes_acked},
-                               {"retransmitted_chunks", c.retransmitted_chunks},
-                               {"fast_retransmits", c.fast_retransmits},
-                               {"t3_expiries", c.t3_expiries},
-                               {"cwnd_bytes", {{"min", c.cwnd_min}, {"max", c.cwnd_max}}},
-                               {"srtt_ms_max", c.srtt_ms_max},
-                               {"rtt_samples", c.rtt_samples},
-                               {"data_seconds", seconds},
-                               {"goodput_bps", seconds > 0 ? double(c.bytes_acked) * 8 / seconds : 0.0},
-                               {"stream_bytes_acked", c.stream_bytes_acked}};
+        json["closed_loop"] = closed_loop_json({c.cwnd_min, c.cwnd_max, c.srtt_ms_max, c.rtt_samples, c.bytes_acked}, control);
+        json["closed_loop"].update({{"data_chunks_sent", c.chunks_sent},
+                                    {"data_bytes_sent", c.bytes_sent},
+                                    {"data_chunks_acked", c.chunks_acked},
+                                    {"data_bytes_acked", c.bytes_acked},
+                                    {"retransmitted_chunks", c.retransmitted_chunks},
+                                    {"fast_retransmits", c.fast_retransmits},
+                                    {"t3_expiries", c.t3_expiries},
+                                    {"stream_bytes_acked", c.stream_bytes_acked}});
     }
     return json;
 }

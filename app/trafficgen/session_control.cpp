@@ -15,13 +15,13 @@
 
 namespace tg::app {
 
-namespace {
-
-std::uint64_t now_ms() {
+std::uint64_t steady_ms() {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
                                           std::chrono::steady_clock::now().time_since_epoch())
                                           .count());
 }
+
+namespace {
 
 constexpr std::uint16_t burst = 32;
 
@@ -49,7 +49,7 @@ void SessionControl::receive_all() {
     rte_mbuf* in[burst];
     for (;;) {
         const auto n = static_cast<std::uint16_t>(rte_ring_sc_dequeue_burst(inbound_, reinterpret_cast<void**>(in), burst, nullptr));
-        const std::uint64_t now = now_ms();
+        const std::uint64_t now = steady_ms();
         for (std::uint16_t i = 0; i < n; ++i) {
             if (in[i]->nb_segs == 1) clients_->offer({rte_pktmbuf_mtod(in[i], const std::uint8_t*), in[i]->data_len}, now);
         }
@@ -91,9 +91,9 @@ void SessionControl::send_via_ring() {
 }
 
 bool SessionControl::establish(const std::atomic<int>& stop, double timeout_s) {
-    const std::uint64_t deadline = now_ms() + static_cast<std::uint64_t>(timeout_s * 1000);
-    while (!clients_->settled() && stop.load() == 0 && now_ms() < deadline) {
-        clients_->tick(now_ms());
+    const std::uint64_t deadline = steady_ms() + static_cast<std::uint64_t>(timeout_s * 1000);
+    while (!clients_->settled() && stop.load() == 0 && steady_ms() < deadline) {
+        clients_->tick(steady_ms());
         send_via_ring();
         receive_all();
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -107,7 +107,7 @@ void SessionControl::start_data(std::uint64_t count, double pps) {
     data_count_ = count;
     data_pps_ = pps;
     data_started_tsc_ = rte_rdtsc();
-    data_started_ms_ = now_ms();
+    data_started_ms_ = steady_ms();
 }
 
 bool SessionControl::data_done() const noexcept {
@@ -127,12 +127,12 @@ void SessionControl::fill() {
     }
     // No more than the ring to engine 0 can take before the next round.
     budget = std::min<std::uint64_t>(budget, rte_ring_free_count(ring_));
-    if (budget > 0) clients_->fill(now_ms(), clock_.ns(tsc), budget);
+    if (budget > 0) clients_->fill(steady_ms(), clock_.ns(tsc), budget);
 }
 
 void SessionControl::poll() {
     receive_all();
-    clients_->tick(now_ms());
+    clients_->tick(steady_ms());
     fill();
     send_via_ring();
     note_acked();
@@ -142,7 +142,7 @@ void SessionControl::note_acked() {
     // The data phase ends when the last message handed out is acknowledged.
     if (data_started_ms_ != 0 && clients_->filled() > 0 && clients_->all_acknowledged() &&
         (!data_on_ || data_done())) {
-        if (data_acked_ms_ == 0) data_acked_ms_ = now_ms();
+        if (data_acked_ms_ == 0) data_acked_ms_ = steady_ms();
     } else {
         data_acked_ms_ = 0;
     }
@@ -152,36 +152,36 @@ void SessionControl::close(const std::atomic<int>& stop) {
     data_on_ = false;
     // The peers' delayed acknowledgements of the last data, then a graceful end (closed
     // loop: each session sends SHUTDOWN or FIN once its data is out).
-    const std::uint64_t sack_wait = now_ms() + (carries_data_ ? 0 : 300);
-    while (now_ms() < sack_wait) {
+    const std::uint64_t sack_wait = steady_ms() + (carries_data_ ? 0 : 300);
+    while (steady_ms() < sack_wait) {
         receive_all();
-        clients_->tick(now_ms());
+        clients_->tick(steady_ms());
         send_via_ring();
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
-    clients_->shutdown(now_ms());
+    clients_->shutdown(steady_ms());
     // Closed loop waits for the last acknowledgements first (open loop cannot: what was
     // lost stays lost, and a TCP peer never takes a FIN beyond a hole); a run stopped by a signal
     // waits only briefly. What is still open then is aborted.
     const std::uint64_t wait_ms = stop.load() != 0 ? 2000 : clients_->closed_loop() ? 15000 : 5000;
-    const std::uint64_t deadline = now_ms() + wait_ms;
-    while (!clients_->all_closed() && now_ms() < deadline && stop.load() < 2) {
-        clients_->tick(now_ms());
+    const std::uint64_t deadline = steady_ms() + wait_ms;
+    while (!clients_->all_closed() && steady_ms() < deadline && stop.load() < 2) {
+        clients_->tick(steady_ms());
         send_via_ring();
         receive_all();
         note_acked();
         std::this_thread::sleep_for(std::chrono::microseconds(carries_data_ ? 100 : 1000));
     }
-    if (!clients_->all_closed()) clients_->abort_open(now_ms());
+    if (!clients_->all_closed()) clients_->abort_open(steady_ms());
     // The last SHUTDOWN COMPLETEs, ACKs (or ABORTs, RSTs) are queued as their sessions close: out they go,
     // and engine 0 gets a moment to put them on the wire before it stops.
     send_via_ring();
-    const std::uint64_t drained = now_ms() + 200;
-    while (!rte_ring_empty(ring_) && now_ms() < drained) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    const std::uint64_t drained = steady_ms() + 200;
+    while (!rte_ring_empty(ring_) && steady_ms() < drained) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 double SessionControl::data_seconds() const {
-    const std::uint64_t end_ms = data_acked_ms_ != 0 ? data_acked_ms_ : now_ms();
+    const std::uint64_t end_ms = data_acked_ms_ != 0 ? data_acked_ms_ : steady_ms();
     return data_started_ms_ == 0 ? 0 : double(end_ms - data_started_ms_) / 1000;
 }
 

@@ -20,6 +20,9 @@ struct rte_ring;
 
 namespace tg::app {
 
+// The steady clock in milliseconds: the sessions' time.
+[[nodiscard]] std::uint64_t steady_ms();
+
 class SessionControl {
 public:
     // `carries_data`: this thread hands the sessions their data (closed loop; TCP always).

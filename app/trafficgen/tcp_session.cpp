@@ -1,6 +1,5 @@
 #include "tcp_session.hpp"
 
-#include <chrono>
 #include <random>
 
 #include "session_report.hpp"
@@ -23,41 +22,28 @@ proto::TcpTimers generator_timers() {
 
 std::unique_ptr<traffic::TcpClientSet> make_tcp_clients(const traffic::FlowSet& flows, const proto::L2Spec& l2,
                                                         const traffic::TcpSending& sending) {
-    const auto now_ms = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::milliseconds>(
-                                                       std::chrono::steady_clock::now().time_since_epoch())
-                                                       .count());
     return std::make_unique<traffic::TcpClientSet>(flows, l2, generator_timers(), sending, std::random_device{}(),
-                                                  now_ms);
+                                                  steady_ms());
 }
 
 nlohmann::json tcp_clients_report(const traffic::TcpClientSet& clients, const SessionControl& control) {
     const traffic::TcpClientSummary s = clients.summary();
-    nlohmann::json json = {
-        {"requested", s.requested},
-        {"established", s.established},
-        {"closed_clean", s.closed_clean},
-        {"failed", s.failed},
-        {"syns_sent", s.syns_sent},
-        {"syn_acks", s.syn_acks},
-        {"setup_ms", setup_json(s.setup)},
-        {"setup_rate_per_s", s.setup.rate_per_s},
-        {"control_frames_sent", control.frames_sent()},
-        {"control_frames_dropped", control.frames_dropped()},
-        {"verdict", s.verdict}};
+    nlohmann::json json = session_json(s.setup, control, s.verdict);
+    json.update({{"requested", s.requested},
+                 {"established", s.established},
+                 {"closed_clean", s.closed_clean},
+                 {"failed", s.failed},
+                 {"syns_sent", s.syns_sent},
+                 {"syn_acks", s.syn_acks}});
     if (clients.closed_loop()) {
         const auto& c = s.closed_loop;
-        const double seconds = control.data_seconds();
-        json["closed_loop"] = {{"segments_sent", c.segments_sent},
-                               {"bytes_sent", c.bytes_sent},
-                               {"bytes_acked", c.bytes_acked},
-                               {"retransmitted_segments", c.retransmitted_segments},
-                               {"fast_retransmits", c.fast_retransmits},
-                               {"rto_expiries", c.rto_expiries},
-                               {"cwnd_bytes", {{"min", c.cwnd_min}, {"max", c.cwnd_max}}},
-                               {"srtt_ms_max", c.srtt_ms_max},
-                               {"rtt_samples", c.rtt_samples},
-                               {"data_seconds", seconds},
-                               {"goodput_bps", seconds > 0 ? double(c.bytes_acked) * 8 / seconds : 0.0}};
+        json["closed_loop"] = closed_loop_json({c.cwnd_min, c.cwnd_max, c.srtt_ms_max, c.rtt_samples, c.bytes_acked}, control);
+        json["closed_loop"].update({{"segments_sent", c.segments_sent},
+                                    {"bytes_sent", c.bytes_sent},
+                                    {"bytes_acked", c.bytes_acked},
+                                    {"retransmitted_segments", c.retransmitted_segments},
+                                    {"fast_retransmits", c.fast_retransmits},
+                                    {"rto_expiries", c.rto_expiries}});
     }
     return json;
 }
