@@ -406,10 +406,10 @@ void write_timeline(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx,
     for (const auto& e : rx) all.insert(all.end(), e->core().timeline().begin(), e->core().timeline().end());
     std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.rx_ns < b.rx_ns; });
     write_atomically(path, "timeline", [&](std::ostream& out) {
-        out << "rx_ns,protocol,flow,stream,seq,bytes\n";
+        out << "rx_ns,protocol,flow,stream,seq,bytes,tx_ns\n";
         for (const auto& a : all) {
             out << a.rx_ns << ',' << traffic::to_string(a.protocol) << ',' << a.flow_id << ',' << a.stream_id << ','
-                << a.seq << ',' << a.wire_bytes << '\n';
+                << a.seq << ',' << a.wire_bytes << ',' << a.tx_ns << '\n';
         }
     });
 }

@@ -101,8 +101,9 @@ bool SinkCore::count_test_packet(Protocol p, std::span<const std::uint8_t> paylo
         ++totals_.non_test;
         return false;
     }
+    const std::uint64_t tx = proto::extend_ts48(meta.rx_ns, h.tx_ns);
     if (timeline_.size() < config_.timeline_packets) {
-        timeline_.push_back({meta.rx_ns, h.flow_id, h.seq, h.stream_id, static_cast<std::uint16_t>(wire_bytes), p});
+        timeline_.push_back({meta.rx_ns, tx, h.flow_id, h.seq, h.stream_id, static_cast<std::uint16_t>(wire_bytes), p});
     }
     ProtocolTotals& pt = totals_.protocols[index(p)];
     ++pt.packets;
@@ -121,7 +122,6 @@ bool SinkCore::count_test_packet(Protocol p, std::span<const std::uint8_t> paylo
     const std::uint64_t seq = proto::extend_seq32(s->sequence.highest(), h.seq);
     s->sequence.record(seq);
     if (h.flags & proto::test_flag::last) s->sequence.set_last(seq);
-    const std::uint64_t tx = proto::extend_ts48(meta.rx_ns, h.tx_ns);
     s->jitter.record(tx, meta.rx_ns);
     if (config_.shared_clock) {
         if (tx <= meta.rx_ns) {

@@ -42,6 +42,7 @@ struct SinkConfig {
 // One test packet's arrival, for --timeline.
 struct Arrival {
     std::uint64_t rx_ns = 0;
+    std::uint64_t tx_ns = 0;  // the sender's stamp (its clock: comparable with rx_ns only when shared)
     std::uint32_t flow_id = 0;
     std::uint32_t seq = 0;
     std::uint16_t stream_id = 0;
