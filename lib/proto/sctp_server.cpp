@@ -150,6 +150,7 @@ void SctpServer::on_cookie_echo(const IpAddress& peer, std::uint16_t peer_port, 
     ec.max_inbound_streams = s.inbound_streams;
     ec.a_rwnd = config_.a_rwnd;
     ec.timers = config_.timers;
+    ec.closed_loop = true;  // what it sends (answers to requests) must arrive
     auto [pos, inserted] = associations_.emplace(key, SctpAssociation::accept(ec, s, now_ms));
     ++counters_.cookies_accepted;
     if (!rest.empty()) pos->second.receive(vtag, rest, now_ms);  // DATA bundled with COOKIE ECHO

@@ -15,6 +15,15 @@ TcpConnection* TcpListener::find(const IpAddress& peer, std::uint16_t peer_port,
     return it == connections_.end() ? nullptr : &it->second.connection;
 }
 
+bool TcpListener::send(const IpAddress& peer, std::uint16_t peer_port, std::uint16_t local_port,
+                       std::span<const std::uint8_t> payload, std::uint64_t now_ms) {
+    const Key k = key_of(peer, peer_port, local_port);
+    const auto it = connections_.find(k);
+    if (it == connections_.end() || !it->second.connection.send(payload, now_ms)) return false;
+    mark(k, it->second);
+    return true;
+}
+
 void TcpListener::mark(const Key& k, Entry& e) {
     if (e.pending) return;
     e.pending = true;
@@ -107,6 +116,7 @@ void TcpListener::receive(const IpAddress& peer, std::uint16_t peer_port, const 
     c.sack = config_.sack;
     c.timestamps = config_.timestamps;
     c.close_on_peer_fin = true;
+    c.closed_loop = true;  // what it sends (answers) must arrive
     c.timers = config_.timers;
     ++counters_.syns;
     auto [at, inserted] = connections_.emplace(

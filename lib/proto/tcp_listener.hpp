@@ -1,6 +1,7 @@
 // The listening side of TCP for a sink: it answers a SYN on any port with a SYN-ACK,
 // holds each connection keyed by the peer's address and port and its own port, passes
-// it that connection's segments, and answers the peer's FIN with its own. Connections
+// it that connection's segments, and answers the peer's FIN with its own. What the
+// server sends (answers to requests) goes closed loop: windows, retransmission. Connections
 // that ended are folded into totals and forgotten, so a run of many short connections
 // (TCP_CRR) keeps only the live ones. Segments of no connection get a RST (RFC 9293
 // section 3.10.7.1) unless the sink also counts stateless TCP test traffic.
@@ -70,6 +71,10 @@ public:
     bool pop(TcpServerSegment& out);
 
     [[nodiscard]] TcpConnection* find(const IpAddress& peer, std::uint16_t peer_port, std::uint16_t local_port);
+    // Data to the peer on a live connection, one segment (at most its send_mss()); resent
+    // until acknowledged. False when there is no such connection or no room in its windows.
+    bool send(const IpAddress& peer, std::uint16_t peer_port, std::uint16_t local_port,
+              std::span<const std::uint8_t> payload, std::uint64_t now_ms);
     template <typename F>
     void for_each(F f) const {
         for (const auto& [k, e] : connections_) f(e.connection);

@@ -10,7 +10,6 @@ const char* to_string(TestHeaderStatus s) noexcept {
         case TestHeaderStatus::truncated: return "truncated test header";
         case TestHeaderStatus::not_test_packet: return "not a test packet";
         case TestHeaderStatus::bad_version: return "unsupported test header version";
-        case TestHeaderStatus::bad_flags: return "reserved test header flags set";
     }
     return "unknown";
 }
@@ -41,7 +40,6 @@ TestHeaderStatus read_test_header(std::span<const std::uint8_t> in, TestHeader& 
     if ((a >> 48) != test_header_magic) return TestHeaderStatus::not_test_packet;
     const auto version_flags = static_cast<std::uint8_t>(a >> 40);
     if ((version_flags >> 4) != test_header_version) return TestHeaderStatus::bad_version;
-    if ((version_flags & 0x0f & ~test_flag::all) != 0) return TestHeaderStatus::bad_flags;
     out.flags = version_flags & 0x0f;
     out.flow_id = static_cast<std::uint32_t>(a >> 16) & test_header_max_flow_id;
     out.stream_id = static_cast<std::uint16_t>(a);

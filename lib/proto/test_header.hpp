@@ -28,9 +28,10 @@ inline constexpr std::uint64_t test_header_ts_mask = (std::uint64_t{1} << 48) - 
 
 namespace test_flag {
 inline constexpr std::uint8_t last = 0x1;           // last packet of its flow in this run
-inline constexpr std::uint8_t reflected = 0x2;      // sent back by a reflector
+inline constexpr std::uint8_t reflected = 0x2;      // sent back: a reflection, or the answer to a request
 inline constexpr std::uint8_t retransmission = 0x4; // a closed-loop resend, not a duplicate
-inline constexpr std::uint8_t all = last | reflected | retransmission;
+inline constexpr std::uint8_t request = 0x8;        // asks the sink for an answer (proto/request.hpp)
+inline constexpr std::uint8_t all = last | reflected | retransmission | request;
 }  // namespace test_flag
 
 struct TestHeaderWire {
@@ -64,7 +65,6 @@ enum class TestHeaderStatus : std::uint8_t {
     truncated,       // fewer than test_header_size bytes
     not_test_packet, // magic does not match: someone else's traffic
     bad_version,     // ours, but a version this build cannot read
-    bad_flags,       // reserved flag bits set
 };
 
 [[nodiscard]] const char* to_string(TestHeaderStatus s) noexcept;

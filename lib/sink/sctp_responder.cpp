@@ -1,5 +1,9 @@
 #include "sink/sctp_responder.hpp"
 
+#include "proto/request.hpp"
+#include "proto/sctp.hpp"
+#include "proto/sctp_parse.hpp"
+
 namespace tg::sink {
 
 namespace {
@@ -23,14 +27,52 @@ bool SctpResponder::offer(const proto::PacketView& v, std::uint64_t now_ms) {
         (server_.size() == 0 || server_.find(src, src_port, dst_port) == nullptr))
         return false;
     way_back_.learn(v);
+    now_ms_ = now_ms;
+    const proto::SctpAssociation* a = server_.find(src, src_port, dst_port);
+    const std::uint64_t data_before = a != nullptr ? a->counters().data_in : 0;
     server_.receive(src, src_port, dst, dst_port, v.sctp->verification_tag.get(), v.payload(), now_ms);
+    // Requests in DATA the association took as new (not resent, not of a bad tag).
+    a = server_.find(src, src_port, dst_port);
+    if (first_chunk == proto::sctp_chunk::data && a != nullptr && a->counters().data_in > data_before) {
+        proto::SctpChunkReader chunks(v.payload());
+        proto::SctpChunkView c;
+        while (chunks.next(c)) {
+            proto::SctpDataView d;
+            if (c.type != proto::sctp_chunk::data || proto::parse_sctp_data(c, d) != proto::ParseError::none) continue;
+            if (const auto request = proto::read_request(d.user_data)) answers_.owe(src, src_port, dst_port, *request, d.ppid);
+        }
+    }
     next_timer_ms_ = now_ms;  // look at the timers again soon
     return true;
 }
 
 void SctpResponder::tick(std::uint64_t now_ms) {
+    now_ms_ = now_ms;
     server_.tick(now_ms);
+    send_answers();
     next_timer_ms_ = now_ms + 1;
+}
+
+void SctpResponder::send_answers() {
+    if (answers_.empty()) return;
+    answers_.drain(
+        [&](const OwedAnswers::Owed& o) -> std::size_t {
+            const proto::SctpAssociation* a = server_.find(o.peer, o.peer_port, o.local_port);
+            if (a == nullptr) return 0;
+            // One DATA chunk per packet: the path's MTU less IP, the common header and the chunk's.
+            const std::uint32_t ip = o.peer.is_v4() ? 20 : 40;
+            return a->config().mtu > ip + 28 ? a->config().mtu - ip - 28 : 0;
+        },
+        [&](const OwedAnswers::Owed& o, std::span<const std::uint8_t> payload) {
+            proto::SctpAssociation* a = server_.find(o.peer, o.peer_port, o.local_port);
+            if (a == nullptr || a->outbound_streams() == 0) return false;
+            const auto stream = static_cast<std::uint16_t>(o.head.stream_id % a->outbound_streams());
+            return a->send(stream, o.ppid, payload, now_ms_);
+        },
+        [&](const OwedAnswers::Owed& o) {
+            const proto::SctpAssociation* a = server_.find(o.peer, o.peer_port, o.local_port);
+            return a != nullptr && a->state() != proto::SctpState::closed;
+        });
 }
 
 std::size_t SctpResponder::next_frame(std::span<std::uint8_t> out) {

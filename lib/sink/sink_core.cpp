@@ -7,6 +7,7 @@
 #include "proto/ethernet.hpp"
 #include "proto/ip.hpp"
 #include "proto/parse.hpp"
+#include "proto/request.hpp"
 #include "proto/sctp_parse.hpp"
 #include "proto/test_header.hpp"
 
@@ -56,12 +57,14 @@ SinkCore::SinkCore(const SinkConfig& config) : config_(config) {
         c.answer_out_of_the_blue = false;
         tcp_ = std::make_unique<TcpResponder>(c, std::random_device{}());
     }
+    if (config.udp_answers) udp_ = std::make_unique<UdpAnswers>();
 }
 
 std::uint64_t SinkCore::next_answer_ms() const noexcept {
     std::uint64_t t = ~std::uint64_t{0};
     if (sctp_) t = std::min(t, sctp_->next_timer_ms());
     if (tcp_) t = std::min(t, tcp_->next_timer_ms());
+    if (udp_ && udp_->pending()) t = 0;
     return t;
 }
 
@@ -73,6 +76,7 @@ void SinkCore::tick_answers(std::uint64_t now_ms) {
 std::size_t SinkCore::next_answer(std::span<std::uint8_t> out) {
     std::size_t n = sctp_ ? sctp_->next_frame(out) : 0;
     if (n == 0 && tcp_) n = tcp_->next_frame(out);
+    if (n == 0 && udp_) n = udp_->next_frame(out);
     return n;
 }
 
@@ -179,8 +183,15 @@ bool SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta, 
         *shape = {v.l3_offset, v.l4_offset, v.l4_length, v.ipv6 != nullptr, v.l4_protocol};
     }
     if (p != Protocol::sctp) {
-        const bool taken = p == Protocol::tcp && tcp_ && tcp_->offer(v, meta.rx_ns / 1000000);
-        return count_test_packet(p, v.payload(), wire_bytes, v.payload_length, meta) && !taken;
+        bool taken = p == Protocol::tcp && tcp_ && tcp_->offer(v, meta.rx_ns / 1000000);
+        const bool test = count_test_packet(p, v.payload(), wire_bytes, v.payload_length, meta);
+        if (test && p == Protocol::udp && udp_) {
+            if (const auto request = proto::read_request(v.payload())) {
+                udp_->queue(v, *request);
+                taken = true;
+            }
+        }
+        return test && !taken;
     }
     const bool taken = sctp_ && sctp_->offer(v, meta.rx_ns / 1000000);
     // SCTP: each DATA chunk is a test message; a bundle of several counts each.

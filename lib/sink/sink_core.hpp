@@ -12,6 +12,7 @@
 #include "proto/reflect.hpp"
 #include "sink/sctp_responder.hpp"
 #include "sink/tcp_responder.hpp"
+#include "sink/udp_answers.hpp"
 
 #include "stats/jitter.hpp"
 #include "stats/latency_histogram.hpp"
@@ -36,6 +37,7 @@ struct SinkConfig {
     bool sctp_server = true;            // answer SCTP associations (INIT, COOKIE ECHO, ...)
     proto::SctpTimers sctp_timers{};
     bool tcp_server = true;             // answer TCP connections (SYN, data, FIN)
+    bool udp_answers = true;            // answer UDP requests (proto/request.hpp)
     proto::TcpTimers tcp_timers{};
 };
 
@@ -85,7 +87,8 @@ public:
     explicit SinkCore(const SinkConfig& config);
 
     // Counts one frame. True when it is stateless test traffic (a test packet that no
-    // SCTP or TCP responder took), which a reflector may send back; `shape`, if given,
+    // SCTP or TCP responder took, and no UDP request, which is answered instead), which a
+    // reflector may send back; `shape`, if given,
     // then says where its layers are.
     bool process(std::span<const std::uint8_t> frame, const RxMeta& meta, proto::FrameShape* shape = nullptr) noexcept;
 
@@ -96,6 +99,8 @@ public:
     [[nodiscard]] const SctpResponder* sctp() const noexcept { return sctp_.get(); }
     // The TCP listener, when the sink answers connections; null otherwise.
     [[nodiscard]] const TcpResponder* tcp() const noexcept { return tcp_.get(); }
+    // The answers to UDP requests, when the sink gives them; null otherwise.
+    [[nodiscard]] const UdpAnswers* udp_answers() const noexcept { return udp_.get(); }
 
     // The responders' answers: when they next have work, their timers, and the next
     // answer as a frame in `out` (its length, or 0 when there is none).
@@ -130,6 +135,7 @@ private:
     std::vector<Arrival> timeline_;  // reserved up front: recording never allocates
     std::unique_ptr<SctpResponder> sctp_;
     std::unique_ptr<TcpResponder> tcp_;
+    std::unique_ptr<UdpAnswers> udp_;
 };
 
 }  // namespace tg::sink

@@ -1,7 +1,8 @@
 // The sink's side of real TCP connections: a TcpListener (proto/tcp_listener.hpp) that
 // answers SYNs on any port, acknowledges the data it counts, and closes when the peer
-// does. Segments of no connection are stateless test traffic: counted by the sink as
-// such, never answered. Answers come back as whole frames, the way the peer's came (see
+// does. A segment that starts with a request (proto/request.hpp) is answered on its
+// connection with the bytes it asks for. Segments of no connection are stateless test
+// traffic: counted by the sink as such, never answered. Answers come back as whole frames, the way the peer's came (see
 // way_back.hpp). One per RX lcore, like the SinkCore that holds it.
 #pragma once
 
@@ -10,6 +11,7 @@
 
 #include "proto/parse.hpp"
 #include "proto/tcp_listener.hpp"
+#include "sink/owed_answers.hpp"
 #include "sink/way_back.hpp"
 
 namespace tg::sink {
@@ -32,9 +34,14 @@ public:
 
     [[nodiscard]] const proto::TcpListener& listener() const noexcept { return listener_; }
     [[nodiscard]] const TcpResponderCounters& counters() const noexcept { return counters_; }
+    [[nodiscard]] const RequestCounters& requests() const noexcept { return answers_.counters(); }
 
 private:
+    void send_answers();
+
     proto::TcpListener listener_;
+    OwedAnswers answers_;
+    std::uint64_t now_ms_ = 0;
     WayBack way_back_;
     std::uint64_t next_timer_ms_ = ~std::uint64_t{0};
     TcpResponderCounters counters_;

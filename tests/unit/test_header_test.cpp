@@ -31,7 +31,7 @@ TEST(TestHeader, RefusesWhatCannotBeWritten) {
     std::array<std::uint8_t, test_header_size> buf{};
     EXPECT_FALSE(write_test_header(std::span(buf).first(test_header_size - 1), {}));
     EXPECT_FALSE(write_test_header(buf, {.flow_id = test_header_max_flow_id + 1}));
-    EXPECT_FALSE(write_test_header(buf, {.flags = 0x8}));
+    EXPECT_FALSE(write_test_header(buf, {.flags = 0x10}));  // four flag bits, no more
 }
 
 TEST(TestHeader, TellsOthersTrafficAndVersionsApart) {
@@ -46,8 +46,9 @@ TEST(TestHeader, TellsOthersTrafficAndVersionsApart) {
     v2[2] = 0x20;
     EXPECT_EQ(read_test_header(v2, h), TestHeaderStatus::bad_version);
     auto flags = buf;
-    flags[2] = 0x18;
-    EXPECT_EQ(read_test_header(flags, h), TestHeaderStatus::bad_flags);
+    flags[2] = 0x1f;  // every flag: all four bits have a meaning
+    ASSERT_EQ(read_test_header(flags, h), TestHeaderStatus::ok);
+    EXPECT_EQ(h.flags, test_flag::all);
 }
 
 TEST(TestHeader, SequenceWidensAcrossTheWrap) {
