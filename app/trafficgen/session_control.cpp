@@ -50,8 +50,11 @@ void SessionControl::receive_all() {
     for (;;) {
         const auto n = static_cast<std::uint16_t>(rte_ring_sc_dequeue_burst(inbound_, reinterpret_cast<void**>(in), burst, nullptr));
         const std::uint64_t now = steady_ms();
+        const std::uint64_t now_ns = clock_.ns(rte_rdtsc());
         for (std::uint16_t i = 0; i < n; ++i) {
-            if (in[i]->nb_segs == 1) clients_->offer({rte_pktmbuf_mtod(in[i], const std::uint8_t*), in[i]->data_len}, now);
+            if (in[i]->nb_segs == 1) {
+                clients_->offer({rte_pktmbuf_mtod(in[i], const std::uint8_t*), in[i]->data_len}, now, now_ns);
+            }
         }
         if (n > 0) rte_pktmbuf_free_bulk(in, n);
         if (n < burst) return;

@@ -41,6 +41,10 @@ public:
     [[nodiscard]] std::uint32_t cumulative() const noexcept { return cumulative_; }
     [[nodiscard]] std::uint32_t highest() const noexcept { return highest_; }
     [[nodiscard]] bool has_gaps() const noexcept { return highest_ != cumulative_; }
+    // This TSN arrived before: at or below the cumulative ack, or remembered beyond it.
+    [[nodiscard]] bool has(std::uint32_t tsn) const noexcept {
+        return !tsn_after(tsn, cumulative_) || (tsn - cumulative_ < window && seen(tsn));
+    }
 
     // Gap ack blocks, offsets from the cumulative ack, at most out.size(); returns how many.
     std::size_t gaps(std::span<SctpGap> out) const noexcept;

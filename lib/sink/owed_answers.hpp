@@ -1,7 +1,7 @@
 // The answers a sink owes to requests on its sessions (proto/request.hpp), per session:
-// how many bytes are still to go, and the header the first of them starts with. A
-// session's requests are told apart by their sequence numbers, so a request that
-// arrives again (resent) is answered once.
+// how many bytes are still to go, and the header the first of them starts with. The
+// responders pass only requests their sessions took as new data, so a resent request is
+// answered once.
 #pragma once
 
 #include <algorithm>
@@ -32,31 +32,24 @@ public:
         std::uint64_t remaining = 0;
         proto::TestHeader head;  // the request's, for the answer's first bytes
         bool head_due = false;
-        bool seen = false;       // a request was answered: last_seq is set
-        std::uint32_t last_seq = 0;
         std::uint32_t ppid = 0;  // SCTP: the request's
     };
 
     OwedAnswers() : chunk_(std::size_t{64} * 1024, 0x5a) {}
 
-    // A request taken by the session of `peer`:`peer_port` and our `local_port`. False
-    // when it was answered before.
-    bool owe(const proto::IpAddress& peer, std::uint16_t peer_port, std::uint16_t local_port, const proto::Request& r,
+    // A request taken by the session of `peer`:`peer_port` and our `local_port`.
+    void owe(const proto::IpAddress& peer, std::uint16_t peer_port, std::uint16_t local_port, const proto::Request& r,
              std::uint32_t ppid = 0) {
         Owed& o = owed_[Key{peer.family, peer.bytes16(), peer_port, local_port}];
         o.peer = peer;
         o.peer_port = peer_port;
         o.local_port = local_port;
-        if (o.seen && static_cast<std::int32_t>(r.header.seq - o.last_seq) <= 0) return false;
         if (o.remaining == 0) ++owing_;
-        o.seen = true;
-        o.last_seq = r.header.seq;
         o.remaining += std::clamp(r.response_bytes, proto::response_min_bytes, proto::response_max_bytes);
         o.head = r.header;
         o.head_due = true;
         o.ppid = ppid;
         ++counters_.requests;
-        return true;
     }
     // Some session still has answer bytes to send.
     [[nodiscard]] bool owing() const noexcept { return owing_ > 0; }

@@ -1,5 +1,7 @@
 #include "sink/sctp_responder.hpp"
 
+#include <array>
+
 #include "proto/request.hpp"
 #include "proto/sctp.hpp"
 #include "proto/sctp_parse.hpp"
@@ -28,19 +30,32 @@ bool SctpResponder::offer(const proto::PacketView& v, std::uint64_t now_ms) {
         return false;
     way_back_.learn(v);
     now_ms_ = now_ms;
+    // Requests in DATA chunks the association has not had yet (a resent request is
+    // answered once), taken only if the packet passed its checks (its tag).
     const proto::SctpAssociation* a = server_.find(src, src_port, dst_port);
     const std::uint64_t data_before = a != nullptr ? a->counters().data_in : 0;
-    server_.receive(src, src_port, dst, dst_port, v.sctp->verification_tag.get(), v.payload(), now_ms);
-    // Requests in DATA the association took as new (not resent, not of a bad tag).
-    a = server_.find(src, src_port, dst_port);
-    if (first_chunk == proto::sctp_chunk::data && a != nullptr && a->counters().data_in > data_before) {
+    struct Asked {
+        proto::Request request;
+        std::uint32_t ppid;
+    };
+    std::array<Asked, 4> asked{};
+    std::size_t n_asked = 0;
+    if (first_chunk == proto::sctp_chunk::data || first_chunk == proto::sctp_chunk::cookie_echo) {
         proto::SctpChunkReader chunks(v.payload());
         proto::SctpChunkView c;
-        while (chunks.next(c)) {
+        while (chunks.next(c) && n_asked < asked.size()) {
             proto::SctpDataView d;
             if (c.type != proto::sctp_chunk::data || proto::parse_sctp_data(c, d) != proto::ParseError::none) continue;
-            if (const auto request = proto::read_request(d.user_data)) answers_.owe(src, src_port, dst_port, *request, d.ppid);
+            const auto request = proto::read_request(d.user_data);
+            if (!request) continue;
+            if (a != nullptr && a->received().has(d.tsn)) continue;
+            asked[n_asked++] = {*request, d.ppid};
         }
+    }
+    server_.receive(src, src_port, dst, dst_port, v.sctp->verification_tag.get(), v.payload(), now_ms);
+    a = server_.find(src, src_port, dst_port);
+    if (n_asked > 0 && a != nullptr && a->counters().data_in > data_before) {
+        for (std::size_t i = 0; i < n_asked; ++i) answers_.owe(src, src_port, dst_port, asked[i].request, asked[i].ppid);
     }
     next_timer_ms_ = now_ms;  // look at the timers again soon
     return true;

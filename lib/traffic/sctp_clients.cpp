@@ -4,6 +4,7 @@
 #include <random>
 
 #include "proto/parse.hpp"
+#include "proto/request.hpp"
 #include "proto/test_header.hpp"
 
 namespace tg::traffic {
@@ -15,6 +16,10 @@ SctpClientSet::SctpClientSet(const FlowSet& flows, std::uint16_t streams, const 
     seq_.assign(std::size_t{flows.size()} * streams, 0);
     next_stream_.assign(flows.size(), 0);
     payload_.assign(std::max<std::uint32_t>(sending.payload_bytes, proto::test_header_size), 0);
+    if (sending.request_response) {
+        rr_ = std::make_unique<Transactions>(flows.size(), sending.rr);
+        payload_.assign(std::max<std::size_t>(sending.rr.request_bytes, proto::request_min_bytes), 0);
+    }
     for (std::size_t i = proto::test_header_size; i < payload_.size(); ++i) payload_[i] = static_cast<std::uint8_t>(i);
     std::mt19937_64 random(seed);
     associations_.reserve(flows.size());
@@ -43,7 +48,7 @@ SctpClientSet::Key SctpClientSet::key_of(std::uint16_t local_port, std::uint16_t
     return {local_port, peer_port, peer.bytes16()};
 }
 
-void SctpClientSet::offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms) {
+void SctpClientSet::offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms, std::uint64_t now_ns) {
     const proto::ParseResult r = proto::parse_frame(frame);
     const proto::PacketView& v = r.view;
     if (!r.status.ok() || v.sctp == nullptr || v.payload_length < 4) return;
@@ -53,6 +58,10 @@ void SctpClientSet::offer(std::span<const std::uint8_t> frame, std::uint64_t now
     const bool was_established = a.established();
     a.receive(v.sctp->verification_tag.get(), v.payload(), now_ms);
     if (!was_established && a.established()) last_established_ms_ = now_ms;
+    // The whole response is in: the transaction is done.
+    if (rr_ && !rr_->idle(it->second) && a.counters().data_bytes_in >= rr_->complete_at(it->second)) {
+        rr_->complete(it->second, now_ns);
+    }
 }
 
 void SctpClientSet::tick(std::uint64_t now_ms) {
@@ -78,7 +87,34 @@ std::size_t SctpClientSet::next_frame(std::span<std::uint8_t> out) {
     return 0;
 }
 
+std::uint64_t SctpClientSet::fill_requests(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget) {
+    std::uint64_t given = 0;
+    const std::size_t n = associations_.size();
+    for (std::size_t k = 0; k < n && given < budget; ++k) {
+        const std::size_t f = (fill_cursor_ + k) % n;
+        proto::SctpAssociation& a = associations_[f];
+        if (!rr_->idle(f) || !a.can_send(payload_.size())) continue;
+        const std::uint16_t st = next_stream_[f];
+        proto::TestHeader h;
+        h.flow_id = static_cast<std::uint32_t>(f);
+        h.stream_id = st;
+        h.seq = seq_[f * streams_ + st];
+        h.tx_ns = now_ns;
+        (void)proto::write_request(payload_, h, rr_->spec().response_bytes);
+        if (!a.send(st, sending_.ppid, payload_, now_ms)) continue;
+        ++seq_[f * streams_ + st];
+        next_stream_[f] = static_cast<std::uint16_t>(st + 1 >= a.outbound_streams() ? 0 : st + 1);
+        rr_->start(f, now_ns, a.counters().data_bytes_in + rr_->spec().response_bytes);
+        ++given;
+    }
+    fill_cursor_ = n == 0 ? 0 : (fill_cursor_ + 1) % n;
+    filled_ += given;
+    filled_bytes_ += given * payload_.size();
+    return given;
+}
+
 std::uint64_t SctpClientSet::fill(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget) {
+    if (rr_) return fill_requests(now_ms, now_ns, budget);
     std::uint64_t given = 0;
     const std::size_t n = associations_.size();
     // Round robin over the associations, one chunk each per turn, so none starves the rest.
@@ -112,9 +148,11 @@ std::uint64_t SctpClientSet::fill(std::uint64_t now_ms, std::uint64_t now_ns, st
 
 bool SctpClientSet::all_acknowledged() const noexcept {
     // An association that ended (failed) acknowledges nothing more: it is not waited for.
-    return std::all_of(associations_.begin(), associations_.end(), [](const auto& a) {
-        return a.sender().idle() || a.state() == proto::SctpState::closed;
-    });
+    for (std::size_t f = 0; f < associations_.size(); ++f) {
+        const proto::SctpAssociation& a = associations_[f];
+        if (a.state() != proto::SctpState::closed && (!a.sender().idle() || (rr_ && !rr_->idle(f)))) return false;
+    }
+    return true;
 }
 
 void SctpClientSet::abort_open(std::uint64_t now_ms) {

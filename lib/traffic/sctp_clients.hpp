@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <tuple>
@@ -27,6 +28,10 @@ struct SctpSending {
     std::uint32_t mtu = 1500;            // the path's, IP bytes
     std::uint32_t payload_bytes = 1400;  // user data per DATA chunk, test header first
     std::uint32_t ppid = 0;
+    // Request/response: fill() sends one request per association at a time (closed
+    // loop), its streams in turn, and the next once the whole response is in.
+    bool request_response = false;
+    TransactionSpec rr;
 };
 
 // Closed loop: what the associations sent and what the peers acknowledged.
@@ -66,7 +71,7 @@ public:
                   const SctpSending& sending, std::uint64_t seed, std::uint64_t now_ms);
 
     // A received frame; ignored unless it is SCTP for one of these associations.
-    void offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms) override;
+    void offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms, std::uint64_t now_ns) override;
     void tick(std::uint64_t now_ms) override;
     std::size_t next_frame(std::span<std::uint8_t> out) override;
     // Closed loop: gives each established association DATA while its windows take it,
@@ -101,9 +106,12 @@ public:
     [[nodiscard]] SctpClientSummary summary() const;
     [[nodiscard]] std::string verdict() const override { return summary().verdict; }
     [[nodiscard]] bool closed_loop() const noexcept override { return sending_.closed_loop; }
+    [[nodiscard]] const Transactions* transactions() const noexcept override { return rr_.get(); }
     [[nodiscard]] std::uint16_t streams() const noexcept { return streams_; }
 
 private:
+    std::uint64_t fill_requests(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget);
+
     using Key = std::tuple<std::uint16_t, std::uint16_t, std::array<std::uint8_t, 16>>;  // our port, theirs, their address
     static Key key_of(std::uint16_t local_port, std::uint16_t peer_port, const proto::IpAddress& peer);
 
@@ -121,6 +129,7 @@ private:
     std::size_t cursor_ = 0;  // where next_frame() looks first
     std::uint64_t started_ms_ = 0;
     std::uint64_t last_established_ms_ = 0;
+    std::unique_ptr<Transactions> rr_;  // request/response only
 };
 
 }  // namespace tg::traffic

@@ -1,7 +1,8 @@
 // What the generator's control thread drives, whichever the protocol: a set of client
 // sessions (SCTP associations, TCP connections), one per flow, with frames in through
 // offer(), frames out through next_frame(), time through tick(), and in closed loop data
-// handed over through fill() as the sessions' windows take it.
+// handed over through fill() as the sessions' windows take it (or, request/response, one
+// request per session at a time).
 #pragma once
 
 #include <cstddef>
@@ -9,14 +10,17 @@
 #include <span>
 #include <string>
 
+#include "traffic/transactions.hpp"
+
 namespace tg::traffic {
 
 class SessionClients {
 public:
     virtual ~SessionClients() = default;
 
-    // A received frame; ignored unless it belongs to one of these sessions.
-    virtual void offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms) = 0;
+    // A received frame, at `now_ms` (the sessions' clock) and `now_ns` (the clock the
+    // test headers are stamped with); ignored unless it belongs to one of these sessions.
+    virtual void offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms, std::uint64_t now_ns) = 0;
     virtual void tick(std::uint64_t now_ms) = 0;
     // The next frame to send into `out`: its length, or 0 when there is none.
     virtual std::size_t next_frame(std::span<std::uint8_t> out) = 0;
@@ -43,6 +47,8 @@ public:
     [[nodiscard]] virtual bool closed_loop() const noexcept = 0;
     // One sentence when the path does not carry these sessions ("" when it does).
     [[nodiscard]] virtual std::string verdict() const = 0;
+    // Request/response: the transactions, when fill() sends requests rather than data.
+    [[nodiscard]] virtual const Transactions* transactions() const noexcept { return nullptr; }
 };
 
 }  // namespace tg::traffic

@@ -4,6 +4,7 @@
 #include <random>
 
 #include "proto/parse.hpp"
+#include "proto/request.hpp"
 #include "proto/tcp_segment.hpp"
 #include "proto/test_header.hpp"
 
@@ -14,6 +15,10 @@ TcpClientSet::TcpClientSet(const FlowSet& flows, const proto::L2Spec& l2, const 
     : l2_(l2), sending_(sending), started_ms_(now_ms) {
     seq_.assign(flows.size(), 0);
     payload_.assign(std::max<std::uint32_t>(sending.payload_bytes, proto::test_header_size), 0);
+    if (sending.request_response) {
+        rr_ = std::make_unique<Transactions>(flows.size(), sending.rr);
+        payload_.assign(std::max<std::size_t>(sending.rr.request_bytes, proto::request_min_bytes), 0);
+    }
     for (std::size_t i = proto::test_header_size; i < payload_.size(); ++i) payload_[i] = static_cast<std::uint8_t>(i);
     std::mt19937_64 random(seed);
     connections_.reserve(flows.size());
@@ -36,7 +41,7 @@ TcpClientSet::Key TcpClientSet::key_of(std::uint16_t local_port, std::uint16_t p
     return {local_port, peer_port, peer.bytes16()};
 }
 
-void TcpClientSet::offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms) {
+void TcpClientSet::offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms, std::uint64_t now_ns) {
     const proto::ParseResult r = proto::parse_frame(frame);
     const proto::PacketView& v = r.view;
     if (!r.status.ok() || v.tcp == nullptr) return;
@@ -48,6 +53,10 @@ void TcpClientSet::offer(std::span<const std::uint8_t> frame, std::uint64_t now_
     const bool was_established = c.established();
     c.receive(s, now_ms);
     if (!was_established && c.established()) last_established_ms_ = now_ms;
+    // The whole response is in: the transaction is done.
+    if (rr_ && !rr_->idle(it->second) && c.counters().bytes_in >= rr_->complete_at(it->second)) {
+        rr_->complete(it->second, now_ns);
+    }
 }
 
 void TcpClientSet::tick(std::uint64_t now_ms) {
@@ -70,7 +79,31 @@ std::size_t TcpClientSet::next_frame(std::span<std::uint8_t> out) {
     return 0;
 }
 
+std::uint64_t TcpClientSet::fill_requests(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget) {
+    std::uint64_t given = 0;
+    const std::size_t n = connections_.size();
+    for (std::size_t k = 0; k < n && given < budget; ++k) {
+        const std::size_t f = (fill_cursor_ + k) % n;
+        proto::TcpConnection& c = connections_[f];
+        if (!rr_->idle(f) || !c.can_send(payload_.size())) continue;
+        proto::TestHeader h;
+        h.flow_id = static_cast<std::uint32_t>(f);
+        h.seq = seq_[f];
+        h.tx_ns = now_ns;
+        (void)proto::write_request(payload_, h, rr_->spec().response_bytes);
+        if (!c.send(payload_, now_ms)) continue;
+        ++seq_[f];
+        rr_->start(f, now_ns, c.counters().bytes_in + rr_->spec().response_bytes);
+        ++given;
+        filled_bytes_ += payload_.size();
+    }
+    fill_cursor_ = n == 0 ? 0 : (fill_cursor_ + 1) % n;
+    filled_ += given;
+    return given;
+}
+
 std::uint64_t TcpClientSet::fill(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget) {
+    if (rr_) return fill_requests(now_ms, now_ns, budget);
     std::uint64_t given = 0;
     const std::size_t n = connections_.size();
     bool progress = true;
@@ -102,8 +135,11 @@ std::uint64_t TcpClientSet::fill(std::uint64_t now_ms, std::uint64_t now_ns, std
 }
 
 bool TcpClientSet::all_acknowledged() const noexcept {
-    return std::all_of(connections_.begin(), connections_.end(),
-                       [](const auto& c) { return c.sender().idle() || c.finished(); });
+    for (std::size_t f = 0; f < connections_.size(); ++f) {
+        const proto::TcpConnection& c = connections_[f];
+        if (!c.finished() && (!c.sender().idle() || (rr_ && !rr_->idle(f)))) return false;
+    }
+    return true;
 }
 
 bool TcpClientSet::settled() const noexcept {

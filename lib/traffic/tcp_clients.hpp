@@ -1,11 +1,13 @@
 // The generator's side of real TCP connections: one client connection per flow, set up
 // before the data starts and closed after it. Closed loop: fill() hands each connection
 // segments while its windows take them, each starting with the test header, and lost
-// segments are sent again (proto/tcp_sender.hpp).
+// segments are sent again (proto/tcp_sender.hpp). Request/response: fill() sends each
+// connection's next request (proto/request.hpp) once the last response is in.
 #pragma once
 
 #include <cstdint>
 #include <map>
+#include <memory>
 #include <span>
 #include <string>
 #include <tuple>
@@ -23,6 +25,10 @@ struct TcpSending {
     bool closed_loop = false;
     std::uint16_t mss = 1460;            // offered: the path's MTU less 40
     std::uint32_t payload_bytes = 1400;  // per segment at most, test header first
+    // TCP_RR: fill() sends one request per connection at a time (closed loop), and the
+    // next once the whole response is in.
+    bool request_response = false;
+    TransactionSpec rr;
 };
 
 struct TcpClosedLoopSummary {
@@ -54,7 +60,7 @@ public:
     TcpClientSet(const FlowSet& flows, const proto::L2Spec& l2, const proto::TcpTimers& timers,
                  const TcpSending& sending, std::uint64_t seed, std::uint64_t now_ms);
 
-    void offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms) override;
+    void offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms, std::uint64_t now_ns) override;
     void tick(std::uint64_t now_ms) override;
     std::size_t next_frame(std::span<std::uint8_t> out) override;
     std::uint64_t fill(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget) override;
@@ -69,6 +75,7 @@ public:
     [[nodiscard]] std::size_t size() const noexcept override { return connections_.size(); }
     [[nodiscard]] std::string verdict() const override { return summary().verdict; }
     [[nodiscard]] bool closed_loop() const noexcept override { return sending_.closed_loop; }
+    [[nodiscard]] const Transactions* transactions() const noexcept override { return rr_.get(); }
 
     [[nodiscard]] const proto::TcpConnection& of_flow(std::uint32_t flow) const { return connections_[flow]; }
     // Closed loop: segments first sent on a flow.
@@ -78,6 +85,8 @@ public:
     [[nodiscard]] TcpClientSummary summary() const;
 
 private:
+    std::uint64_t fill_requests(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget);
+
     using Key = std::tuple<std::uint16_t, std::uint16_t, std::array<std::uint8_t, 16>>;  // our port, theirs, their address
     static Key key_of(std::uint16_t local_port, std::uint16_t peer_port, const proto::IpAddress& peer);
 
@@ -92,6 +101,7 @@ private:
     std::size_t cursor_ = 0;
     std::uint64_t started_ms_ = 0;
     std::uint64_t last_established_ms_ = 0;
+    std::unique_ptr<Transactions> rr_;  // request/response only
 };
 
 }  // namespace tg::traffic
