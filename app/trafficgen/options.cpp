@@ -74,6 +74,43 @@ std::vector<std::uint16_t> vlan_list(const std::string& text) {
     return ids;
 }
 
+// Request/response runs on one protocol: UDP flows, or TCP connections, or SCTP
+// associations (the transport resends a lost request; UDP has the timeout).
+void check_request_response(Options& o, bool size_given) {
+    if (!o.mix.empty() || o.protocols.size() != 1) {
+        throw ConfigError("--request-response runs one protocol at a time: give --proto udp, --proto tcp with "
+                          "--connections N, or --proto sctp with --associations N");
+    }
+    const traffic::Protocol p = o.protocols.front().protocol;
+    if (p == traffic::Protocol::tcp && o.connections == 0) {
+        throw ConfigError("--request-response over TCP runs on real connections (TCP_RR): give --connections N");
+    }
+    if (p == traffic::Protocol::sctp && o.associations == 0) {
+        throw ConfigError("--request-response over SCTP runs on real associations: give --associations N");
+    }
+    if (o.role == Role::loopback) throw ConfigError("--request-response needs a sink that answers: not with --loopback");
+    if (o.round_trip) {
+        throw ConfigError("--round-trip counts reflected packets and --request-response counts answered requests: "
+                          "give one of them");
+    }
+    if (size_given) {
+        throw ConfigError("--size sets frame sizes; request/response sizes are payload bytes: use --request-size "
+                          "and --response-size");
+    }
+    if (o.bad_checksum_every > 0) {
+        throw ConfigError("--bad-checksum-every would spoil requests the sink then never answers: leave it out of "
+                          "--request-response");
+    }
+    if (o.pacing.pattern != traffic::Pattern::continuous) {
+        throw ConfigError(std::string("--pattern ") + traffic::to_string(o.pacing.pattern) +
+                          " shapes a stream of packets; transactions go as answers come (a --rate caps them): leave "
+                          "out --pattern");
+    }
+    if (o.response_bytes == 0) o.response_bytes = o.request_bytes;
+    // A lost request of a session is resent by its transport.
+    if (p != traffic::Protocol::udp) o.closed_loop = true;
+}
+
 }  // namespace
 
 std::optional<Options> parse_options(int argc, char** argv) {
@@ -131,6 +168,18 @@ std::optional<Options> parse_options(int argc, char** argv) {
     app.add_flag("--round-trip", o.round_trip,
                  "Count what a reflector (`trafficgen sink --reflect`) sends back, on this host's clock: round-trip "
                  "latency percentiles, jitter and loss, with no shared clock");
+    app.add_flag("--request-response", o.request_response,
+                 "Transactions, like netperf's UDP_RR and TCP_RR: one request in flight per flow (UDP), connection "
+                 "(--connections) or association (--associations), the next once the whole response is in; reports "
+                 "transactions/s and latency percentiles. The sink answers with no option of its own");
+    app.add_option("--request-size", o.request_bytes, "Request/response: payload bytes of each request (22 or more)")
+        ->check(CLI::Range(22u, 65000u));
+    app.add_option("--response-size", o.response_bytes,
+                   "Request/response: payload bytes of each response (18..1048576; default: the request size)")
+        ->check(CLI::Range(18u, 1u << 20));
+    std::string response_timeout_text = "1";
+    app.add_option("--response-timeout", response_timeout_text,
+                   "Request/response over UDP: a request unanswered this long counts as lost (default 1 s)");
     std::string setup_timeout_text = "30";
     app.add_option("--setup-timeout", setup_timeout_text,
                    "How long --associations or --connections may take to come up (default 30 s)");
@@ -188,7 +237,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
     if (o.role == Role::sink) {
         for (const char* gen_only : {"--proto", "--mix", "--rate", "--size", "--count", "--pattern", "--streams", "--flows",
                                     "--bad-checksum-every", "--associations", "--connections", "--closed-loop",
-                                    "--round-trip"}) {
+                                    "--round-trip", "--request-response", "--request-size", "--response-size",
+                                    "--response-timeout"}) {
             if (app.count(gen_only) > 0) {
                 throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
             }
@@ -297,6 +347,14 @@ std::optional<Options> parse_options(int argc, char** argv) {
         if (o.pacing.pattern != traffic::Pattern::continuous) {
             throw ConfigError(std::string("--pattern ") + traffic::to_string(o.pacing.pattern) +
                               " shapes open-loop traffic; a closed loop sends as its windows allow (a --rate caps it)");
+        }
+    }
+    o.response_timeout_s = seconds(response_timeout_text, "--response-timeout", false);
+    if (o.request_response) {
+        check_request_response(o, app.count("--size") > 0);
+    } else {
+        for (const char* rr_only : {"--request-size", "--response-size", "--response-timeout"}) {
+            if (app.count(rr_only) > 0) throw ConfigError(std::string(rr_only) + " belongs to --request-response: give that too");
         }
     }
     if (o.flows > traffic::max_flows) {

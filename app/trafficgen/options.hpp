@@ -51,6 +51,11 @@ struct Options {
     bool closed_loop = false;        // sessions send by their windows, and resend what is lost
     bool round_trip = false;         // generator: count what a reflector sends back, on this clock
     bool reflect = false;            // sink: send stateless test packets back to their sender
+    // Request/response (TCP_RR, UDP_RR): one request in flight per flow or session.
+    bool request_response = false;
+    std::uint32_t request_bytes = 64;   // payload of each request
+    std::uint32_t response_bytes = 0;   // payload of each response (0: as the request)
+    double response_timeout_s = 1;      // UDP: a request unanswered this long is lost
     proto::MacAddress src_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
     proto::MacAddress dst_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
     bool src_mac_given = false;

@@ -11,6 +11,7 @@
 #include <tuple>
 
 #include "tcp_report.hpp"
+#include "transactions_report.hpp"
 #include "traffic/flows.hpp"
 
 namespace tg::app {
@@ -86,6 +87,10 @@ json settings(const Options& o) {
             {"bad_checksum_every", o.bad_checksum_every},
             {"max_streams", o.sink.max_streams},
             {"shared_clock", o.sink.shared_clock},
+            {"request_response", o.request_response},
+            {"request_bytes", o.request_bytes},
+            {"response_bytes", o.response_bytes},
+            {"response_timeout_s", o.response_timeout_s},
             {"command_line", o.command_line}};
 }
 
@@ -296,15 +301,7 @@ json arrivals_json(const std::vector<const sink::SinkCore*>& cores, bool latency
         } else {
             j.update(rates(0, 0, 0, 1));
         }
-        j["latency"] = {{"valid", latency_valid && pt.latency.count() > 0},
-                        {"samples", pt.latency.count()},
-                        {"min_ns", pt.latency.min()},
-                        {"mean_ns", pt.latency.mean()},
-                        {"p50_ns", pt.latency.quantile(0.5)},
-                        {"p90_ns", pt.latency.quantile(0.9)},
-                        {"p99_ns", pt.latency.quantile(0.99)},
-                        {"p999_ns", pt.latency.quantile(0.999)},
-                        {"max_ns", pt.latency.max()}};
+        j["latency"] = latency_json(pt.latency, latency_valid);
         protocols[traffic::to_string(p)] = j;
     }
     std::sort(streams.begin(), streams.end(), by_key);
@@ -333,8 +330,13 @@ json sink_json(const ReportInputs& in) {
         replies += load(e->counters().replies);
         replies_dropped += load(e->counters().replies_dropped);
     }
-    // The SCTP and TCP servers' answers: SACKs, SYN-ACKs, ACKs and the rest.
-    if (!assoc.is_null() || !conns.is_null()) out["answers"] = {{"on_wire", replies}, {"dropped", replies_dropped}};
+    json requests = requests_json(in.rx);
+    if (!requests.is_null()) out["requests"] = requests;
+    // The SCTP and TCP servers' answers (SACKs, SYN-ACKs, ACKs and the rest) and the
+    // answers to UDP requests.
+    if (!assoc.is_null() || !conns.is_null() || !requests.is_null()) {
+        out["answers"] = {{"on_wire", replies}, {"dropped", replies_dropped}};
+    }
     return out;
 }
 

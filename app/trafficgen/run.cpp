@@ -4,6 +4,7 @@
 #include <rte_eal.h>
 #include <rte_lcore.h>
 #include <spdlog/spdlog.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,6 +23,8 @@
 #include "sctp_session.hpp"
 #include "session_control.hpp"
 #include "tcp_session.hpp"
+#include "traffic/udp_clients.hpp"
+#include "transactions_report.hpp"
 #include "traffic/config_error.hpp"
 #include "traffic/frame_template.hpp"
 
@@ -151,6 +154,25 @@ double pps_for(const traffic::Rate& r, double mean_frame, const dataplane::PortC
     return r.packets_per_second(mean_frame, double(caps.link_speed_mbps) * 1e6);
 }
 
+// Each request and each response of a transaction is one frame (UDP), one segment or
+// one DATA chunk: they must fit the path.
+void check_transaction_sizes(const Options& o, Protocol p, bool ipv6, const dataplane::PortCapabilities& caps) {
+    const std::uint32_t mtu = std::min<std::uint32_t>(port_max_frame(caps) - 18, p == Protocol::udp ? 65535 : 1500);
+    const std::uint32_t ip = ipv6 ? 40 : 20;
+    const std::uint32_t l4 = p == Protocol::udp ? 8 : p == Protocol::tcp ? 20 + 12 : 12 + 16;  // TCP: with timestamps
+    const std::uint32_t fits = mtu - 4 * static_cast<std::uint32_t>(o.vlans.size()) - ip - l4;
+    if (o.request_bytes > fits) {
+        throw ConfigError("--request-size " + std::to_string(o.request_bytes) + " does not fit one " +
+                          (p == Protocol::udp ? "frame" : p == Protocol::tcp ? "segment" : "DATA chunk") + " on port " +
+                          caps.name + ": at most " + std::to_string(fits) + " bytes");
+    }
+    if (p == Protocol::udp && o.response_bytes > fits) {
+        throw ConfigError("--response-size " + std::to_string(o.response_bytes) +
+                          " does not fit one UDP frame on port " + caps.name + ": at most " + std::to_string(fits) +
+                          " bytes (TCP and SCTP answers may be larger)");
+    }
+}
+
 }  // namespace
 
 nlohmann::json run(const Options& o) {
@@ -177,7 +199,7 @@ nlohmann::json run(const Options& o) {
         // the wire while the same socket received (measured: 5500 of 20020 DATA frames,
         // with nothing counted anywhere); af_packet carried every frame both ways.
         port_name = "net_af_xdp_tg0";
-        if (o.associations > 0 || o.connections > 0 || o.round_trip) {
+        if (o.associations > 0 || o.connections > 0 || o.round_trip || o.request_response) {
             spdlog::info("sending and receiving: using af_packet on {} (af_xdp loses frames when one queue sends and receives)",
                          o.iface);
             port_name = "net_af_packet_tg0";
@@ -238,7 +260,7 @@ nlohmann::json run(const Options& o) {
         // TX frames from it too: a generator that also receives (real sessions) and a
         // sink that answers need room for both, or af_xdp drops TX frames for want of a
         // buffer (measured: 1 in 3 DATA frames lost with the 1024-descriptor pool).
-        "tg_rx", dataplane::pool_size(o.associations > 0 || o.connections > 0 ? 8192 : o.role == Role::sink ? 4096 : 1024, static_cast<std::uint32_t>(std::max<std::size_t>(rx_lcores.size(), 1)),
+        "tg_rx", dataplane::pool_size(o.associations > 0 || o.connections > 0 || o.request_response ? 8192 : o.role == Role::sink ? 4096 : 1024, static_cast<std::uint32_t>(std::max<std::size_t>(rx_lcores.size(), 1)),
                                       static_cast<std::uint32_t>(workers.size())),
         std::max<std::uint32_t>(std::min<std::uint32_t>(max_frame, port_max_frame(caps)), 2048));
     for (std::size_t i = 0; i < traffic_plan.templates.templates.size(); ++i) {
@@ -266,12 +288,18 @@ nlohmann::json run(const Options& o) {
     std::unique_ptr<SessionControl> session;
     traffic::SctpClientSet* sctp_clients = nullptr;
     traffic::TcpClientSet* tcp_clients = nullptr;
-    std::atomic<bool> hold{o.associations > 0 || o.connections > 0};  // no data before the sessions are up
+    traffic::UdpClientSet* udp_clients = nullptr;
+    // No data before the sessions are up; request/response: none from the engines at all.
+    std::atomic<bool> hold{o.associations > 0 || o.connections > 0 || o.request_response};
     // TCP connections carry their data from this thread in both modes; SCTP associations
-    // only in closed loop (open loop: the engines stamp each flow's DATA).
-    const bool control_data = o.closed_loop || o.connections > 0;
-    const Protocol session_protocol = o.connections > 0 ? Protocol::tcp : Protocol::sctp;
-    const char* session_what = o.connections > 0 ? "TCP connections" : "SCTP associations";
+    // only in closed loop (open loop: the engines stamp each flow's DATA); requests always.
+    const bool control_data = o.closed_loop || o.connections > 0 || o.request_response;
+    const Protocol session_protocol = o.connections > 0 ? Protocol::tcp : o.associations > 0 ? Protocol::sctp : Protocol::udp;
+    const char* session_what = o.connections > 0 ? "TCP connections" : o.associations > 0 ? "SCTP associations" : "UDP flows";
+    traffic::TransactionSpec rr;
+    rr.request_bytes = o.request_bytes;
+    rr.response_bytes = o.response_bytes;
+    if (o.request_response) check_transaction_sizes(o, session_protocol, traffic_plan.flows->ipv6(), caps);
     if (o.associations > 0) {
         traffic::SctpSending sending;
         sending.closed_loop = o.closed_loop;
@@ -279,6 +307,8 @@ nlohmann::json run(const Options& o) {
         const auto& sctp_cycle = traffic_plan.templates.cycle[static_cast<std::size_t>(Protocol::sctp)];
         sending.payload_bytes = traffic_plan.templates.templates[sctp_cycle.front()]->payload_bytes();
         sending.ppid = o.sctp_ppid;
+        sending.request_response = o.request_response;
+        sending.rr = rr;
         auto clients = make_sctp_clients(*traffic_plan.flows, o.streams, traffic_plan.l2, sending);
         sctp_clients = clients.get();
         session = std::make_unique<SessionControl>(std::move(clients), control_data, port->id(), rx_pool->get(), clock);
@@ -289,8 +319,16 @@ nlohmann::json run(const Options& o) {
         sending.mss = static_cast<std::uint16_t>(std::min<std::uint32_t>(1500, port_max_frame(caps) - 18) - 40);
         const auto& tcp_cycle = traffic_plan.templates.cycle[static_cast<std::size_t>(Protocol::tcp)];
         sending.payload_bytes = traffic_plan.templates.templates[tcp_cycle.front()]->payload_bytes();
+        sending.request_response = o.request_response;
+        sending.rr = rr;
         auto clients = make_tcp_clients(*traffic_plan.flows, traffic_plan.l2, sending);
         tcp_clients = clients.get();
+        session = std::make_unique<SessionControl>(std::move(clients), control_data, port->id(), rx_pool->get(), clock);
+    }
+    if (o.request_response && session_protocol == Protocol::udp) {
+        rr.timeout_ns = static_cast<std::uint64_t>(o.response_timeout_s * 1e9);
+        auto clients = std::make_unique<traffic::UdpClientSet>(*traffic_plan.flows, traffic_plan.l2, o.ttl, rr);
+        udp_clients = clients.get();
         session = std::make_unique<SessionControl>(std::move(clients), control_data, port->id(), rx_pool->get(), clock);
     }
     std::vector<std::unique_ptr<dataplane::TxEngine>> tx;
@@ -399,7 +437,10 @@ nlohmann::json run(const Options& o) {
             const double cap = o.rate_text.empty() ? 0 : pps_for(traffic::Rate::parse(o.rate_text),
                                                                 traffic_plan.mean_frame[static_cast<std::size_t>(session_protocol)], caps);
             session->start_data(o.count, cap);
-            spdlog::info("{} on the {} that are up", o.closed_loop ? "closed loop" : "open loop", session_what);
+            spdlog::info("{} on the {} that are up",
+                         o.request_response ? "request/response" : o.closed_loop ? "closed loop" : "open loop", session_what);
+            // Transactions wait on answers: poll often, and let the sleeps be short.
+            if (o.request_response) ::prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
         } else if (all_up && !control_data && sctp_clients != nullptr) {
             bind_sctp(*sctp_clients, tx);
             spdlog::info("{} {} established", session->clients().size(), session_what);
@@ -429,7 +470,7 @@ nlohmann::json run(const Options& o) {
     while (send_data) {
         // A closed loop answers SACKs within a fraction of a millisecond; open loop only
         // has handshakes and SACKs to look after.
-        std::this_thread::sleep_for(std::chrono::microseconds(!session ? 5000 : control_data ? 100 : 1000));
+        std::this_thread::sleep_for(std::chrono::microseconds(!session ? 5000 : o.request_response ? 10 : control_data ? 100 : 1000));
         if (session) session->poll();
         const auto now = Clock::now();
         const double elapsed = std::chrono::duration<double>(now - start).count();
@@ -516,18 +557,28 @@ nlohmann::json run(const Options& o) {
     ReportInputs in{o, caps, *port, tx, rx, elapsed, stopped_by, started_wall, dataplane::dpdk_version()};
     nlohmann::json report = build_report(in);
     if (session) {
-        nlohmann::json a = sctp_clients != nullptr ? sctp_clients_report(*sctp_clients, *session)
-                                                   : tcp_clients_report(*tcp_clients, *session);
-        // What engine 0 put on the wire of what the control thread handed it.
-        a["control_frames_on_wire"] = tx.front()->counters().control.load();
-        a["control_frames_not_taken"] = tx.front()->counters().control_dropped.load();
-        report["generator"][sctp_clients != nullptr ? "sctp_associations" : "tcp_connections"] = a;
+        if (udp_clients == nullptr) {
+            nlohmann::json a = sctp_clients != nullptr ? sctp_clients_report(*sctp_clients, *session)
+                                                       : tcp_clients_report(*tcp_clients, *session);
+            // What engine 0 put on the wire of what the control thread handed it.
+            a["control_frames_on_wire"] = tx.front()->counters().control.load();
+            a["control_frames_not_taken"] = tx.front()->counters().control_dropped.load();
+            report["generator"][sctp_clients != nullptr ? "sctp_associations" : "tcp_connections"] = a;
+        } else {
+            report["generator"]["protocols"]["udp"] = {{"packets", tx.front()->counters().control.load()},
+                                                       {"requests", udp_clients->filled()},
+                                                       {"bad_l4_checksum", 0}};
+            report["generator"]["answers_not_ours"] = udp_clients->strays();
+        }
         if (control_data) {
             // Every frame went out through engine 0's control path: data, resends, handshakes.
             report["generator"]["packets"] = tx.front()->counters().control.load();
             report["generator"]["bytes"] = tx.front()->counters().control_bytes.load();
             if (sctp_clients != nullptr) add_sctp_closed_loop_data(*sctp_clients, report["generator"]);
-            else add_tcp_closed_loop_data(*tcp_clients, report["generator"]);
+            else if (tcp_clients != nullptr) add_tcp_closed_loop_data(*tcp_clients, report["generator"]);
+        }
+        if (const traffic::Transactions* t = session->clients().transactions()) {
+            report["generator"]["request_response"] = transactions_json(*t, session_protocol, session->verdict());
         }
     }
     return report;

@@ -7,6 +7,7 @@
 #include <rte_ring.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <string>
 #include <thread>
@@ -156,6 +157,18 @@ void SessionControl::close(const std::atomic<int>& stop) {
     // The peers' delayed acknowledgements of the last data, then a graceful end (closed
     // loop: each session sends SHUTDOWN or FIN once its data is out).
     const std::uint64_t sack_wait = steady_ms() + (carries_data_ ? 0 : 300);
+    // Request/response: the requests in flight get their answers first (a peer's FIN
+    // would cut a response short), for as long as a UDP request may wait, 2 s at least.
+    if (const traffic::Transactions* t = clients_->transactions(); t != nullptr && stop.load() == 0) {
+        const std::uint64_t answers_due =
+            steady_ms() + std::max<std::uint64_t>(2000, t->spec().timeout_ns / 1000000 + 100);
+        while (!clients_->all_acknowledged() && steady_ms() < answers_due && stop.load() == 0) {
+            receive_all();
+            clients_->tick(steady_ms());
+            send_via_ring();
+            std::this_thread::sleep_for(std::chrono::microseconds(10));
+        }
+    }
     while (steady_ms() < sack_wait) {
         receive_all();
         clients_->tick(steady_ms());

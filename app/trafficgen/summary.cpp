@@ -161,6 +161,25 @@ void print_summary(const json& r) {
         }
         std::printf("\n");
     }
+    if (r.contains("generator") && r["generator"].contains("request_response")) {
+        const json& t = r["generator"]["request_response"];
+        const json& l = t.contains("latency") ? t["latency"] : json::object();
+        std::printf("\nrequest/response %s: %llu transactions on %llu sessions, %.0f per second, %llu lost, %llu "
+                    "unanswered at the end; %llu-byte requests, %llu-byte responses; latency us min %.1f p50 %.1f "
+                    "p90 %.1f p99 %.1f p99.9 %.1f max %.1f\n",
+                    t.value("protocol", "").c_str(), ull(u64(t, "transactions")), ull(u64(t, "sessions")),
+                    num(t, "per_second"), ull(u64(t, "lost")), ull(u64(t, "unanswered_at_end")),
+                    ull(u64(t, "request_bytes")), ull(u64(t, "response_bytes")), double(u64(l, "min_ns")) / 1000,
+                    double(u64(l, "p50_ns")) / 1000, double(u64(l, "p90_ns")) / 1000, double(u64(l, "p99_ns")) / 1000,
+                    double(u64(l, "p999_ns")) / 1000, double(u64(l, "max_ns")) / 1000);
+        if (!t.value("verdict", "").empty()) std::printf("request/response: %s\n", t.value("verdict", "").c_str());
+    }
+    if (r.contains("sink") && r["sink"].contains("requests")) {
+        for (const auto& [p, q] : r["sink"]["requests"].items()) {
+            std::printf("\nanswered %s requests: %llu, %llu bytes back\n", p.c_str(), ull(u64(q, "answered")),
+                        ull(u64(q, "response_bytes")));
+        }
+    }
     if (r.contains("sink") && r["sink"].contains("reflected")) {
         std::printf("\nreflected: %llu test packets sent back, %llu not taken by the port\n",
                     ull(u64(r["sink"]["reflected"], "sent")), ull(u64(r["sink"]["reflected"], "dropped")));

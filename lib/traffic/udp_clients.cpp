@@ -34,7 +34,13 @@ void UdpClientSet::offer(std::span<const std::uint8_t> frame, std::uint64_t, std
     if (!rr_.answer(h.flow_id, h.seq, now_ns)) ++strays_;
 }
 
-std::uint64_t UdpClientSet::fill(std::uint64_t, std::uint64_t now_ns, std::uint64_t budget) {
+void UdpClientSet::tick(std::uint64_t now_ms) {
+    if (fill_ms_ != 0 && now_ms > fill_ms_) rr_.expire(fill_ns_ + (now_ms - fill_ms_) * 1000000);
+}
+
+std::uint64_t UdpClientSet::fill(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget) {
+    fill_ms_ = now_ms;
+    fill_ns_ = now_ns;
     rr_.expire(now_ns);
     std::uint64_t given = 0;
     const std::size_t n = flows_.size();

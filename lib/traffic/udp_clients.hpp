@@ -23,7 +23,8 @@ public:
     UdpClientSet(const FlowSet& flows, const proto::L2Spec& l2, std::uint8_t ttl, const TransactionSpec& spec);
 
     void offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms, std::uint64_t now_ns) override;
-    void tick(std::uint64_t) override {}
+    // Counts requests unanswered past the timeout as lost (on the clock of the last fill()).
+    void tick(std::uint64_t now_ms) override;
     std::size_t next_frame(std::span<std::uint8_t> out) override;
     // Sends the next request of each flow with none in flight, at most `budget` of them.
     std::uint64_t fill(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget) override;
@@ -33,9 +34,10 @@ public:
     [[nodiscard]] bool settled() const noexcept override { return true; }
     [[nodiscard]] bool ready() const noexcept override { return true; }
     [[nodiscard]] bool any_established() const noexcept override { return !flows_.empty(); }
-    [[nodiscard]] bool all_closed() const noexcept override { return closed_; }
+    // After shutdown(): the requests in flight are answered or lost.
+    [[nodiscard]] bool all_closed() const noexcept override { return aborted_ || (closed_ && all_acknowledged()); }
     void shutdown(std::uint64_t) override { closed_ = true; }
-    void abort_open(std::uint64_t) override { closed_ = true; }
+    void abort_open(std::uint64_t) override { aborted_ = true; }
     [[nodiscard]] std::size_t size() const noexcept override { return flows_.size(); }
     [[nodiscard]] bool closed_loop() const noexcept override { return false; }
     [[nodiscard]] std::string verdict() const override;
@@ -54,7 +56,8 @@ private:
     std::vector<std::uint8_t> payload_;
     std::size_t cursor_ = 0;
     std::uint64_t strays_ = 0;
-    bool closed_ = false;
+    bool closed_ = false, aborted_ = false;
+    std::uint64_t fill_ms_ = 0, fill_ns_ = 0;  // the two clocks at the last fill()
 };
 
 }  // namespace tg::traffic
