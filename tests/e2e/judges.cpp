@@ -102,4 +102,17 @@ ChecksumVerdicts tshark_checksums(const std::string& pcap) {
     return v;
 }
 
+std::vector<std::string> tshark_field(const std::string& pcap, const std::string& filter, const std::string& field) {
+    const std::string out = checked({"tshark", "-n", "-r", pcap, "-o", "sctp.checksum:CRC 32c", "-Y", filter, "-T",
+                                     "fields", "-e", field});
+    std::vector<std::string> lines;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) lines.push_back(line);
+    return lines;
+}
+
+std::uint64_t tshark_count(const std::string& pcap, const std::string& filter) {
+    return tshark_field(pcap, filter, "frame.number").size();
+}
+
 }  // namespace tg::e2e

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <vector>
 
 namespace tg::e2e {
 
@@ -45,5 +46,10 @@ struct ChecksumVerdicts {
     std::map<std::string, std::uint64_t> unverified;  // present, not checked (should stay 0)
 };
 ChecksumVerdicts tshark_checksums(const std::string& pcap);
+
+// The frames of a capture that tshark's display filter `filter` matches.
+std::uint64_t tshark_count(const std::string& pcap, const std::string& filter);
+// One field of the frames a filter matches, as tshark prints it, one line per frame.
+std::vector<std::string> tshark_field(const std::string& pcap, const std::string& filter, const std::string& field);
 
 }  // namespace tg::e2e

@@ -1,0 +1,163 @@
+// Request/response (UDP_RR, TCP_RR and SCTP the same way) over the lab. The generator keeps
+// one request in flight per flow or session and reports transactions and latency; what
+// judges it: tshark reading the wire (every request and every answer, their sizes and
+// checksums, the SCTP streams), and the kernel's TCP as the peer on either side (an echo
+// server the generator's requests go to, a client whose requests the sink answers).
+#include <gtest/gtest.h>
+
+#include <signal.h>
+
+#include <chrono>
+#include <set>
+#include <thread>
+
+#include "checks.hpp"
+#include "judges.hpp"
+#include "trafficgen_runs.hpp"
+
+namespace tg::e2e {
+namespace {
+
+const nlohmann::json& transactions_of(const nlohmann::json& report) {
+    static const nlohmann::json none = nlohmann::json::object();
+    return report.contains("generator") && report["generator"].contains("request_response")
+               ? report["generator"]["request_response"]
+               : none;
+}
+
+void expect_every_transaction_done(const nlohmann::json& t, std::uint64_t n) {
+    EXPECT_EQ(t.value("requests_sent", 0u), n) << t.dump();
+    EXPECT_EQ(t.value("transactions", 0u), n);
+    EXPECT_EQ(t.value("lost", 1u), 0u);
+    EXPECT_EQ(t.value("unanswered_at_end", 1u), 0u);
+    EXPECT_EQ(t.value("verdict", "x"), "");
+    EXPECT_GT(t.value("per_second", 0.0), 0.0);
+    const auto& l = t["latency"];
+    EXPECT_TRUE(l.value("valid", false)) << l.dump();
+    EXPECT_EQ(l.value("samples", 0u), n);
+    EXPECT_GT(l.value("min_ns", 0u), 0u);
+    EXPECT_LE(l.value("min_ns", 0u), l.value("p50_ns", 0u));
+    EXPECT_LE(l.value("p50_ns", 0u), l.value("p99_ns", 0u));
+    EXPECT_LE(l.value("p99_ns", 0u), l.value("max_ns", 0u));
+}
+
+// A capture on the sink's side of the bridge while `body` runs.
+template <typename Body>
+std::string captured(const Lab& lab, TempDir& dir, Body body) {
+    const std::string pcap = dir / "wire.pcapng";
+    Child capture(in_ns(lab["TG_SINK_NS"], {"dumpcap", "-i", lab["TG_SINK_WIRE_IF"], "-B", "64", "-w", pcap}),
+                  dir / "dumpcap");
+    EXPECT_TRUE(capture.wait_for_output("Capturing on", 30)) << capture.err();
+    body();
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    const Exit e = capture.stop(SIGINT, 30);
+    EXPECT_TRUE(e.ok()) << "dumpcap " << e.describe() << ": " << capture.err();
+    return pcap;
+}
+
+TEST(RequestResponse, UdpRequestsEachGetOneAnswerOfTheSizeAskedAndTsharkSeesBoth) {
+    TempDir dir;
+    Lab lab({.bridge = true});
+    GeneratorRun g;
+    nlohmann::json s;
+    const std::string pcap = captured(lab, dir, [&] {
+        SinkRun sink(lab, dir);
+        g = run_generator(lab, dir, {"--proto", "udp", "--flows", "4", "--request-response", "--count", "2000",
+                                     "--request-size", "100", "--response-size", "700"});
+        s = sink.stop();
+    });
+    ASSERT_TRUE(g.exit.ok()) << g.exit.describe() << ": " << g.err;
+    expect_every_transaction_done(transactions_of(g.report), 2000);
+    const std::string sink_ip = lab["TG_SINK_IP4"];
+    EXPECT_EQ(tshark_count(pcap, "udp.length == 108 && ip.dst == " + sink_ip), 2000u) << "requests: 100 bytes";
+    EXPECT_EQ(tshark_count(pcap, "udp.length == 708 && ip.src == " + sink_ip), 2000u) << "answers: 700 bytes";
+    const ChecksumVerdicts v = tshark_checksums(pcap);
+    EXPECT_EQ(v.good.count("udp") ? v.good.at("udp") : 0, 4000u);
+    EXPECT_TRUE(v.bad.empty());
+    ASSERT_TRUE(s["sink"].contains("requests")) << s["sink"].dump();
+    EXPECT_EQ(s["sink"]["requests"]["udp"].value("answered", 0u), 2000u);
+    EXPECT_EQ(s["sink"]["requests"]["udp"].value("response_bytes", 0u), 2000u * 700);
+}
+
+TEST(RequestResponse, SctpAnswersComeOnTheRequestsStreamsInChunksThatFitAndTsharkChecksTheirCrc) {
+    TempDir dir;
+    Lab lab({.bridge = true});
+    GeneratorRun g;
+    nlohmann::json s;
+    const std::string pcap = captured(lab, dir, [&] {
+        SinkRun sink(lab, dir);
+        g = run_generator(lab, dir, {"--proto", "sctp", "--associations", "2", "--streams", "4", "--request-response",
+                                     "--count", "400", "--request-size", "200", "--response-size", "2500"});
+        s = sink.stop();
+    });
+    ASSERT_TRUE(g.exit.ok()) << g.exit.describe() << ": " << g.err;
+    expect_every_transaction_done(transactions_of(g.report), 400);
+    const std::string sink_ip = lab["TG_SINK_IP4"];
+    // Requests: one DATA chunk of 200 bytes each. Answers: 2500 bytes in two chunks.
+    EXPECT_EQ(tshark_count(pcap, "sctp.data_payload_proto_id && sctp.chunk_length == 216 && ip.dst == " + sink_ip), 400u);
+    const auto lengths = tshark_field(pcap, "sctp.chunk_type == 0 && ip.src == " + sink_ip, "sctp.chunk_length");
+    std::uint64_t answer_bytes = 0;
+    for (const auto& l : lengths) answer_bytes += std::stoull(l) - 16;
+    EXPECT_EQ(answer_bytes, 400u * 2500) << lengths.size() << " DATA chunks from the sink";
+    EXPECT_EQ(lengths.size(), 800u);
+    std::set<std::string> streams;
+    for (const auto& sid : tshark_field(pcap, "sctp.chunk_type == 0 && ip.src == " + sink_ip, "sctp.data_sid")) {
+        streams.insert(sid);
+    }
+    EXPECT_EQ(streams, (std::set<std::string>{"0x0000", "0x0001", "0x0002", "0x0003"})) << "answers on every stream the requests used";
+    const ChecksumVerdicts v = tshark_checksums(pcap);
+    EXPECT_TRUE(v.bad.empty());
+    EXPECT_GT(v.good.count("sctp") ? v.good.at("sctp") : 0, 1200u);
+    EXPECT_EQ(s["sink"]["requests"]["sctp"].value("answered", 0u), 400u) << s["sink"].dump();
+}
+
+TEST(RequestResponse, TcpRrAgainstAKernelEchoServer) {
+    TempDir dir;
+    Lab lab({});
+    kernel_owns(lab, LabSide::sink);
+    kernel_sends_plain_frames(lab, LabSide::sink);
+    Child echo(in_ns(lab["TG_SINK_NS"], {tool_path("TG_TCP_PEER"), "echo", "5201", "90"}), dir / "tcp_peer");
+    ASSERT_TRUE(echo.wait_for_output("ready", 10)) << echo.err();
+    const auto before = snmp_counters(lab["TG_SINK_NS"]);
+    // The echo server answers each request with the request itself: responses as large.
+    const auto g = run_generator(lab, dir, {"--proto", "tcp", "--connections", "4", "--request-response", "--count",
+                                            "2000", "--request-size", "200", "--dst-port", "5201"});
+    const auto after = snmp_counters(lab["TG_SINK_NS"]);
+    const Exit e = echo.stop(SIGINT, 10);
+    ASSERT_TRUE(g.exit.ok()) << g.exit.describe() << ": " << g.err;
+    EXPECT_TRUE(e.ok()) << echo.err();
+    expect_every_transaction_done(transactions_of(g.report), 2000);
+    const auto theirs = json_of(echo.out());
+    EXPECT_EQ(theirs.value("connections", 0), 4) << echo.out();
+    EXPECT_EQ(theirs.value("bytes", 0u), 2000u * 200) << "every request read and echoed by the kernel's TCP";
+    EXPECT_EQ(theirs.value("closed_by_peer", 0), 4);
+    EXPECT_EQ(theirs.value("reset", 1), 0);
+    EXPECT_EQ(after.at("TcpInCsumErrors") - before.at("TcpInCsumErrors"), 0u);
+}
+
+TEST(RequestResponse, TheSinkAnswersAKernelClientsRequests) {
+    TempDir dir;
+    Lab lab({});
+    kernel_owns(lab, LabSide::generator);
+    kernel_sends_plain_frames(lab, LabSide::generator);
+    SinkRun sink(lab, dir);
+    const auto before = snmp_counters(lab["TG_GEN_NS"]);
+    const auto c = run(in_ns(lab["TG_GEN_NS"], {tool_path("TG_TCP_PEER"), "rr", lab["TG_SINK_IP4"], "5201", "4", "500",
+                                                 "100", "3000"}),
+                       90);
+    const auto after = snmp_counters(lab["TG_GEN_NS"]);
+    const auto report = sink.stop();
+    EXPECT_TRUE(c.exit.ok()) << c.out << c.err;
+    const auto theirs = json_of(c.out);
+    EXPECT_EQ(theirs.value("connected", 0), 4) << c.out;
+    EXPECT_EQ(theirs.value("transactions", 0u), 2000u) << c.out;
+    EXPECT_EQ(theirs.value("bytes_received", 0u), 2000u * 3000);
+    EXPECT_EQ(theirs.value("bad_answers", 1u), 0u) << "each answer starts with its request's header, flagged";
+    EXPECT_EQ(after.at("TcpInCsumErrors") - before.at("TcpInCsumErrors"), 0u);
+    ASSERT_TRUE(report["sink"].contains("requests")) << report["sink"].dump();
+    EXPECT_EQ(report["sink"]["requests"]["tcp"].value("answered", 0u), 2000u);
+    EXPECT_EQ(report["sink"]["requests"]["tcp"].value("response_bytes", 0u), 2000u * 3000);
+}
+
+}  // namespace
+}  // namespace tg::e2e
