@@ -10,6 +10,7 @@
 #include <csignal>
 #include <cstdio>
 #include <string_view>
+#include <utility>
 
 #include "dataplane/dataplane_error.hpp"
 #include "options.hpp"
@@ -70,11 +71,14 @@ int main(int argc, char** argv) {
         }
     }
     // The path under test did not carry what was asked of it: a finding, in one sentence.
-    if (report.contains("generator") && report["generator"].contains("sctp_associations")) {
-        const auto& a = report["generator"]["sctp_associations"];
-        const std::string verdict = a.value("verdict", "");
-        if (!verdict.empty()) {
-            std::fprintf(stderr, "trafficgen: SCTP: %s\n", verdict.c_str());
+    if (report.contains("generator")) {
+        const auto& g = report["generator"];
+        for (const auto& [block, what] : {std::pair{"sctp_associations", "SCTP"}, std::pair{"tcp_connections", "TCP"},
+                                          std::pair{"request_response", "request/response"}}) {
+            if (!g.contains(block)) continue;
+            const std::string verdict = g[block].value("verdict", "");
+            if (verdict.empty()) continue;
+            std::fprintf(stderr, "trafficgen: %s: %s\n", what, verdict.c_str());
             return tg::app::exit_path_failed;
         }
     }

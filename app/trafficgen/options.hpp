@@ -91,6 +91,6 @@ struct Options {
 inline constexpr int exit_bad_input = 2;
 inline constexpr int exit_dataplane = 3;
 inline constexpr int exit_output = 4;
-inline constexpr int exit_path_failed = 5;  // the path under test failed it: associations or connections never came up
+inline constexpr int exit_path_failed = 5;  // the path under test failed it: sessions never came up, requests never answered
 
 }  // namespace tg::app

@@ -159,5 +159,28 @@ TEST(RequestResponse, TheSinkAnswersAKernelClientsRequests) {
     EXPECT_EQ(report["sink"]["requests"]["tcp"].value("response_bytes", 0u), 2000u * 3000);
 }
 
+TEST(RequestResponse, APathThatDropsUdpIsReportedInOneSentenceWithCounts) {
+    TempDir dir;
+    Lab lab({.bridge = true});
+    nft_load(lab["TG_SINK_NS"],
+             "table bridge tg_cni {\n  chain forward {\n    type filter hook forward priority 0; policy accept;\n"
+             "    ether type ip ip protocol udp counter drop comment \"udp-dropped\"\n  }\n}\n");
+    SinkRun sink(lab, dir);
+    const auto g = run_generator(lab, dir, {"--proto", "udp", "--flows", "2", "--request-response", "--duration", "1",
+                                            "--response-timeout", "0.2"});
+    (void)sink.stop();
+    EXPECT_EQ(g.exit.code, 5) << "the path failed the test: " << g.exit.describe() << ": " << g.err;
+    const auto& t = transactions_of(g.report);
+    const std::string verdict = t.value("verdict", "");
+    EXPECT_NE(verdict.find("never answered"), std::string::npos) << t.dump();
+    EXPECT_NE(g.err.find(verdict), std::string::npos) << "the sentence is on stderr too: " << g.err;
+    EXPECT_EQ(t.value("transactions", 1u), 0u);
+    const std::uint64_t sent = t.value("requests_sent", std::uint64_t{0});
+    EXPECT_GE(sent, 2u * 5) << "two flows, a request every 0.2 s each for a second";
+    EXPECT_EQ(t.value("lost", std::uint64_t{0}), sent) << "each request lost after its timeout, none left in flight";
+    EXPECT_EQ(nft_counter(lab["TG_SINK_NS"], "bridge", "tg_cni", "udp-dropped"), sent)
+        << "every request the report counts was dropped on the path";
+}
+
 }  // namespace
 }  // namespace tg::e2e
