@@ -106,6 +106,17 @@ void check_request_response(Options& o, bool size_given) {
                           " shapes a stream of packets; transactions go as answers come (a --rate caps them): leave "
                           "out --pattern");
     }
+    if (o.connect_per_request) {
+        if (p != traffic::Protocol::tcp) {
+            throw ConfigError("--connect-per-request opens a TCP connection per transaction (TCP_CRR): give --proto tcp "
+                              "--connections N");
+        }
+        if (o.count > 0 && o.count < o.connections) {
+            throw ConfigError("--count " + std::to_string(o.count) + " is fewer transactions than the " +
+                              std::to_string(o.connections) + " --connections that each start with one: give at least " +
+                              std::to_string(o.connections));
+        }
+    }
     if (o.response_bytes == 0) o.response_bytes = o.request_bytes;
     // A lost request of a session is resent by its transport.
     if (p != traffic::Protocol::udp) o.closed_loop = true;
@@ -172,6 +183,11 @@ std::optional<Options> parse_options(int argc, char** argv) {
                  "Transactions, like netperf's UDP_RR and TCP_RR: one request in flight per flow (UDP), connection "
                  "(--connections) or association (--associations), the next once the whole response is in; reports "
                  "transactions/s and latency percentiles. The sink answers with no option of its own");
+    app.add_flag("--connect-per-request", o.connect_per_request,
+                 "Request/response over TCP like netperf's TCP_CRR: each transaction on a new connection (connect, "
+                 "request, response, close), --connections N of them at once; source ports cycle through --src-port "
+                 "(one port: from it up to 65535), each connection its own share. Reports connections/s and the "
+                 "handshake's latency too");
     app.add_option("--request-size", o.request_bytes, "Request/response: payload bytes of each request (22 or more)")
         ->check(CLI::Range(22u, 65000u));
     app.add_option("--response-size", o.response_bytes,
@@ -238,7 +254,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
         for (const char* gen_only : {"--proto", "--mix", "--rate", "--size", "--count", "--pattern", "--streams", "--flows",
                                     "--bad-checksum-every", "--associations", "--connections", "--closed-loop",
                                     "--round-trip", "--request-response", "--request-size", "--response-size",
-                                    "--response-timeout"}) {
+                                    "--response-timeout", "--connect-per-request"}) {
             if (app.count(gen_only) > 0) {
                 throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
             }
@@ -353,7 +369,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
     if (o.request_response) {
         check_request_response(o, app.count("--size") > 0);
     } else {
-        for (const char* rr_only : {"--request-size", "--response-size", "--response-timeout"}) {
+        for (const char* rr_only : {"--request-size", "--response-size", "--response-timeout", "--connect-per-request"}) {
             if (app.count(rr_only) > 0) throw ConfigError(std::string(rr_only) + " belongs to --request-response: give that too");
         }
     }

@@ -288,6 +288,7 @@ nlohmann::json run(const Options& o) {
     std::unique_ptr<SessionControl> session;
     traffic::SctpClientSet* sctp_clients = nullptr;
     traffic::TcpClientSet* tcp_clients = nullptr;
+    traffic::TcpCrrClientSet* crr_clients = nullptr;
     traffic::UdpClientSet* udp_clients = nullptr;
     // No data before the sessions are up; request/response: none from the engines at all.
     std::atomic<bool> hold{o.associations > 0 || o.connections > 0 || o.request_response};
@@ -321,9 +322,18 @@ nlohmann::json run(const Options& o) {
         sending.payload_bytes = traffic_plan.templates.templates[tcp_cycle.front()]->payload_bytes();
         sending.request_response = o.request_response;
         sending.rr = rr;
-        auto clients = make_tcp_clients(*traffic_plan.flows, traffic_plan.l2, sending);
-        tcp_clients = clients.get();
-        session = std::make_unique<SessionControl>(std::move(clients), control_data, port->id(), rx_pool->get(), clock);
+        if (o.connect_per_request) {
+            // TCP_CRR: each connection's source port from its slot's share of the range.
+            traffic::PortRange ports = traffic::PortRange::parse(o.src_port, "--src-port");
+            if (ports.count == 1) ports.count = 65536u - ports.first;
+            auto clients = make_tcp_crr_clients(*traffic_plan.flows, ports, traffic_plan.l2, sending, clock.ns(rte_rdtsc()));
+            crr_clients = clients.get();
+            session = std::make_unique<SessionControl>(std::move(clients), control_data, port->id(), rx_pool->get(), clock);
+        } else {
+            auto clients = make_tcp_clients(*traffic_plan.flows, traffic_plan.l2, sending);
+            tcp_clients = clients.get();
+            session = std::make_unique<SessionControl>(std::move(clients), control_data, port->id(), rx_pool->get(), clock);
+        }
     }
     if (o.request_response && session_protocol == Protocol::udp) {
         rr.timeout_ns = static_cast<std::uint64_t>(o.response_timeout_s * 1e9);
@@ -558,8 +568,9 @@ nlohmann::json run(const Options& o) {
     nlohmann::json report = build_report(in);
     if (session) {
         if (udp_clients == nullptr) {
-            nlohmann::json a = sctp_clients != nullptr ? sctp_clients_report(*sctp_clients, *session)
-                                                       : tcp_clients_report(*tcp_clients, *session);
+            nlohmann::json a = sctp_clients != nullptr  ? sctp_clients_report(*sctp_clients, *session)
+                               : crr_clients != nullptr ? tcp_crr_clients_report(*crr_clients, *session)
+                                                        : tcp_clients_report(*tcp_clients, *session);
             // What engine 0 put on the wire of what the control thread handed it.
             a["control_frames_on_wire"] = tx.front()->counters().control.load();
             a["control_frames_not_taken"] = tx.front()->counters().control_dropped.load();
@@ -576,6 +587,7 @@ nlohmann::json run(const Options& o) {
             report["generator"]["bytes"] = tx.front()->counters().control_bytes.load();
             if (sctp_clients != nullptr) add_sctp_closed_loop_data(*sctp_clients, report["generator"]);
             else if (tcp_clients != nullptr) add_tcp_closed_loop_data(*tcp_clients, report["generator"]);
+            else if (crr_clients != nullptr) add_tcp_crr_data(*crr_clients, report["generator"]);
         }
         if (const traffic::Transactions* t = session->clients().transactions()) {
             report["generator"]["request_response"] = transactions_json(*t, session_protocol, session->verdict());

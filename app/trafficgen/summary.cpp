@@ -81,7 +81,16 @@ void print_client_associations(const json& a) {
 // TCP connections, either side: how the handshakes went, how they ended, the data, and
 // the one sentence when the path does not carry TCP connections.
 void print_tcp_connections(const json& a, bool generator) {
-    if (generator) {
+    if (generator && a.contains("connect_per_request")) {
+        // TCP_CRR: the handshakes in microseconds, there are so many.
+        const json& c = a["connect_per_request"];
+        const json& l = c.contains("connect_latency") ? c["connect_latency"] : json::object();
+        std::printf("\ntcp connections (generator, one per transaction, %llu at once): %llu opened, %llu up, %.1f/s, "
+                    "connect us p50 %.1f p99 %.1f max %.1f; closed clean %llu",
+                    ull(u64(a, "requested")), ull(u64(c, "connections_opened")), ull(u64(a, "syn_acks")),
+                    num(a, "setup_rate_per_s"), double(u64(l, "p50_ns")) / 1000, double(u64(l, "p99_ns")) / 1000,
+                    double(u64(l, "max_ns")) / 1000, ull(u64(a, "closed_clean")));
+    } else if (generator) {
         const json& ms = a.contains("setup_ms") ? a["setup_ms"] : json::object();
         std::printf("\ntcp connections (generator): %llu of %llu up, set-up ms min %llu median %llu p99 %llu max %llu, "
                     "%.1f/s; closed clean %llu",

@@ -1,6 +1,7 @@
 #include "traffic/setup_times.hpp"
 
 #include <algorithm>
+#include <bit>
 
 namespace tg::traffic {
 
@@ -24,6 +25,29 @@ SetupTimes SetupTimes::of(std::vector<std::uint64_t> ms, std::uint64_t span_ms) 
         t.histogram.push_back(b);
         if (at == ms.size()) break;
     }
+    return t;
+}
+
+void SetupRecorder::record(std::uint64_t ns) noexcept {
+    ns_.record(ns);
+    const std::uint64_t ms = ns / 1000000;
+    ++below_[std::min<std::size_t>(static_cast<std::size_t>(std::bit_width(ms)), buckets - 1)];
+}
+
+SetupTimes SetupRecorder::times(std::uint64_t span_ms) const {
+    SetupTimes t;
+    t.count = ns_.count();
+    if (t.count == 0) return t;
+    t.min_ms = ns_.min() / 1000000;
+    t.median_ms = ns_.quantile(0.5) / 1000000;
+    t.p99_ms = ns_.quantile(0.99) / 1000000;
+    t.max_ms = ns_.max() / 1000000;
+    t.rate_per_s = double(t.count) / (double(std::max<std::uint64_t>(span_ms, 1)) / 1000);
+    std::size_t last = 0;
+    for (std::size_t i = 0; i < buckets; ++i) {
+        if (below_[i] != 0) last = i;
+    }
+    for (std::size_t i = 0; i <= last; ++i) t.histogram.push_back({std::uint64_t{1} << i, below_[i]});
     return t;
 }
 

@@ -1,9 +1,14 @@
 // How long sessions (SCTP associations, TCP connections) took to come up, as a report
 // gives it: percentiles, the rate, and a histogram in powers of two of milliseconds.
+// SetupRecorder keeps them one at a time in fixed space, for runs that open sessions
+// without end (TCP_CRR), with the nanosecond percentiles beside.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <vector>
+
+#include "stats/latency_histogram.hpp"
 
 namespace tg::traffic {
 
@@ -21,6 +26,19 @@ struct SetupTimes {
     // From each session's set-up time and the span from the first attempt to the last
     // session up.
     static SetupTimes of(std::vector<std::uint64_t> ms, std::uint64_t span_ms);
+};
+
+class SetupRecorder {
+public:
+    void record(std::uint64_t ns) noexcept;
+    // The report's view, with the span from the first attempt to the last session up.
+    [[nodiscard]] SetupTimes times(std::uint64_t span_ms) const;
+    [[nodiscard]] const stats::LatencyHistogram& latency() const noexcept { return ns_; }
+
+private:
+    static constexpr std::size_t buckets = 42;  // under 1 ms, 2 ms, 4 ms, ... 2^41 ms
+    stats::LatencyHistogram ns_;
+    std::array<std::uint64_t, buckets> below_{};
 };
 
 }  // namespace tg::traffic

@@ -40,6 +40,13 @@ bool Transactions::answer(std::size_t session, std::uint32_t seq, std::uint64_t 
     return false;
 }
 
+void Transactions::abandon(std::size_t session) noexcept {
+    Slot& s = slots_[session];
+    if (!s.busy) return;
+    s.busy = false;
+    ++lost_;
+}
+
 void Transactions::expire(std::uint64_t now_ns) noexcept {
     if (spec_.timeout_ns == 0 || now_ns < oldest_due_ns_) return;
     oldest_due_ns_ = ~std::uint64_t{0};

@@ -50,6 +50,9 @@ public:
     // flight; an answer to a request already counted lost is counted late. False when it
     // answers nothing.
     bool answer(std::size_t session, std::uint32_t seq, std::uint64_t now_ns) noexcept;
+    // The request in flight can have no answer any more (its connection failed): it is
+    // lost, and the session idle again.
+    void abandon(std::size_t session) noexcept;
     // Requests in flight longer than the timeout are lost; their sessions are idle again.
     void expire(std::uint64_t now_ns) noexcept;
 

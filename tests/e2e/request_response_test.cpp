@@ -12,48 +12,12 @@
 #include <thread>
 
 #include "checks.hpp"
+#include "transaction_checks.hpp"
 #include "judges.hpp"
 #include "trafficgen_runs.hpp"
 
 namespace tg::e2e {
 namespace {
-
-const nlohmann::json& transactions_of(const nlohmann::json& report) {
-    static const nlohmann::json none = nlohmann::json::object();
-    return report.contains("generator") && report["generator"].contains("request_response")
-               ? report["generator"]["request_response"]
-               : none;
-}
-
-void expect_every_transaction_done(const nlohmann::json& t, std::uint64_t n) {
-    EXPECT_EQ(t.value("requests_sent", 0u), n) << t.dump();
-    EXPECT_EQ(t.value("transactions", 0u), n);
-    EXPECT_EQ(t.value("lost", 1u), 0u);
-    EXPECT_EQ(t.value("unanswered_at_end", 1u), 0u);
-    EXPECT_EQ(t.value("verdict", "x"), "");
-    EXPECT_GT(t.value("per_second", 0.0), 0.0);
-    const auto& l = t["latency"];
-    EXPECT_TRUE(l.value("valid", false)) << l.dump();
-    EXPECT_EQ(l.value("samples", 0u), n);
-    EXPECT_GT(l.value("min_ns", 0u), 0u);
-    EXPECT_LE(l.value("min_ns", 0u), l.value("p50_ns", 0u));
-    EXPECT_LE(l.value("p50_ns", 0u), l.value("p99_ns", 0u));
-    EXPECT_LE(l.value("p99_ns", 0u), l.value("max_ns", 0u));
-}
-
-// A capture on the sink's side of the bridge while `body` runs.
-template <typename Body>
-std::string captured(const Lab& lab, TempDir& dir, Body body) {
-    const std::string pcap = dir / "wire.pcapng";
-    Child capture(in_ns(lab["TG_SINK_NS"], {"dumpcap", "-i", lab["TG_SINK_WIRE_IF"], "-B", "64", "-w", pcap}),
-                  dir / "dumpcap");
-    EXPECT_TRUE(capture.wait_for_output("Capturing on", 30)) << capture.err();
-    body();
-    std::this_thread::sleep_for(std::chrono::milliseconds(300));
-    const Exit e = capture.stop(SIGINT, 30);
-    EXPECT_TRUE(e.ok()) << "dumpcap " << e.describe() << ": " << capture.err();
-    return pcap;
-}
 
 TEST(RequestResponse, UdpRequestsEachGetOneAnswerOfTheSizeAskedAndTsharkSeesBoth) {
     TempDir dir;
