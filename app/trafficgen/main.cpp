@@ -22,7 +22,10 @@
 
 namespace {
 
-void on_signal(int sig) { tg::app::stop_signal.store(sig); }
+void on_signal(int sig) {
+    tg::app::stop_signal.store(sig);
+    tg::app::signals_received.fetch_add(1);
+}
 
 }  // namespace
 

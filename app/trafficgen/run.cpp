@@ -31,6 +31,7 @@
 namespace tg::app {
 
 std::atomic<int> stop_signal{0};
+std::atomic<int> signals_received{0};
 
 namespace {
 
@@ -555,7 +556,7 @@ nlohmann::json run(const Options& o) {
     if (session) {
         // Data over; engine 0 keeps carrying the control frames for the SHUTDOWNs.
         hold.store(true, std::memory_order_release);
-        session->close(stop_signal);
+        session->close(stop_signal, signals_received);
     }
     tx_stop.store(true);
     rx_stop.store(true);

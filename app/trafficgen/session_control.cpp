@@ -152,7 +152,7 @@ void SessionControl::note_acked() {
     }
 }
 
-void SessionControl::close(const std::atomic<int>& stop) {
+void SessionControl::close(const std::atomic<int>& stop, const std::atomic<int>& signals) {
     data_on_ = false;
     // The peers' delayed acknowledgements of the last data, then a graceful end (closed
     // loop: each session sends SHUTDOWN or FIN once its data is out).
@@ -181,7 +181,7 @@ void SessionControl::close(const std::atomic<int>& stop) {
     // waits only briefly. What is still open then is aborted.
     const std::uint64_t wait_ms = stop.load() != 0 ? 2000 : clients_->closed_loop() ? 15000 : 5000;
     const std::uint64_t deadline = steady_ms() + wait_ms;
-    while (!clients_->all_closed() && steady_ms() < deadline && stop.load() < 2) {
+    while (!clients_->all_closed() && steady_ms() < deadline && signals.load() < 2) {
         clients_->tick(steady_ms());
         send_via_ring();
         receive_all();

@@ -52,8 +52,9 @@ public:
     // While the engines run: what arrived on queue 0, and the answers, through the ring.
     void poll();
     // After the data, engines still running (held): the last acknowledgements, then
-    // SHUTDOWN or FIN.
-    void close(const std::atomic<int>& stop);
+    // SHUTDOWN or FIN. `stop` is set when a signal ended the run (the waits are short),
+    // `signals` counts them (a second one aborts what is still open at once).
+    void close(const std::atomic<int>& stop, const std::atomic<int>& signals);
 
     [[nodiscard]] std::string verdict() const { return clients_->verdict(); }
     // Frames handed to engine 0, and those dropped for want of an mbuf or ring room.

@@ -102,6 +102,15 @@ void TcpCrrClientSet::follow(Live& l, std::uint64_t now_ms, std::uint64_t now_ns
         sl.first_done = true;
         setup_.record(now_ns > l.syn_ns ? now_ns - l.syn_ns : 0);
         last_established_ms_ = now_ms;
+        if (shut_) {
+            // Up after the run ended: no request, a clean close (an abort in SYN-SENT would
+            // leave the peer half open).
+            rr_.abandon(l.slot);
+            c.shutdown(now_ms);
+            l.current = false;
+            sl.current = nullptr;
+            return;
+        }
         send_request(l, now_ms, now_ns);
         return;
     }
@@ -278,8 +287,11 @@ bool TcpCrrClientSet::all_closed() const noexcept {
 
 void TcpCrrClientSet::shutdown(std::uint64_t now_ms) {
     shut_ = true;
-    // A transaction still in flight ends with its connection.
-    for (const LiveMap::iterator& it : active_) it->second.connection.shutdown(now_ms);
+    // A transaction still in flight ends with its connection; one still in SYN-SENT
+    // closes once it is up (follow()).
+    for (const LiveMap::iterator& it : active_) {
+        if (it->second.connection.state() != proto::TcpState::syn_sent) it->second.connection.shutdown(now_ms);
+    }
 }
 
 void TcpCrrClientSet::abort_open(std::uint64_t now_ms) {

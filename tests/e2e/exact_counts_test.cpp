@@ -25,7 +25,7 @@ Counted count_a_run(const std::function<void(SinkRun&)>& sabotage = {}) {
     const LinkCounters sink0 = link_counters(lab["TG_SINK_NS"], lab["TG_SINK_IF"]);
     const auto g = run_generator(
         lab, dir, {"--mix", "tcp:1,udp:1,sctp:1", "--count", "30000", "--rate", "30kpps", "--flows", "4", "--streams", "4"},
-        Family::ipv4, sabotage ? std::function<void()>([&] { sabotage(sink); }) : std::function<void()>());
+        Family::ipv4, sabotage ? std::function<void(Child&)>([&](Child&) { sabotage(sink); }) : std::function<void(Child&)>());
     EXPECT_TRUE(g.exit.ok()) << g.exit.describe() << ": " << g.err;
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the last frames in flight
     const LinkCounters gen1 = link_counters(lab["TG_GEN_NS"], lab["TG_GEN_IF"]);

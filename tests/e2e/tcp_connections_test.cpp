@@ -69,6 +69,27 @@ TEST(TcpConnections, AKernelListenerCountsEveryByteInOpenLoop) {
     kernel_listener_counts_every_byte({"--rate", "20kpps"});
 }
 
+TEST(TcpConnections, ARunInterruptedByCtrlCClosesItsConnectionsWithFinsNotResets) {
+    TempDir dir;
+    Lab lab({});
+    kernel_owns(lab, LabSide::sink);
+    kernel_sends_plain_frames(lab, LabSide::sink);
+    Child listener(in_ns(lab["TG_SINK_NS"], {tool_path("TG_TCP_PEER"), "server", "5201", "90"}), dir / "tcp_peer");
+    ASSERT_TRUE(listener.wait_for_output("ready", 10)) << listener.err();
+    const auto g = run_generator(lab, dir, {"--proto", "tcp", "--connections", "4", "--closed-loop", "--duration", "30",
+                                            "--dst-port", "5201"},
+                                 Family::ipv4, interrupt_after(3));
+    const Exit e = listener.stop(SIGINT, 10);
+    ASSERT_TRUE(g.exit.ok()) << g.exit.describe() << ": " << g.err;
+    EXPECT_TRUE(e.ok()) << listener.err();
+    EXPECT_EQ(g.report.value("stopped_by", ""), "signal");
+    const auto theirs = json_of(listener.out());
+    EXPECT_EQ(theirs.value("connections", 0), 4) << listener.out();
+    EXPECT_EQ(theirs.value("closed_by_peer", 0), 4) << "each connection ended with our FIN";
+    EXPECT_EQ(theirs.value("reset", 1), 0);
+    EXPECT_EQ(connections_of(g.report, "generator").value("closed_clean", 0), 4);
+}
+
 TEST(TcpConnections, ClosedLoopResendsWhatTheBridgeDropsAndTheSinkCountsEachByteOnce) {
     TempDir dir;
     Lab lab({.bridge = true});

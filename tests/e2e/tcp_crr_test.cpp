@@ -7,7 +7,9 @@
 
 #include <signal.h>
 
+#include <chrono>
 #include <set>
+#include <thread>
 
 #include "judges.hpp"
 #include "trafficgen_runs.hpp"
@@ -61,6 +63,32 @@ TEST(TcpCrr, EveryTransactionIsAConnectionTheKernelAcceptsEchoesAndCloses) {
     EXPECT_EQ(after.at("TcpPassiveOpens") - before.at("TcpPassiveOpens"), 2000u);
     EXPECT_EQ(after.at("TcpAttemptFails") - before.at("TcpAttemptFails"), 0u);
     EXPECT_EQ(after.at("TcpInCsumErrors") - before.at("TcpInCsumErrors"), 0u);
+}
+
+TEST(TcpCrr, ARunInterruptedByCtrlCLeavesNoConnectionOfTheKernelsHalfOpenOrReset) {
+    TempDir dir;
+    Lab lab({});
+    kernel_owns(lab, LabSide::sink);
+    kernel_sends_plain_frames(lab, LabSide::sink);
+    Child echo(in_ns(lab["TG_SINK_NS"], {tool_path("TG_TCP_PEER"), "echo", "5201", "90"}), dir / "tcp_peer");
+    ASSERT_TRUE(echo.wait_for_output("ready", 10)) << echo.err();
+    const auto g = run_generator(lab, dir, {"--proto", "tcp", "--connections", "4", "--request-response",
+                                            "--connect-per-request", "--duration", "30", "--dst-port", "5201"},
+                                 Family::ipv4, interrupt_after(3));
+    // Whatever was in flight has had time to close before the kernel's side is asked.
+    std::this_thread::sleep_for(std::chrono::milliseconds(500));
+    const Exit e = echo.stop(SIGINT, 10);
+    ASSERT_TRUE(g.exit.ok()) << g.exit.describe() << ": " << g.err;
+    EXPECT_TRUE(e.ok()) << echo.err();
+    EXPECT_EQ(g.report.value("stopped_by", ""), "signal");
+    const auto& c = connections_of(g.report);
+    const auto opened = c["connect_per_request"].value("connections_opened", 0u);
+    EXPECT_GT(opened, 100u) << c.dump();
+    EXPECT_EQ(c.value("closed_clean", 0u), opened) << c.dump();
+    const auto theirs = json_of(echo.out());
+    EXPECT_EQ(theirs.value("connections", 0u), opened) << echo.out().substr(0, 300);
+    EXPECT_EQ(theirs.value("closed_by_peer", 0u), opened) << "each connection ended with our FIN";
+    EXPECT_EQ(theirs.value("reset", 1), 0);
 }
 
 TEST(TcpCrr, TsharkSeesOneSynPerTransactionEachFromAPortOfItsOwnAndCleanCloses) {

@@ -6,6 +6,7 @@
 #include <atomic>
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 
 namespace tg::e2e {
 
@@ -45,7 +46,7 @@ nlohmann::json SinkRun::stop() {
 }
 
 GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector<std::string>& args, Family family,
-                           const std::function<void()>& meanwhile) {
+                           const std::function<void(Child&)>& meanwhile) {
     const bool v6 = family == Family::ipv6;
     const std::string stem = dir / ("gen" + std::to_string(next_run++));
     std::vector<std::string> argv =
@@ -60,12 +61,19 @@ GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector
     GeneratorRun g;
     {
         Child c(argv, stem);
-        if (meanwhile) meanwhile();
+        if (meanwhile) meanwhile(c);
         g.exit = c.wait(60);
         g.err = c.err();
     }
     g.report = load_report(stem + ".json");
     return g;
+}
+
+std::function<void(Child&)> interrupt_after(double seconds) {
+    return [seconds](Child& c) {
+        std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+        ::kill(c.pid(), SIGINT);
+    };
 }
 
 std::uint64_t field_of(const nlohmann::json& report, const char* section, const std::string& protocol,

@@ -40,7 +40,9 @@ enum class Family { ipv4, ipv6 };
 // not repeat; a --dst-ip among them replaces the sink's address. `meanwhile`, if given,
 // runs once the generator has started.
 GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector<std::string>& args,
-                           Family family = Family::ipv4, const std::function<void()>& meanwhile = {});
+                           Family family = Family::ipv4, const std::function<void(Child&)>& meanwhile = {});
+// A `meanwhile` that sends the generator SIGINT after `seconds`, as a user's Ctrl-C.
+std::function<void(Child&)> interrupt_after(double seconds);
 
 // The packets of one protocol in a report section ("generator" or "sink"), 0 if absent.
 // The report's "sctp_associations" block of a side ("generator" or "sink"); {} when none.

@@ -198,6 +198,26 @@ TEST(TcpCrr, ALostSynAckCostsItsTransactionTheSynRetransmission) {
     EXPECT_EQ(client.transactions()->latency().min(), 1500000u);
 }
 
+TEST(TcpCrr, AConnectionStillInSynSentWhenTheRunEndsComesUpAndClosesCleanly) {
+    const FlowSet fs = flows(2);
+    traffic::TcpCrrClientSet client(fs, PortRange::parse("40000-40099", "sport"), l2(), proto::TcpTimers{},
+                                    sending(64, 64), 1, 1001, 1001000000);
+    Wire w(client);
+    // Both SYNs are on the wire when the run ends.
+    client.shutdown(w.now_ms);
+    EXPECT_FALSE(client.all_closed());
+    w.close();
+    EXPECT_TRUE(client.all_closed());
+    EXPECT_EQ(w.rsts, 0u);
+    EXPECT_EQ(w.fins_to_sink, 2u);
+    const auto s = client.summary();
+    EXPECT_EQ(s.connections.closed_clean, 2u);
+    EXPECT_EQ(client.transactions()->totals().lost, 2u) << "no request went on them";
+    EXPECT_EQ(w.sink.tcp()->requests().requests, 0u);
+    EXPECT_EQ(w.sink.tcp()->listener().totals().closed_clean, 2u);
+    EXPECT_EQ(w.sink.tcp()->listener().size(), 0u) << "nothing left half open at the sink";
+}
+
 TEST(TcpCrr, APathThatNeverAnswersIsSaidInOneSentence) {
     const FlowSet fs = flows(3);
     proto::TcpTimers timers;
