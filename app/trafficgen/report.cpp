@@ -424,8 +424,11 @@ void LiveStats::print(double t) {
     if (o_.quiet) return;
     std::uint64_t txp = 0, txb = 0, rxp = 0, rxb = 0;
     for (const auto& e : tx_) {
-        txp += load(e->counters().packets);
-        txb += load(e->counters().bytes);
+        // The sessions' frames (handshakes, closed-loop data, requests) and their answers too.
+        txp += load(e->counters().packets) + load(e->counters().control);
+        txb += load(e->counters().bytes) + load(e->counters().control_bytes);
+        rxp += load(e->counters().control_in);
+        rxb += load(e->counters().control_in_bytes);
     }
     for (const auto& e : rx_) {
         rxp += load(e->counters().packets);

@@ -575,6 +575,9 @@ nlohmann::json run(const Options& o) {
             // What engine 0 put on the wire of what the control thread handed it.
             a["control_frames_on_wire"] = tx.front()->counters().control.load();
             a["control_frames_not_taken"] = tx.front()->counters().control_dropped.load();
+            // What engine 0 received for the control thread, and what its ring had no room for.
+            a["control_frames_received"] = tx.front()->counters().control_in.load();
+            a["control_frames_received_dropped"] = tx.front()->counters().control_in_dropped.load();
             report["generator"][sctp_clients != nullptr ? "sctp_associations" : "tcp_connections"] = a;
         } else {
             report["generator"]["protocols"]["udp"] = {{"packets", tx.front()->counters().control.load()},

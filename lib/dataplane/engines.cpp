@@ -164,8 +164,15 @@ int TxEngine::run() noexcept {
             rte_mbuf* in[burst_size];
             const std::uint16_t n = rte_eth_rx_burst(c_.port, c_.queue, in, burst_size);
             if (n > 0) {
+                std::uint64_t bytes = 0;
+                for (std::uint16_t i = 0; i < n; ++i) bytes += in[i]->pkt_len + 4;
+                add(counters_.control_in, n);
+                add(counters_.control_in_bytes, bytes);
                 const unsigned queued = rte_ring_sp_enqueue_burst(c_.inbound, reinterpret_cast<void**>(in), n, nullptr);
-                if (queued < n) rte_pktmbuf_free_bulk(in + queued, n - queued);
+                if (queued < n) {
+                    add(counters_.control_in_dropped, n - queued);
+                    rte_pktmbuf_free_bulk(in + queued, n - queued);
+                }
             }
         }
         if (returns_) receive_returns();

@@ -32,6 +32,9 @@ struct alignas(64) TxCounters {
     std::atomic<std::uint64_t> control{0};                        // control frames sent for the control thread
     std::atomic<std::uint64_t> control_dropped{0};                // ... that the port did not take
     std::atomic<std::uint64_t> control_bytes{0};                  // ... sent, L2 with FCS
+    std::atomic<std::uint64_t> control_in{0};                     // frames received for the control thread
+    std::atomic<std::uint64_t> control_in_bytes{0};               // ... L2 with FCS
+    std::atomic<std::uint64_t> control_in_dropped{0};             // ... that found its ring full
     std::atomic<std::uint64_t> returned{0};                       // frames received back (round trip)
 };
 
