@@ -25,6 +25,7 @@ Lab::Lab(LabShape shape) {
     if (shape.router) argv.push_back("--router");
     if (shape.service) argv.push_back("--service");
     if (shape.bridge) argv.push_back("--bridge");
+    if (shape.ssh) argv.push_back("--ssh");
     const CommandResult r = run(argv, 60);
     std::istringstream lines(r.out);
     for (std::string line; std::getline(lines, line);) {

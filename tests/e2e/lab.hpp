@@ -11,6 +11,7 @@ struct LabShape {
     bool router = false;  // a router namespace between generator and sink
     bool service = false; // the router as a Service-like stateful path: conntrack and DNAT (implies router)
     bool bridge = false;  // a kernel bridge in the sink namespace, in front of the sink
+    bool ssh = false;     // each host reachable over SSH from this one (its own sshd), as a VM would be
 };
 
 class Lab {

@@ -14,13 +14,13 @@ namespace {
 
 std::atomic<int> next_run{0};
 
+}  // namespace
+
 nlohmann::json load_report(const std::string& path) {
     std::ifstream in(path);
     if (!in) return nullptr;
     return nlohmann::json::parse(in, nullptr, false);
 }
-
-}  // namespace
 
 SinkRun::SinkRun(const Lab& lab, const TempDir& dir, const std::vector<std::string>& extra) {
     const std::string stem = dir / ("sink" + std::to_string(next_run++));

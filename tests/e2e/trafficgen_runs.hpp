@@ -46,6 +46,8 @@ std::function<void(Child&)> interrupt_after(double seconds);
 
 // The packets of one protocol in a report section ("generator" or "sink"), 0 if absent.
 // The report's "sctp_associations" block of a side ("generator" or "sink"); {} when none.
+// A JSON file (a report); null when it cannot be read.
+nlohmann::json load_report(const std::string& path);
 // A peer program's one JSON line; an empty object when it printed none.
 nlohmann::json json_of(const std::string& out);
 const nlohmann::json& associations_of(const nlohmann::json& report, const char* side);

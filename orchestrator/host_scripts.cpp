@@ -1,0 +1,187 @@
+// The scripts trafficgen-orch runs on a host (sh -s, fed on stdin). Each is fixed text;
+// the inventory's values arrive as positional arguments and are only ever expanded
+// inside double quotes, so no value is ever run as a command. Each prints key=value
+// lines, and fails with one sentence on stderr.
+#include "host_scripts.hpp"
+
+namespace tg::orch {
+
+namespace {
+
+// Shared: the NIC's PCI address and interface from how the inventory names it.
+constexpr const char* nic_functions = R"sh(
+fail() { printf '%s\n' "$*" >&2; exit 1; }
+kv() { printf '%s=%s\n' "$1" "$2"; }
+first() { [ -r "$1" ] && head -n1 "$1" 2>/dev/null; }
+# resolve KIND VALUE: sets pci and iface.
+resolve() {
+    pci="" iface=""
+    case $1 in
+        pci) pci=$2 ;;
+        iface)
+            iface=$2
+            [ -e "$SYS/class/net/$iface/device" ] && pci=$(basename "$(readlink -f "$SYS/class/net/$iface/device")")
+            ;;
+        sriov_env)
+            sriov=$(printenv "$2" 2>/dev/null)
+            # Inside a pod the plugin's variables are the container's: PID 1 has them.
+            [ -n "$sriov" ] || sriov=$(tr '\0' '\n' </proc/1/environ 2>/dev/null | sed -n "s/^$2=//p" | head -n1)
+            pci=${sriov%%,*}
+            ;;
+    esac
+}
+driver_of() { [ -e "$SYS/bus/pci/devices/$1/driver" ] && basename "$(readlink -f "$SYS/bus/pci/devices/$1/driver")"; }
+# wait_driver PCI DRIVER: up to 5 s for the kernel to show the device bound to DRIVER ("" for none).
+wait_driver() {
+    i=0
+    while [ "$(driver_of "$1")" != "$2" ]; do
+        i=$((i + 1))
+        [ $i -le 100 ] || return 1
+        sleep 0.05
+    done
+}
+)sh";
+
+}  // namespace
+
+constexpr const char* probe_body = R"sh(
+# check: sh -s -- KIND VALUE TRAFFICGEN SYSFS
+kind=$1 nic=$2 tg=$3 SYS=${4:-/sys}
+
+kv kernel "$(uname -r)"
+kv cpus "$(getconf _NPROCESSORS_ONLN 2>/dev/null)"
+kv cpu_model "$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)"
+nodes=0
+for n in "$SYS"/devices/system/node/node[0-9]*; do [ -d "$n" ] && nodes=$((nodes + 1)); done
+kv numa_nodes "$nodes"
+kv clocksource "$(first "$SYS/devices/system/clocksource/clocksource0/current_clocksource")"
+flags=$(sed -n 's/^flags[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+tsc=""
+for f in constant_tsc nonstop_tsc tsc_reliable; do
+    case " $flags " in *" $f "*) tsc="$tsc${tsc:+,}$f" ;; esac
+done
+kv tsc_flags "$tsc"
+kv hugepages_2m "$(first "$SYS/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages")"
+kv hugepages_2m_free "$(first "$SYS/kernel/mm/hugepages/hugepages-2048kB/free_hugepages")"
+kv hugepages_1g "$(first "$SYS/kernel/mm/hugepages/hugepages-1048576kB/nr_hugepages")"
+groups=0
+for g in "$SYS"/kernel/iommu_groups/*; do [ -d "$g" ] && groups=$((groups + 1)); done
+kv iommu_groups "$groups"
+kv noiommu "$(first "$SYS/module/vfio/parameters/enable_unsafe_noiommu_mode")"
+if [ -d "$SYS/module/sctp" ]; then kv sctp loaded
+elif modinfo sctp >/dev/null 2>&1; then kv sctp available
+else kv sctp absent; fi
+if [ -d "$SYS/module/vfio_pci" ]; then kv vfio_pci loaded
+elif modinfo vfio-pci >/dev/null 2>&1; then kv vfio_pci available
+else kv vfio_pci absent; fi
+
+[ "$kind" = none ] || resolve "$kind" "$nic"
+[ "$kind" = sriov_env ] && kv sriov_env_value "$sriov"
+kv nic_pci "$pci"
+if [ -n "$pci" ] && [ -e "$SYS/bus/pci/devices/$pci" ]; then
+    dev="$SYS/bus/pci/devices/$pci"
+    kv nic_present yes
+    kv nic_driver "$(driver_of "$pci")"
+    kv nic_numa_node "$(first "$dev/numa_node")"
+    kv nic_vendor_device "$(first "$dev/vendor"):$(first "$dev/device")"
+    kv nic_iommu_group "$([ -e "$dev/iommu_group" ] && basename "$(readlink -f "$dev/iommu_group")")"
+    if [ -z "$iface" ] && [ -d "$dev/net" ]; then
+        for n in "$dev"/net/*; do [ -e "$n" ] && iface=$(basename "$n") && break; done
+    fi
+elif [ "$kind" = iface ] && [ -e "$SYS/class/net/$nic" ]; then
+    kv nic_present yes  # a virtual interface (veth, tap): no PCI device behind it
+elif [ "$kind" != none ]; then
+    kv nic_present no
+fi
+kv nic_iface "$iface"
+if [ -n "$iface" ] && command -v ethtool >/dev/null 2>&1; then
+    off=$(ethtool -k "$iface" 2>/dev/null)
+    kv offload_tx_sctp "$(printf '%s\n' "$off" | sed -n 's/^[[:space:]]*tx-checksum-sctp: \([a-z]*\).*/\1/p')"
+    kv offload_tx_ip "$(printf '%s\n' "$off" | sed -n 's/^[[:space:]]*tx-checksum-ip-generic: \([a-z]*\).*/\1/p')"
+    kv offload_tx_ipv4 "$(printf '%s\n' "$off" | sed -n 's/^[[:space:]]*tx-checksum-ipv4: \([a-z]*\).*/\1/p')"
+    kv offload_rx "$(printf '%s\n' "$off" | sed -n 's/^[[:space:]]*rx-checksumming: \([a-z]*\).*/\1/p')"
+    kv nic_iface_driver "$(ethtool -i "$iface" 2>/dev/null | sed -n 's/^driver: //p')"
+fi
+
+if command -v "$tg" >/dev/null 2>&1; then
+    kv trafficgen "$("$tg" --version 2>/dev/null | head -n1)"
+else
+    kv trafficgen missing
+fi
+)sh";
+
+constexpr const char* bind_body = R"sh(
+# bind: sh -s -- KIND VALUE DRIVER SYSFS STATE_DIR
+kind=$1 nic=$2 want=$3 SYS=$4 state=$5
+file="$state/nic-$kind-$nic"
+if [ -e "$file" ]; then
+    # Bound before (the interface may be gone since): the address is in the state.
+    pci=$(sed -n 's/^pci=//p' "$file")
+    iface=$(sed -n 's/^iface=//p' "$file")
+else
+    resolve "$kind" "$nic"
+fi
+[ -n "$pci" ] || fail "cannot find the PCI address of the NIC $nic ($kind): is it on this host?"
+dev="$SYS/bus/pci/devices/$pci"
+[ -e "$dev" ] || fail "there is no PCI device $pci on this host"
+if [ -z "$iface" ] && [ -d "$dev/net" ]; then
+    for n in "$dev"/net/*; do [ -e "$n" ] && iface=$(basename "$n") && break; done
+fi
+cur=$(driver_of "$pci")
+kv pci "$pci"
+kv iface "$iface"
+if [ "$cur" = "$want" ]; then
+    kv was "$(sed -n 's/^driver=//p' "$file" 2>/dev/null)"
+    kv bound "$want"
+    exit 0
+fi
+if [ -n "$iface" ] && [ "$SYS" = /sys ] && ip route show default 2>/dev/null | grep -q " dev $iface\( \|$\)"; then
+    fail "$iface ($pci) carries this host's default route: binding it to $want would cut the host off"
+fi
+[ -d "$SYS/bus/pci/drivers/$want" ] || [ "$SYS" != /sys ] || modprobe "$want" 2>/dev/null
+[ -d "$SYS/bus/pci/drivers/$want" ] || fail "the driver $want is not loaded (modprobe $want; provision loads vfio-pci)"
+mkdir -p "$state" || fail "cannot make $state"
+printf 'pci=%s\ndriver=%s\niface=%s\noverride=%s\n' "$pci" "$cur" "$iface" "$(first "$dev/driver_override")" >"$file.tmp" &&
+    mv "$file.tmp" "$file" || fail "cannot write $file"
+if [ -n "$cur" ]; then
+    printf '%s\n' "$pci" >"$dev/driver/unbind" || fail "cannot unbind $pci from $cur"
+fi
+printf '%s\n' "$want" >"$dev/driver_override" || fail "cannot set driver_override of $pci"
+printf '%s\n' "$pci" >"$SYS/bus/pci/drivers/$want/bind" 2>/dev/null || printf '%s\n' "$pci" >"$SYS/bus/pci/drivers_probe"
+wait_driver "$pci" "$want" || fail "the kernel did not bind $pci to $want (its log says why: dmesg | tail)"
+kv was "$cur"
+kv bound "$want"
+)sh";
+
+constexpr const char* unbind_body = R"sh(
+# unbind: sh -s -- KIND VALUE SYSFS STATE_DIR
+kind=$1 nic=$2 SYS=$3 state=$4
+file="$state/nic-$kind-$nic"
+if [ ! -e "$file" ]; then
+    kv restored none  # never bound by trafficgen-orch, or restored already
+    exit 0
+fi
+pci=$(sed -n 's/^pci=//p' "$file")
+orig=$(sed -n 's/^driver=//p' "$file")
+dev="$SYS/bus/pci/devices/$pci"
+[ -e "$dev" ] || fail "there is no PCI device $pci on this host any more"
+cur=$(driver_of "$pci")
+kv pci "$pci"
+if [ "$cur" != "$orig" ] && [ -n "$cur" ]; then
+    printf '%s\n' "$pci" >"$dev/driver/unbind" || fail "cannot unbind $pci from $cur"
+fi
+# An empty line clears the override.
+printf '\n' >"$dev/driver_override" || fail "cannot clear driver_override of $pci"
+if [ -n "$orig" ] && [ "$cur" != "$orig" ]; then
+    printf '%s\n' "$pci" >"$SYS/bus/pci/drivers/$orig/bind" 2>/dev/null || printf '%s\n' "$pci" >"$SYS/bus/pci/drivers_probe"
+    wait_driver "$pci" "$orig" || fail "the kernel did not give $pci back to $orig (its log says why: dmesg | tail)"
+fi
+rm -f "$file"
+kv restored "${orig:-no driver}"
+)sh";
+
+std::string probe_script() { return std::string(nic_functions) + probe_body; }
+std::string bind_script() { return std::string(nic_functions) + bind_body; }
+std::string unbind_script() { return std::string(nic_functions) + unbind_body; }
+
+}  // namespace tg::orch

@@ -1,0 +1,16 @@
+// The scripts trafficgen-orch runs on a host, each given on stdin to `sh -s --` with the
+// inventory's values as positional arguments (host_scripts.cpp says which).
+#pragma once
+
+#include <string>
+
+namespace tg::orch {
+
+// check: KIND VALUE TRAFFICGEN SYSFS -> the host's facts, key=value.
+[[nodiscard]] std::string probe_script();
+// bind: KIND VALUE DRIVER SYSFS STATE_DIR -> pci, iface, was, bound.
+[[nodiscard]] std::string bind_script();
+// unbind: KIND VALUE SYSFS STATE_DIR -> pci, restored.
+[[nodiscard]] std::string unbind_script();
+
+}  // namespace tg::orch

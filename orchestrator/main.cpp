@@ -1,0 +1,80 @@
+// trafficgen-orch: drives trafficgen on VM pairs over SSH from the lab host. Each step is
+// a subcommand taking --inventory FILE.
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <iostream>
+
+#include "check.hpp"
+#include "inventory.hpp"
+#include "nic_steps.hpp"
+#include "orch_error.hpp"
+#include "output.hpp"
+
+namespace {
+
+using namespace tg::orch;
+
+int check_main(const std::string& inventory_path, const std::string& json_path, const std::string& sysfs_root) {
+    const Inventory inv = load_inventory(inventory_path);
+    const auto checks = check_hosts(inv, sysfs_root);
+    std::cout << check_text(checks);
+    if (!json_path.empty()) write_atomically(json_path, check_json(checks).dump(2) + "\n");
+    const int code = check_exit_code(checks);
+    if (code != exit_code::ok) std::cerr << "trafficgen-orch: check: a host is not ready (see above)\n";
+    return code;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    CLI::App app{"trafficgen-orch: provision, bind, run and report trafficgen on VM pairs over SSH"};
+    app.set_version_flag("--version", "trafficgen-orch 0.1.0");
+    app.require_subcommand(1);
+    std::string inventory, json_path;
+    NicPaths paths;
+
+    CLI::App* check = app.add_subcommand("check", "Preflight: reach each host and report what would make a run's numbers wrong");
+    check->add_option("--inventory", inventory, "The inventory (JSON)")->required();
+    check->add_option("--json", json_path, "Also write the findings as JSON to this file");
+    check->add_option("--sysfs-root", paths.sysfs_root, "Where sysfs is on the hosts (default /sys)");
+
+    CLI::App* bind = app.add_subcommand("bind", "Bind each host's NIC to its driver (vfio-pci) through driver_override, "
+                                                "remembering the driver it had");
+    CLI::App* unbind = app.add_subcommand("unbind", "Give each host's NIC back to the driver it had before `bind`");
+    for (CLI::App* c : {bind, unbind}) {
+        c->add_option("--inventory", inventory, "The inventory (JSON)")->required();
+        c->add_option("--sysfs-root", paths.sysfs_root, "Where sysfs is on the hosts (default /sys)");
+        c->add_option("--state-dir", paths.state_dir,
+                      "Where each host keeps the driver its NIC had (default /run/trafficgen)");
+    }
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        std::fprintf(stderr, "trafficgen-orch: %s\n", e.what());
+        return exit_code::bad_input;
+    }
+    try {
+        if (check->parsed()) return check_main(inventory, json_path, paths.sysfs_root);
+        if (bind->parsed()) {
+            bind_nics(load_inventory(inventory), paths, std::cout);
+            return exit_code::ok;
+        }
+        if (unbind->parsed()) {
+            unbind_nics(load_inventory(inventory), paths, std::cout);
+            return exit_code::ok;
+        }
+    } catch (const OrchError& e) {
+        std::fprintf(stderr, "trafficgen-orch: %s\n", e.what());
+        return e.code();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "trafficgen-orch: %s\n", e.what());
+        return exit_code::step_failed;
+    }
+    return exit_code::bad_input;
+}

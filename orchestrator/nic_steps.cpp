@@ -1,0 +1,72 @@
+#include "nic_steps.hpp"
+
+#include <optional>
+
+#include "check.hpp"
+#include "host_scripts.hpp"
+#include "orch_error.hpp"
+#include "ssh.hpp"
+
+namespace tg::orch {
+
+namespace {
+
+bool leaves_alone(const HostSpec& h) { return !h.nic || h.nic->driver == "kernel"; }
+
+std::string first_line(const std::string& s) {
+    const auto nl = s.find('\n');
+    return nl == std::string::npos ? s : s.substr(0, nl);
+}
+
+// The host's own sentence, or what became of the script.
+std::string why(const CommandResult& r) {
+    if (r.timed_out) return "it did not finish in time";
+    if (!r.err.empty()) return first_line(r.err);
+    return "it ended with exit status " + std::to_string(r.exit_status);
+}
+
+std::string or_dash(const std::string& s) { return s.empty() ? "-" : s; }
+
+}  // namespace
+
+void bind_nics(const Inventory& inv, const NicPaths& paths, std::ostream& out) {
+    for (const PairSpec& p : inv.pairs) {
+        for (const HostSpec* h : {&p.generator, &p.sink}) {
+            if (leaves_alone(*h)) continue;
+            SshSession s(*h);
+            const CommandResult r = s.run_script(
+                bind_script(), {to_string(h->nic->kind), h->nic->value, h->nic->driver, paths.sysfs_root, paths.state_dir}, 30);
+            if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": cannot bind its NIC: " + why(r));
+            const HostFacts f = parse_facts(r.out);
+            out << h->label << ": NIC " << f.at("pci") << " (" << or_dash(f.count("iface") ? f.at("iface") : "")
+                << ") bound to " << f.at("bound") << ", was " << or_dash(f.count("was") ? f.at("was") : "") << "\n";
+        }
+    }
+}
+
+void unbind_nics(const Inventory& inv, const NicPaths& paths, std::ostream& out) {
+    std::optional<OrchError> first;
+    for (const PairSpec& p : inv.pairs) {
+        for (const HostSpec* h : {&p.generator, &p.sink}) {
+            if (leaves_alone(*h)) continue;
+            try {
+                SshSession s(*h);
+                const CommandResult r = s.run_script(
+                    unbind_script(), {to_string(h->nic->kind), h->nic->value, paths.sysfs_root, paths.state_dir}, 30);
+                if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": cannot restore its NIC: " + why(r));
+                const HostFacts f = parse_facts(r.out);
+                if (f.count("restored") == 0 || f.at("restored") == "none") {
+                    out << h->label << ": NIC " << h->nic->value << " was not bound by trafficgen-orch: left as it is\n";
+                } else {
+                    out << h->label << ": NIC " << f.at("pci") << " back to " << f.at("restored") << "\n";
+                }
+            } catch (const OrchError& e) {
+                out << h->label << ": " << e.what() << "\n";
+                if (!first) first = e;
+            }
+        }
+    }
+    if (first) throw *first;
+}
+
+}  // namespace tg::orch

@@ -1,0 +1,26 @@
+// `bind` and `unbind`: each host's data-plane NIC to the driver the inventory names
+// (vfio-pci by default) through driver_override, and back to the driver it had. The
+// original driver is remembered on the host (a state file under --state-dir), so that
+// `unbind` restores it from any later invocation, and a NIC bound twice keeps the first
+// record. A NIC whose driver is "kernel" is left alone (af_xdp, af_packet).
+#pragma once
+
+#include <ostream>
+#include <string>
+
+#include "inventory.hpp"
+
+namespace tg::orch {
+
+struct NicPaths {
+    std::string sysfs_root = "/sys";
+    std::string state_dir = "/run/trafficgen";
+};
+
+// Binds every host's NIC; throws OrchError (step_failed) for the first that fails.
+void bind_nics(const Inventory& inv, const NicPaths& paths, std::ostream& out);
+// Restores every host's NIC it can; throws OrchError for the first that failed, after
+// trying them all.
+void unbind_nics(const Inventory& inv, const NicPaths& paths, std::ostream& out);
+
+}  // namespace tg::orch

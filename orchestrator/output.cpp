@@ -1,0 +1,29 @@
+#include "output.hpp"
+
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
+
+#include "orch_error.hpp"
+
+namespace tg::orch {
+
+void write_atomically(const std::string& path, const std::string& content) {
+    const std::string tmp = path + ".tmp" + std::to_string(::getpid());
+    {
+        std::ofstream out(tmp, std::ios::trunc | std::ios::binary);
+        out << content;
+        out.flush();
+        if (!out) {
+            std::remove(tmp.c_str());
+            throw OrchError(exit_code::output, "cannot write " + path + ": give a path in a writable directory");
+        }
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0) {
+        std::remove(tmp.c_str());
+        throw OrchError(exit_code::output, "cannot write " + path + ": give a path in a writable directory");
+    }
+}
+
+}  // namespace tg::orch

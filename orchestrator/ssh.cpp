@@ -1,0 +1,164 @@
+#include "ssh.hpp"
+
+#include <libssh/libssh.h>
+
+#include <chrono>
+#include <cmath>
+#include <mutex>
+
+#include "orch_error.hpp"
+#include "shell_quote.hpp"
+
+namespace tg::orch {
+
+namespace {
+
+std::string where(const HostSpec& h) { return h.label + " (" + h.user + "@" + h.address + ":" + std::to_string(h.port) + ")"; }
+
+void init_once() {
+    static std::once_flag once;
+    std::call_once(once, [] { ssh_init(); });
+}
+
+struct KeyHolder {
+    ssh_key key = nullptr;
+    ~KeyHolder() { ssh_key_free(key); }
+};
+
+}  // namespace
+
+struct SshSession::Impl {
+    ssh_session s = nullptr;
+    ~Impl() {
+        if (s != nullptr) {
+            ssh_disconnect(s);
+            ssh_free(s);
+        }
+    }
+};
+
+SshSession::SshSession(const HostSpec& host) : host_(host), impl_(std::make_unique<Impl>()) {
+    init_once();
+    impl_->s = ssh_new();
+    if (impl_->s == nullptr) throw OrchError(exit_code::unreachable, "cannot make an SSH session for " + where(host));
+    ssh_session s = impl_->s;
+    const unsigned int port = host.port;
+    const long timeout = std::max(1L, std::lround(host.connect_timeout_s));
+    const int no = 0;
+    // Nothing from ~/.ssh/config or the system's known hosts: the inventory says it all.
+    ssh_options_set(s, SSH_OPTIONS_PROCESS_CONFIG, &no);
+    ssh_options_set(s, SSH_OPTIONS_HOST, host.address.c_str());
+    ssh_options_set(s, SSH_OPTIONS_PORT, &port);
+    ssh_options_set(s, SSH_OPTIONS_USER, host.user.c_str());
+    ssh_options_set(s, SSH_OPTIONS_KNOWNHOSTS, host.known_hosts.c_str());
+    ssh_options_set(s, SSH_OPTIONS_GLOBAL_KNOWNHOSTS, "/dev/null");
+    ssh_options_set(s, SSH_OPTIONS_TIMEOUT, &timeout);
+
+    KeyHolder key;
+    if (ssh_pki_import_privkey_file(host.key.c_str(), nullptr, nullptr, nullptr, &key.key) != SSH_OK) {
+        throw OrchError(exit_code::bad_input, "cannot read the private key " + host.key + " for " + host.label +
+                                                  ": give an unencrypted private key file (OpenSSH or PEM format)");
+    }
+    if (ssh_connect(s) != SSH_OK) {
+        throw OrchError(exit_code::unreachable, "cannot reach " + where(host) + ": " + ssh_get_error(s));
+    }
+    switch (ssh_session_is_known_server(s)) {
+        case SSH_KNOWN_HOSTS_OK:
+            break;
+        case SSH_KNOWN_HOSTS_CHANGED:
+        case SSH_KNOWN_HOSTS_OTHER:
+            throw OrchError(exit_code::unreachable,
+                            "the host key of " + where(host) + " does not match the one in " + host.known_hosts +
+                                ": refusing to connect (another machine may be answering at that address; if the "
+                                "host was reinstalled, replace its line in that file)");
+        case SSH_KNOWN_HOSTS_UNKNOWN:
+        case SSH_KNOWN_HOSTS_NOT_FOUND:
+            if (host.strict_host_keys) {
+                throw OrchError(exit_code::unreachable,
+                                where(host) + " is not in " + host.known_hosts +
+                                    " and host keys are checked strictly: add its key (ssh-keyscan -p " +
+                                    std::to_string(host.port) + " " + host.address + " >> " + host.known_hosts +
+                                    ", after checking it) or set \"strict_host_keys\": false for it");
+            }
+            // Trust on first use, as the host asked: remembered for the next time.
+            if (ssh_session_update_known_hosts(s) != SSH_OK) {
+                throw OrchError(exit_code::output, "cannot add the key of " + where(host) + " to " + host.known_hosts +
+                                                       ": " + ssh_get_error(s));
+            }
+            break;
+        case SSH_KNOWN_HOSTS_ERROR:
+        default:
+            throw OrchError(exit_code::unreachable, "cannot check the host key of " + where(host) + " against " +
+                                                        host.known_hosts + ": " + ssh_get_error(s));
+    }
+    if (ssh_userauth_publickey(s, nullptr, key.key) != SSH_AUTH_SUCCESS) {
+        throw OrchError(exit_code::unreachable,
+                        where(host) + " refused the key " + host.key + " for user " + host.user +
+                            ": give a key whose public half is in that user's authorized_keys");
+    }
+}
+
+SshSession::~SshSession() = default;
+
+CommandResult SshSession::run(const std::vector<std::string>& argv, double timeout_s, std::string_view input) {
+    using Clock = std::chrono::steady_clock;
+    CommandResult r;
+    // The host's own `timeout` ends the program if we stop waiting (a channel closed
+    // under a running program does not end it).
+    std::vector<std::string> bounded = {"timeout", "--kill-after=2", std::to_string(std::lround(std::ceil(timeout_s)))};
+    bounded.insert(bounded.end(), argv.begin(), argv.end());
+    const std::string command = shell_command(bounded);
+
+    ssh_channel ch = ssh_channel_new(impl_->s);
+    if (ch == nullptr || ssh_channel_open_session(ch) != SSH_OK || ssh_channel_request_exec(ch, command.c_str()) != SSH_OK) {
+        const std::string why = ssh_get_error(impl_->s);
+        if (ch != nullptr) ssh_channel_free(ch);
+        throw OrchError(exit_code::unreachable, "lost " + where(host_) + " while starting " + argv.front() + ": " + why);
+    }
+    std::size_t written = 0;
+    while (written < input.size()) {
+        const int n = ssh_channel_write(ch, input.data() + written, static_cast<std::uint32_t>(input.size() - written));
+        if (n <= 0) break;
+        written += static_cast<std::size_t>(n);
+    }
+    ssh_channel_send_eof(ch);
+
+    const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(timeout_s + 5));
+    char buf[16384];
+    bool failed = false;
+    while (!ssh_channel_is_eof(ch)) {
+        if (Clock::now() >= deadline) {
+            r.timed_out = true;
+            break;
+        }
+        const int n = ssh_channel_read_timeout(ch, buf, sizeof buf, 0, 50);
+        if (n > 0) r.out.append(buf, static_cast<std::size_t>(n));
+        const int m = ssh_channel_read_nonblocking(ch, buf, sizeof buf, 1);
+        if (m > 0) r.err.append(buf, static_cast<std::size_t>(m));
+        if (n == SSH_ERROR || m == SSH_ERROR) {
+            failed = true;
+            break;
+        }
+    }
+    // What is left after the end of the data.
+    for (int stream = 0; stream < 2 && !failed; ++stream) {
+        for (int n; (n = ssh_channel_read_nonblocking(ch, buf, sizeof buf, stream)) > 0;) {
+            (stream == 0 ? r.out : r.err).append(buf, static_cast<std::size_t>(n));
+        }
+    }
+    if (!r.timed_out && !failed) r.exit_status = ssh_channel_get_exit_status(ch);
+    ssh_channel_close(ch);
+    ssh_channel_free(ch);
+    if (failed) throw OrchError(exit_code::unreachable, "lost " + where(host_) + " while running " + argv.front() + ": " + ssh_get_error(impl_->s));
+    // `timeout` says 124 when it had to end the program.
+    if (r.exit_status == 124 || r.exit_status == 137) r.timed_out = true;
+    return r;
+}
+
+CommandResult SshSession::run_script(std::string_view script, const std::vector<std::string>& args, double timeout_s) {
+    std::vector<std::string> argv = {"sh", "-s", "--"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    return run(argv, timeout_s, script);
+}
+
+}  // namespace tg::orch
