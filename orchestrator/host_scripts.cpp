@@ -141,7 +141,9 @@ fi
 [ -d "$SYS/bus/pci/drivers/$want" ] || [ "$SYS" != /sys ] || modprobe "$want" 2>/dev/null
 [ -d "$SYS/bus/pci/drivers/$want" ] || fail "the driver $want is not loaded (modprobe $want; provision loads vfio-pci)"
 mkdir -p "$state" || fail "cannot make $state"
-printf 'pci=%s\ndriver=%s\niface=%s\noverride=%s\n' "$pci" "$cur" "$iface" "$(first "$dev/driver_override")" >"$file.tmp" &&
+mac=""
+[ -n "$iface" ] && mac=$(first "$SYS/class/net/$iface/address")
+printf 'pci=%s\ndriver=%s\niface=%s\nmac=%s\noverride=%s\n' "$pci" "$cur" "$iface" "$mac" "$(first "$dev/driver_override")" >"$file.tmp" &&
     mv "$file.tmp" "$file" || fail "cannot write $file"
 if [ -n "$cur" ]; then
     printf '%s\n' "$pci" >"$dev/driver/unbind" || fail "cannot unbind $pci from $cur"
@@ -180,6 +182,35 @@ rm -f "$file"
 kv restored "${orig:-no driver}"
 )sh";
 
+constexpr const char* nic_body = R"sh(
+# nic: sh -s -- KIND VALUE SYSFS STATE_DIR
+kind=$1 nic=$2 SYS=$3 state=$4
+file="$state/nic-$kind-$nic"
+mac=""
+if [ -e "$file" ]; then
+    pci=$(sed -n 's/^pci=//p' "$file")
+    iface=$(sed -n 's/^iface=//p' "$file")
+    mac=$(sed -n 's/^mac=//p' "$file")
+else
+    resolve "$kind" "$nic"
+fi
+if [ -n "$pci" ] && [ -e "$SYS/bus/pci/devices/$pci" ]; then
+    kv driver "$(driver_of "$pci")"
+    if [ -z "$iface" ] && [ -d "$SYS/bus/pci/devices/$pci/net" ]; then
+        for n in "$SYS/bus/pci/devices/$pci"/net/*; do [ -e "$n" ] && iface=$(basename "$n") && break; done
+    fi
+elif [ "$kind" = iface ] && [ -e "$SYS/class/net/$nic" ]; then
+    kv driver kernel  # a virtual interface (veth, tap): no PCI device behind it
+else
+    fail "cannot find the NIC $nic ($kind) on this host"
+fi
+[ -n "$iface" ] && [ -e "$SYS/class/net/$iface" ] && mac=$(first "$SYS/class/net/$iface/address")
+kv pci "$pci"
+kv iface "$iface"
+kv mac "$mac"
+)sh";
+
+std::string nic_script() { return std::string(nic_functions) + nic_body; }
 std::string probe_script() { return std::string(nic_functions) + probe_body; }
 std::string bind_script() { return std::string(nic_functions) + bind_body; }
 std::string unbind_script() { return std::string(nic_functions) + unbind_body; }

@@ -10,6 +10,9 @@ namespace tg::orch {
 [[nodiscard]] std::string probe_script();
 // bind: KIND VALUE DRIVER SYSFS STATE_DIR -> pci, iface, was, bound.
 [[nodiscard]] std::string bind_script();
+// nic: KIND VALUE SYSFS STATE_DIR -> pci, iface, driver (now), mac: what trafficgen is
+// pointed at (its PCI address once bound, else its interface) and where frames go to it.
+[[nodiscard]] std::string nic_script();
 // unbind: KIND VALUE SYSFS STATE_DIR -> pci, restored.
 [[nodiscard]] std::string unbind_script();
 

@@ -2,6 +2,8 @@
 // a subcommand taking --inventory FILE.
 #include <CLI/CLI.hpp>
 
+#include <csignal>
+#include <atomic>
 #include <cstdio>
 #include <iostream>
 
@@ -10,10 +12,27 @@
 #include "nic_steps.hpp"
 #include "orch_error.hpp"
 #include "output.hpp"
+#include "run_step.hpp"
 
 namespace {
 
 using namespace tg::orch;
+
+std::atomic<int> stop_signal{0};
+
+void on_signal(int sig) { stop_signal.store(sig); }
+
+int run_main(const std::string& inventory_path, const RunOptions& options) {
+    const Inventory inv = load_inventory(inventory_path);
+    const auto outcomes = run_pairs(inv, options, stop_signal, std::cout);
+    for (const auto& o : outcomes) {
+        std::cout << o.pair << ": " << (o.code == 0 ? "done" : o.error) << "; reports in "
+                  << options.out_dir << "/" << o.pair << "/ (generator " << (o.generator_report ? "yes" : "no")
+                  << ", sink " << (o.sink_report ? "yes" : "no") << ")\n";
+        if (o.code != 0) std::cerr << "trafficgen-orch: " << o.error << "\n";
+    }
+    return run_exit_code(outcomes);
+}
 
 int check_main(const std::string& inventory_path, const std::string& json_path, const std::string& sysfs_root) {
     const Inventory inv = load_inventory(inventory_path);
@@ -49,6 +68,16 @@ int main(int argc, char** argv) {
                       "Where each host keeps the driver its NIC had (default /run/trafficgen)");
     }
 
+    RunOptions run_options;
+    CLI::App* run = app.add_subcommand("run", "Start the sink, then the generator, on every pair; show live stats; "
+                                              "bring both reports back");
+    run->add_option("--inventory", inventory, "The inventory (JSON)")->required();
+    run->add_option("--out", run_options.out_dir, "Where the reports go, a directory per pair (default trafficgen-results)");
+    run->add_option("--stats-interval", run_options.stats_interval_s, "Seconds between live stats (default 1)")
+        ->check(CLI::Range(0.1, 60.0));
+    run->add_option("--sysfs-root", run_options.paths.sysfs_root, "Where sysfs is on the hosts (default /sys)");
+    run->add_option("--state-dir", run_options.paths.state_dir, "Where `bind` left each NIC's record (default /run/trafficgen)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -61,6 +90,14 @@ int main(int argc, char** argv) {
     }
     try {
         if (check->parsed()) return check_main(inventory, json_path, paths.sysfs_root);
+        if (run->parsed()) {
+            struct sigaction sa{};
+            sa.sa_handler = on_signal;
+            sigemptyset(&sa.sa_mask);
+            sigaction(SIGINT, &sa, nullptr);
+            sigaction(SIGTERM, &sa, nullptr);
+            return run_main(inventory, run_options);
+        }
         if (bind->parsed()) {
             bind_nics(load_inventory(inventory), paths, std::cout);
             return exit_code::ok;

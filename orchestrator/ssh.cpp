@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cmath>
 #include <mutex>
+#include <utility>
 
 #include "orch_error.hpp"
 #include "shell_quote.hpp"
@@ -153,6 +154,89 @@ CommandResult SshSession::run(const std::vector<std::string>& argv, double timeo
     // `timeout` says 124 when it had to end the program.
     if (r.exit_status == 124 || r.exit_status == 137) r.timed_out = true;
     return r;
+}
+
+std::unique_ptr<RemoteProcess> SshSession::start(const std::vector<std::string>& argv, double limit_s) {
+    // The shell says its pid, then becomes the program (exec keeps the pid), which the
+    // host's `timeout` bounds.
+    std::vector<std::string> wrapped = {"sh", "-c", "echo \"tg-orch-pid $$\"; exec \"$@\"", "sh",
+                                        "timeout", "--kill-after=5", std::to_string(std::lround(std::ceil(limit_s)))};
+    wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+    const std::string command = shell_command(wrapped);
+    ssh_channel ch = ssh_channel_new(impl_->s);
+    if (ch == nullptr || ssh_channel_open_session(ch) != SSH_OK || ssh_channel_request_exec(ch, command.c_str()) != SSH_OK) {
+        const std::string why = ssh_get_error(impl_->s);
+        if (ch != nullptr) ssh_channel_free(ch);
+        throw OrchError(exit_code::unreachable, "lost " + where(host_) + " while starting " + argv.front() + ": " + why);
+    }
+    ssh_channel_send_eof(ch);
+    std::unique_ptr<RemoteProcess> p(new RemoteProcess(*this, ch));
+    // The first line is the pid.
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+    while (p->pid_ == 0 && !p->ended_ && std::chrono::steady_clock::now() < deadline) {
+        p->poll(50);
+        if (!p->lines_.empty() && p->lines_.front().rfind("tg-orch-pid ", 0) == 0) {
+            p->pid_ = std::stol(p->lines_.front().substr(12));
+            p->lines_.erase(p->lines_.begin());
+        }
+    }
+    if (p->pid_ == 0) {
+        throw OrchError(exit_code::step_failed, host_.label + ": " + argv.front() + " did not start: " +
+                                                    (p->err_.empty() ? std::string("no word from the host") : p->err_));
+    }
+    return p;
+}
+
+RemoteProcess::RemoteProcess(SshSession& session, void* channel) : session_(session), channel_(channel) {}
+
+RemoteProcess::~RemoteProcess() {
+    auto ch = static_cast<ssh_channel>(channel_);
+    ssh_channel_close(ch);
+    ssh_channel_free(ch);
+}
+
+bool RemoteProcess::poll(int wait_ms) {
+    if (ended_) return false;
+    auto ch = static_cast<ssh_channel>(channel_);
+    char buf[16384];
+    bool any = false;
+    for (int stream = 0; stream < 2; ++stream) {
+        for (int n; (n = ssh_channel_read_nonblocking(ch, buf, sizeof buf, stream)) > 0;) {
+            (stream == 0 ? out_ : err_).append(buf, static_cast<std::size_t>(n));
+            any = true;
+        }
+    }
+    if (!any && !ssh_channel_is_eof(ch)) {
+        const int n = ssh_channel_read_timeout(ch, buf, sizeof buf, 0, wait_ms);
+        if (n > 0) out_.append(buf, static_cast<std::size_t>(n));
+    }
+    for (std::size_t nl; (nl = out_.find('\n')) != std::string::npos;) {
+        lines_.push_back(out_.substr(0, nl));
+        out_.erase(0, nl + 1);
+    }
+    if (ssh_channel_is_eof(ch) || !ssh_channel_is_open(ch)) {
+        for (int stream = 0; stream < 2; ++stream) {
+            for (int n; (n = ssh_channel_read_nonblocking(ch, buf, sizeof buf, stream)) > 0;) {
+                (stream == 0 ? out_ : err_).append(buf, static_cast<std::size_t>(n));
+            }
+        }
+        if (!out_.empty()) lines_.push_back(std::exchange(out_, {}));
+        exit_status_ = ssh_channel_get_exit_status(ch);
+        ended_ = true;
+        return false;
+    }
+    return true;
+}
+
+std::vector<std::string> RemoteProcess::take_lines() { return std::exchange(lines_, {}); }
+
+bool RemoteProcess::signal(const std::string& signal) {
+    if (ended_ || pid_ <= 0) return false;
+    try {
+        return session_.run({"kill", "-s", signal, std::to_string(pid_)}, 10).ok();
+    } catch (const OrchError&) {
+        return false;
+    }
 }
 
 CommandResult SshSession::run_script(std::string_view script, const std::vector<std::string>& args, double timeout_s) {

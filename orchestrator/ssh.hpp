@@ -23,6 +23,44 @@ struct CommandResult {
     [[nodiscard]] bool ok() const noexcept { return exit_status == 0 && !timed_out; }
 };
 
+class SshSession;
+
+// A program started on a host that runs while this side does other things (a sink, a
+// generator): its output read as it comes, its exit status when it ends, a signal sent
+// to it by process id. Bounded by the host's `timeout` as every remote command is.
+class RemoteProcess {
+public:
+    RemoteProcess(const RemoteProcess&) = delete;
+    RemoteProcess& operator=(const RemoteProcess&) = delete;
+    ~RemoteProcess();
+
+    // Reads what has come, waiting at most `wait_ms` for something; false once it ended
+    // (all output read, exit status known).
+    bool poll(int wait_ms);
+    [[nodiscard]] bool ended() const noexcept { return ended_; }
+    // -1 while it runs, or when it was killed by a signal (then signal() says which).
+    [[nodiscard]] int exit_status() const noexcept { return exit_status_; }
+    // Complete lines of stdout not taken yet.
+    [[nodiscard]] std::vector<std::string> take_lines();
+    [[nodiscard]] const std::string& err() const noexcept { return err_; }
+    [[nodiscard]] long pid() const noexcept { return pid_; }
+    // Sends `signal` (e.g. "INT") to the program on its host; false when that failed.
+    bool signal(const std::string& signal);
+
+private:
+    friend class SshSession;
+    RemoteProcess(SshSession& session, void* channel);
+
+    SshSession& session_;
+    void* channel_;  // ssh_channel
+    long pid_ = 0;
+    bool ended_ = false;
+    int exit_status_ = -1;
+    std::string out_;  // stdout not yet split into lines
+    std::vector<std::string> lines_;
+    std::string err_;
+};
+
 class SshSession {
 public:
     // Connects, checks the host key and logs in; throws OrchError.
@@ -38,9 +76,14 @@ public:
     // the script is fixed text, the values arrive as data.
     CommandResult run_script(std::string_view script, const std::vector<std::string>& args, double timeout_s);
 
+    // Starts `argv` on the host and returns once it runs (its pid known), for at most
+    // `limit_s` before the host's `timeout` ends it.
+    std::unique_ptr<RemoteProcess> start(const std::vector<std::string>& argv, double limit_s);
+
     [[nodiscard]] const HostSpec& host() const noexcept { return host_; }
 
 private:
+    friend class RemoteProcess;
     struct Impl;
     HostSpec host_;
     std::unique_ptr<Impl> impl_;
