@@ -12,6 +12,7 @@
 #include "nic_steps.hpp"
 #include "orch_error.hpp"
 #include "output.hpp"
+#include "report_step.hpp"
 #include "run_step.hpp"
 
 namespace {
@@ -78,6 +79,11 @@ int main(int argc, char** argv) {
     run->add_option("--sysfs-root", run_options.paths.sysfs_root, "Where sysfs is on the hosts (default /sys)");
     run->add_option("--state-dir", run_options.paths.state_dir, "Where `bind` left each NIC's record (default /run/trafficgen)");
 
+    std::string report_dir = "trafficgen-results";
+    CLI::App* report = app.add_subcommand("report", "Line up each pair's generator and sink: loss, throughput, jitter "
+                                                    "and latency per flow and stream; text, JSON and HTML");
+    report->add_option("--out", report_dir, "The directory `run` wrote (default trafficgen-results)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -97,6 +103,11 @@ int main(int argc, char** argv) {
             sigaction(SIGINT, &sa, nullptr);
             sigaction(SIGTERM, &sa, nullptr);
             return run_main(inventory, run_options);
+        }
+        if (report->parsed()) {
+            std::cout << write_reports(report_dir);
+            std::cout << "written: " << report_dir << "/report.txt, report.json, report.html\n";
+            return exit_code::ok;
         }
         if (bind->parsed()) {
             bind_nics(load_inventory(inventory), paths, std::cout);
