@@ -3,6 +3,7 @@
 #include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -48,8 +49,13 @@ std::string trimmed(std::string s) {
     return s;
 }
 
-std::string describe_exit(int status) {
-    if (status > 128 && status < 160) return "killed by signal " + std::to_string(status - 128);
+std::string describe_exit(const RemoteProcess& p) {
+    if (!p.killed_by().empty()) return "killed by SIG" + p.killed_by();
+    const int status = p.exit_status();
+    if (status > 128 && status < 160) {
+        const char* name = ::sigabbrev_np(status - 128);
+        return name != nullptr ? "killed by SIG" + std::string(name) : "killed by signal " + std::to_string(status - 128);
+    }
     if (status < 0) return "its end unknown";
     return "exit status " + std::to_string(status);
 }
@@ -180,7 +186,7 @@ private:
         }
         if (sink->err().find(sink_ready) == std::string::npos) {
             throw OrchError(exit_code::step_failed, pair_.sink.label + ": the sink did not start (" +
-                                                        (sink->ended() ? describe_exit(sink->exit_status()) : "no word in 60 s") +
+                                                        (sink->ended() ? describe_exit(*sink) : "no word in 60 s") +
                                                         "): " + last_line(sink->err()));
         }
 
@@ -220,7 +226,7 @@ private:
             if (sink->ended() && !gen_stopped) {
                 // The sink went away mid-run: the generator is stopped and its report kept.
                 o.code = exit_code::step_failed;
-                o.error = pair_.sink.label + ": the sink ended mid-run (" + describe_exit(sink->exit_status()) +
+                o.error = pair_.sink.label + ": the sink ended mid-run (" + describe_exit(*sink) +
                           "); the generator was stopped and the reports so far are kept";
                 gen_stopped = gen->signal("INT");
             }
@@ -239,7 +245,7 @@ private:
         o.sink_exit = sink->exit_status();
         if (o.code == 0 && o.generator_exit != 0) {
             o.code = o.generator_exit == 5 ? exit_code::path_failed : exit_code::step_failed;
-            o.error = pair_.generator.label + ": trafficgen ended with " + describe_exit(o.generator_exit) + ": " +
+            o.error = pair_.generator.label + ": trafficgen ended with " + describe_exit(*gen) + ": " +
                       last_line(gen->err());
         }
         o.generator_report = fetch(gen_s, gen_dir + "/generator.json", "generator.json");

@@ -1,5 +1,6 @@
 #include "ssh.hpp"
 
+#include <libssh/callbacks.h>
 #include <libssh/libssh.h>
 
 #include <chrono>
@@ -187,7 +188,21 @@ std::unique_ptr<RemoteProcess> SshSession::start(const std::vector<std::string>&
     return p;
 }
 
-RemoteProcess::RemoteProcess(SshSession& session, void* channel) : session_(session), channel_(channel) {}
+struct RemoteProcess::Callbacks {
+    ssh_channel_callbacks_struct cb{};
+};
+
+RemoteProcess::RemoteProcess(SshSession& session, void* channel)
+    : session_(session), channel_(channel), callbacks_(std::make_unique<Callbacks>()) {
+    // A program killed by a signal has no exit status: its host says which signal.
+    ssh_callbacks_init(&callbacks_->cb);
+    callbacks_->cb.userdata = this;
+    callbacks_->cb.channel_exit_signal_function = [](ssh_session, ssh_channel, const char* signal, int, const char*,
+                                                     const char*, void* self) {
+        static_cast<RemoteProcess*>(self)->killed_by_ = signal != nullptr ? signal : "";
+    };
+    ssh_set_channel_callbacks(static_cast<ssh_channel>(channel), &callbacks_->cb);
+}
 
 RemoteProcess::~RemoteProcess() {
     auto ch = static_cast<ssh_channel>(channel_);

@@ -38,8 +38,10 @@ public:
     // (all output read, exit status known).
     bool poll(int wait_ms);
     [[nodiscard]] bool ended() const noexcept { return ended_; }
-    // -1 while it runs, or when it was killed by a signal (then signal() says which).
+    // -1 while it runs, or when it was killed by a signal (then killed_by() says which).
     [[nodiscard]] int exit_status() const noexcept { return exit_status_; }
+    // The signal that ended it ("KILL"), as its host said; "" if none did.
+    [[nodiscard]] const std::string& killed_by() const noexcept { return killed_by_; }
     // Complete lines of stdout not taken yet.
     [[nodiscard]] std::vector<std::string> take_lines();
     [[nodiscard]] const std::string& err() const noexcept { return err_; }
@@ -50,12 +52,15 @@ public:
 private:
     friend class SshSession;
     RemoteProcess(SshSession& session, void* channel);
+    struct Callbacks;
 
     SshSession& session_;
     void* channel_;  // ssh_channel
     long pid_ = 0;
     bool ended_ = false;
     int exit_status_ = -1;
+    std::string killed_by_;
+    std::unique_ptr<Callbacks> callbacks_;  // libssh's, for the exit signal
     std::string out_;  // stdout not yet split into lines
     std::vector<std::string> lines_;
     std::string err_;
