@@ -210,6 +210,89 @@ kv iface "$iface"
 kv mac "$mac"
 )sh";
 
+constexpr const char* provision_body = R"sh(
+# provision: sh -s -- HUGEPAGES VFIO SYSFS STATE_DIR ETC_DIR CONF
+pages=$1 vfio=$2 SYS=$3 state=$4 etc=$5 conf=$6
+mkdir -p "$state" || fail "cannot make $state"
+# Hugepages of 2 MB: the count it had is kept once, for teardown.
+if [ "$pages" -gt 0 ]; then
+    f="$SYS/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages"
+    [ -e "$f" ] || fail "this kernel has no 2 MB hugepages ($f)"
+    [ -e "$state/hugepages" ] || first "$f" >"$state/hugepages"
+    printf '%s\n' "$pages" >"$f" || fail "cannot reserve $pages hugepages of 2 MB"
+    got=$(first "$f")
+    kv hugepages "$got"
+    [ "$got" -ge "$pages" ] || kv hugepages_short "only $got of $pages hugepages of 2 MB could be reserved (memory is fragmented or short)"
+    if [ "$SYS" = /sys ] && ! grep -q ' hugetlbfs ' /proc/mounts; then
+        mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages || fail "cannot mount hugetlbfs on /dev/hugepages"
+        echo mounted >"$state/hugetlbfs"
+    fi
+fi
+# vfio-pci for the NIC, with the no-IOMMU mode where the guest has no vIOMMU.
+if [ "$vfio" = yes ]; then
+    [ -d "$SYS/bus/pci/drivers/vfio-pci" ] || [ "$SYS" != /sys ] || modprobe vfio-pci 2>/dev/null
+    [ -d "$SYS/bus/pci/drivers/vfio-pci" ] || fail "cannot load vfio-pci (modprobe vfio-pci failed)"
+    groups=0
+    for g in "$SYS"/kernel/iommu_groups/*; do [ -d "$g" ] && groups=$((groups + 1)); done
+    if [ $groups = 0 ]; then
+        p="$SYS/module/vfio/parameters/enable_unsafe_noiommu_mode"
+        [ -e "$state/noiommu" ] || first "$p" >"$state/noiommu"
+        printf 'Y\n' >"$p" || fail "no IOMMU, and the no-IOMMU mode of vfio cannot be turned on ($p)"
+        kv noiommu Y
+    fi
+    kv vfio_pci loaded
+fi
+# SCTP for kernel peers; trafficgen's own SCTP does not need it.
+if [ -d "$SYS/module/sctp" ]; then kv sctp loaded
+elif [ "$SYS" = /sys ] && modprobe sctp 2>/dev/null; then kv sctp loaded
+else kv sctp unavailable; fi
+# The host's settings file; one there before is kept for teardown.
+mkdir -p "$etc" || fail "cannot make $etc"
+if [ -e "$etc/trafficgen.conf" ] && [ ! -e "$state/trafficgen.conf.orig" ] && [ ! -e "$state/conf" ]; then
+    cp -p "$etc/trafficgen.conf" "$state/trafficgen.conf.orig" || fail "cannot keep $etc/trafficgen.conf"
+fi
+printf '%s\n' "$etc/trafficgen.conf" >"$state/conf"
+printf '%s' "$conf" >"$etc/trafficgen.conf.tmp" && mv "$etc/trafficgen.conf.tmp" "$etc/trafficgen.conf" ||
+    fail "cannot write $etc/trafficgen.conf"
+kv conf "$etc/trafficgen.conf"
+)sh";
+
+constexpr const char* teardown_body = R"sh(
+# teardown: sh -s -- SYSFS STATE_DIR
+SYS=$1 state=$2
+[ -d "$state" ] || { kv teardown nothing; exit 0; }
+if [ -e "$state/hugepages" ]; then
+    printf '%s\n' "$(cat "$state/hugepages")" >"$SYS/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages" ||
+        fail "cannot give the hugepages back"
+    kv hugepages "$(first "$SYS/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages")"
+    rm -f "$state/hugepages"
+fi
+if [ -e "$state/hugetlbfs" ]; then
+    umount /dev/hugepages 2>/dev/null && kv hugetlbfs unmounted
+    rm -f "$state/hugetlbfs"
+fi
+if [ -e "$state/noiommu" ]; then
+    v=$(cat "$state/noiommu")
+    [ -z "$v" ] || printf '%s\n' "$v" >"$SYS/module/vfio/parameters/enable_unsafe_noiommu_mode" 2>/dev/null
+    rm -f "$state/noiommu"
+fi
+if [ -e "$state/conf" ]; then
+    conf=$(cat "$state/conf")
+    if [ -e "$state/trafficgen.conf.orig" ]; then
+        mv "$state/trafficgen.conf.orig" "$conf" || fail "cannot put back $conf"
+        kv conf restored
+    else
+        rm -f "$conf"
+        kv conf removed
+    fi
+    rm -f "$state/conf"
+fi
+rmdir "$state" 2>/dev/null
+kv teardown done
+)sh";
+
+std::string provision_script() { return std::string(nic_functions) + provision_body; }
+std::string teardown_script() { return std::string(nic_functions) + teardown_body; }
 std::string nic_script() { return std::string(nic_functions) + nic_body; }
 std::string probe_script() { return std::string(nic_functions) + probe_body; }
 std::string bind_script() { return std::string(nic_functions) + bind_body; }

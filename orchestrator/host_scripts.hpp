@@ -13,6 +13,12 @@ namespace tg::orch {
 // nic: KIND VALUE SYSFS STATE_DIR -> pci, iface, driver (now), mac: what trafficgen is
 // pointed at (its PCI address once bound, else its interface) and where frames go to it.
 [[nodiscard]] std::string nic_script();
+// provision: HUGEPAGES VFIO(yes|no) SYSFS STATE_DIR ETC_DIR CONF -> hugepages, noiommu,
+// vfio_pci, sctp, conf. What it changes it remembers under STATE_DIR for teardown.
+[[nodiscard]] std::string provision_script();
+// teardown: SYSFS STATE_DIR -> puts back what provision changed (hugepages, no-IOMMU
+// mode, the settings file). The NIC is unbind's.
+[[nodiscard]] std::string teardown_script();
 // unbind: KIND VALUE SYSFS STATE_DIR -> pci, restored.
 [[nodiscard]] std::string unbind_script();
 

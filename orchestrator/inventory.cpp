@@ -84,7 +84,7 @@ private:
 
 const std::set<std::string> host_keys = {"address", "port", "user", "key", "known_hosts", "strict_host_keys",
                                          "connect_timeout", "nic", "data_ip", "lcores", "hugepages", "trafficgen",
-                                         "args"};
+                                         "package", "args"};
 
 NicSpec nic_of(const Checker& c, const json& j, const std::string& where) {
     c.only_keys(j, where, {"pci", "iface", "sriov_env", "driver"});
@@ -152,6 +152,12 @@ void apply(const Checker& c, const json& j, const std::string& where, HostSpec& 
     if (j.contains("lcores")) h.lcores = c.text(j["lcores"], where + ".lcores");
     if (j.contains("hugepages")) h.hugepages = static_cast<std::uint32_t>(c.number(j["hugepages"], where + ".hugepages", 0, 1u << 20));
     if (j.contains("trafficgen")) h.trafficgen = c.text(j["trafficgen"], where + ".trafficgen");
+    if (j.contains("package")) {
+        h.package = c.text(j["package"], where + ".package");
+        const bool deb = h.package.size() > 4 && h.package.compare(h.package.size() - 4, 4, ".deb") == 0;
+        const bool rpm = h.package.size() > 4 && h.package.compare(h.package.size() - 4, 4, ".rpm") == 0;
+        if (!deb && !rpm) c.fail(where + ".package", "is '" + h.package + "': give a trafficgen .deb (apt) or .rpm (dnf)");
+    }
     if (j.contains("args")) h.args = c.args(j["args"], where + ".args");
 }
 

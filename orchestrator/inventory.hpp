@@ -51,6 +51,7 @@ struct HostSpec {
     std::string lcores;      // trafficgen --lcores
     std::uint32_t hugepages = 0;  // 2 MB pages to reserve (0: leave as they are)
     std::string trafficgen = "trafficgen";  // the program on that host
+    std::string package;                     // a .deb or .rpm on this host that `provision` installs if it is missing
     std::vector<std::string> args;           // more trafficgen arguments for this host
 };
 

@@ -1,13 +1,15 @@
 // trafficgen-orch: drives trafficgen on VM pairs over SSH from the lab host. Each step is
-// a subcommand taking --inventory FILE.
+// a subcommand taking --inventory FILE; `all` runs them in sequence and always tears down.
 #include <CLI/CLI.hpp>
 
-#include <csignal>
 #include <atomic>
+#include <csignal>
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 
 #include "check.hpp"
+#include "host_steps.hpp"
 #include "inventory.hpp"
 #include "nic_steps.hpp"
 #include "orch_error.hpp"
@@ -23,25 +25,70 @@ std::atomic<int> stop_signal{0};
 
 void on_signal(int sig) { stop_signal.store(sig); }
 
-int run_main(const std::string& inventory_path, const RunOptions& options) {
-    const Inventory inv = load_inventory(inventory_path);
+void catch_signals() {
+    struct sigaction sa{};
+    sa.sa_handler = on_signal;
+    sigemptyset(&sa.sa_mask);
+    sigaction(SIGINT, &sa, nullptr);
+    sigaction(SIGTERM, &sa, nullptr);
+}
+
+struct Settings {
+    std::string inventory;
+    std::string json_path;
+    HostPaths paths;
+    RunOptions run;
+};
+
+int check_main(const Inventory& inv, const Settings& s) {
+    const auto checks = check_hosts(inv, s.paths.sysfs_root);
+    std::cout << check_text(checks);
+    if (!s.json_path.empty()) write_atomically(s.json_path, check_json(checks).dump(2) + "\n");
+    const int code = check_exit_code(checks);
+    if (code != exit_code::ok) std::cerr << "trafficgen-orch: check: a host is not ready (see above)\n";
+    return code;
+}
+
+int run_main(const Inventory& inv, const Settings& s) {
+    RunOptions options = s.run;
+    options.paths = s.paths;
     const auto outcomes = run_pairs(inv, options, stop_signal, std::cout);
     for (const auto& o : outcomes) {
-        std::cout << o.pair << ": " << (o.code == 0 ? "done" : o.error) << "; reports in "
-                  << options.out_dir << "/" << o.pair << "/ (generator " << (o.generator_report ? "yes" : "no")
-                  << ", sink " << (o.sink_report ? "yes" : "no") << ")\n";
+        std::cout << o.pair << ": " << (o.code == 0 ? "done" : o.error) << "; reports in " << options.out_dir << "/"
+                  << o.pair << "/ (generator " << (o.generator_report ? "yes" : "no") << ", sink "
+                  << (o.sink_report ? "yes" : "no") << ")\n";
         if (o.code != 0) std::cerr << "trafficgen-orch: " << o.error << "\n";
     }
     return run_exit_code(outcomes);
 }
 
-int check_main(const std::string& inventory_path, const std::string& json_path, const std::string& sysfs_root) {
-    const Inventory inv = load_inventory(inventory_path);
-    const auto checks = check_hosts(inv, sysfs_root);
-    std::cout << check_text(checks);
-    if (!json_path.empty()) write_atomically(json_path, check_json(checks).dump(2) + "\n");
-    const int code = check_exit_code(checks);
-    if (code != exit_code::ok) std::cerr << "trafficgen-orch: check: a host is not ready (see above)\n";
+int report_main(const std::string& dir) {
+    std::cout << write_reports(dir);
+    std::cout << "written: " << dir << "/report.txt, report.json, report.html\n";
+    return exit_code::ok;
+}
+
+// check, provision, bind, run, report; teardown whatever happened, also on a signal.
+int all_main(const Inventory& inv, const Settings& s) {
+    int code = check_main(inv, s);
+    if (code != exit_code::ok) return code;
+    try {
+        if (stop_signal.load() == 0) provision_hosts(inv, s.paths, std::cout);
+        if (stop_signal.load() == 0) bind_nics(inv, s.paths, std::cout);
+        if (stop_signal.load() == 0) code = run_main(inv, s);
+        if (stop_signal.load() != 0) code = exit_code::interrupted;
+        // Whatever the run gathered is reported on.
+        if (std::ifstream(s.run.out_dir + "/run.json")) report_main(s.run.out_dir);
+    } catch (const OrchError& e) {
+        std::cerr << "trafficgen-orch: " << e.what() << "\n";
+        code = e.code();
+    }
+    try {
+        teardown_hosts(inv, s.paths, std::cout);
+    } catch (const OrchError& e) {
+        std::cerr << "trafficgen-orch: " << e.what() << "\n";
+        if (code == exit_code::ok) code = e.code();
+    }
     return code;
 }
 
@@ -51,38 +98,52 @@ int main(int argc, char** argv) {
     CLI::App app{"trafficgen-orch: provision, bind, run and report trafficgen on VM pairs over SSH"};
     app.set_version_flag("--version", "trafficgen-orch 0.1.0");
     app.require_subcommand(1);
-    std::string inventory, json_path;
-    NicPaths paths;
+    Settings s;
+
+    auto with_inventory = [&](CLI::App* c) { c->add_option("--inventory", s.inventory, "The inventory (JSON)")->required(); };
+    auto with_paths = [&](CLI::App* c) {
+        c->add_option("--sysfs-root", s.paths.sysfs_root, "Where sysfs is on the hosts (default /sys)");
+        c->add_option("--state-dir", s.paths.state_dir,
+                      "Where each host keeps what the steps changed, to put it back (default /run/trafficgen)");
+        c->add_option("--etc-dir", s.paths.etc_dir, "Where each host's trafficgen.conf goes (default /etc/trafficgen)");
+    };
+    auto with_run = [&](CLI::App* c) {
+        c->add_option("--out", s.run.out_dir, "Where the reports go, a directory per pair (default trafficgen-results)");
+        c->add_option("--stats-interval", s.run.stats_interval_s, "Seconds between live stats (default 1)")
+            ->check(CLI::Range(0.1, 60.0));
+    };
 
     CLI::App* check = app.add_subcommand("check", "Preflight: reach each host and report what would make a run's numbers wrong");
-    check->add_option("--inventory", inventory, "The inventory (JSON)")->required();
-    check->add_option("--json", json_path, "Also write the findings as JSON to this file");
-    check->add_option("--sysfs-root", paths.sysfs_root, "Where sysfs is on the hosts (default /sys)");
-
+    with_inventory(check);
+    check->add_option("--json", s.json_path, "Also write the findings as JSON to this file");
+    check->add_option("--sysfs-root", s.paths.sysfs_root, "Where sysfs is on the hosts (default /sys)");
+    CLI::App* provision = app.add_subcommand(
+        "provision", "Install trafficgen where missing, reserve hugepages, load vfio-pci and sctp, write trafficgen.conf");
+    with_inventory(provision);
+    with_paths(provision);
     CLI::App* bind = app.add_subcommand("bind", "Bind each host's NIC to its driver (vfio-pci) through driver_override, "
                                                 "remembering the driver it had");
-    CLI::App* unbind = app.add_subcommand("unbind", "Give each host's NIC back to the driver it had before `bind`");
-    for (CLI::App* c : {bind, unbind}) {
-        c->add_option("--inventory", inventory, "The inventory (JSON)")->required();
-        c->add_option("--sysfs-root", paths.sysfs_root, "Where sysfs is on the hosts (default /sys)");
-        c->add_option("--state-dir", paths.state_dir,
-                      "Where each host keeps the driver its NIC had (default /run/trafficgen)");
-    }
-
-    RunOptions run_options;
+    with_inventory(bind);
+    with_paths(bind);
     CLI::App* run = app.add_subcommand("run", "Start the sink, then the generator, on every pair; show live stats; "
                                               "bring both reports back");
-    run->add_option("--inventory", inventory, "The inventory (JSON)")->required();
-    run->add_option("--out", run_options.out_dir, "Where the reports go, a directory per pair (default trafficgen-results)");
-    run->add_option("--stats-interval", run_options.stats_interval_s, "Seconds between live stats (default 1)")
-        ->check(CLI::Range(0.1, 60.0));
-    run->add_option("--sysfs-root", run_options.paths.sysfs_root, "Where sysfs is on the hosts (default /sys)");
-    run->add_option("--state-dir", run_options.paths.state_dir, "Where `bind` left each NIC's record (default /run/trafficgen)");
-
-    std::string report_dir = "trafficgen-results";
+    with_inventory(run);
+    with_paths(run);
+    with_run(run);
     CLI::App* report = app.add_subcommand("report", "Line up each pair's generator and sink: loss, throughput, jitter "
                                                     "and latency per flow and stream; text, JSON and HTML");
-    report->add_option("--out", report_dir, "The directory `run` wrote (default trafficgen-results)");
+    report->add_option("--out", s.run.out_dir, "The directory `run` wrote (default trafficgen-results)");
+    CLI::App* unbind = app.add_subcommand("unbind", "Give each host's NIC back to the driver it had before `bind`");
+    with_inventory(unbind);
+    with_paths(unbind);
+    CLI::App* teardown = app.add_subcommand("teardown", "Give the NICs back, free the hugepages, put back trafficgen.conf");
+    with_inventory(teardown);
+    with_paths(teardown);
+    CLI::App* all = app.add_subcommand("all", "check, provision, bind, run, report, then teardown, also after a failure "
+                                              "or Ctrl-C");
+    with_inventory(all);
+    with_paths(all);
+    with_run(all);
 
     try {
         app.parse(argc, argv);
@@ -95,28 +156,22 @@ int main(int argc, char** argv) {
         return exit_code::bad_input;
     }
     try {
-        if (check->parsed()) return check_main(inventory, json_path, paths.sysfs_root);
+        if (report->parsed()) return report_main(s.run.out_dir);
+        const Inventory inv = load_inventory(s.inventory);
+        if (check->parsed()) return check_main(inv, s);
+        if (provision->parsed()) provision_hosts(inv, s.paths, std::cout);
+        if (bind->parsed()) bind_nics(inv, s.paths, std::cout);
+        if (unbind->parsed()) unbind_nics(inv, s.paths, std::cout);
+        if (teardown->parsed()) teardown_hosts(inv, s.paths, std::cout);
         if (run->parsed()) {
-            struct sigaction sa{};
-            sa.sa_handler = on_signal;
-            sigemptyset(&sa.sa_mask);
-            sigaction(SIGINT, &sa, nullptr);
-            sigaction(SIGTERM, &sa, nullptr);
-            return run_main(inventory, run_options);
+            catch_signals();
+            return run_main(inv, s);
         }
-        if (report->parsed()) {
-            std::cout << write_reports(report_dir);
-            std::cout << "written: " << report_dir << "/report.txt, report.json, report.html\n";
-            return exit_code::ok;
+        if (all->parsed()) {
+            catch_signals();
+            return all_main(inv, s);
         }
-        if (bind->parsed()) {
-            bind_nics(load_inventory(inventory), paths, std::cout);
-            return exit_code::ok;
-        }
-        if (unbind->parsed()) {
-            unbind_nics(load_inventory(inventory), paths, std::cout);
-            return exit_code::ok;
-        }
+        return exit_code::ok;
     } catch (const OrchError& e) {
         std::fprintf(stderr, "trafficgen-orch: %s\n", e.what());
         return e.code();
@@ -124,5 +179,4 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "trafficgen-orch: %s\n", e.what());
         return exit_code::step_failed;
     }
-    return exit_code::bad_input;
 }

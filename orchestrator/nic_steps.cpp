@@ -29,7 +29,7 @@ std::string or_dash(const std::string& s) { return s.empty() ? "-" : s; }
 
 }  // namespace
 
-void bind_nics(const Inventory& inv, const NicPaths& paths, std::ostream& out) {
+void bind_nics(const Inventory& inv, const HostPaths& paths, std::ostream& out) {
     for (const PairSpec& p : inv.pairs) {
         for (const HostSpec* h : {&p.generator, &p.sink}) {
             if (leaves_alone(*h)) continue;
@@ -44,7 +44,7 @@ void bind_nics(const Inventory& inv, const NicPaths& paths, std::ostream& out) {
     }
 }
 
-void unbind_nics(const Inventory& inv, const NicPaths& paths, std::ostream& out) {
+void unbind_nics(const Inventory& inv, const HostPaths& paths, std::ostream& out) {
     std::optional<OrchError> first;
     for (const PairSpec& p : inv.pairs) {
         for (const HostSpec* h : {&p.generator, &p.sink}) {

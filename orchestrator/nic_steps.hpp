@@ -12,15 +12,17 @@
 
 namespace tg::orch {
 
-struct NicPaths {
+// Where the steps act on a host; a test points them at trees it made.
+struct HostPaths {
     std::string sysfs_root = "/sys";
-    std::string state_dir = "/run/trafficgen";
+    std::string state_dir = "/run/trafficgen";  // what the steps changed, to put it back
+    std::string etc_dir = "/etc/trafficgen";    // trafficgen.conf
 };
 
 // Binds every host's NIC; throws OrchError (step_failed) for the first that fails.
-void bind_nics(const Inventory& inv, const NicPaths& paths, std::ostream& out);
+void bind_nics(const Inventory& inv, const HostPaths& paths, std::ostream& out);
 // Restores every host's NIC it can; throws OrchError for the first that failed, after
 // trying them all.
-void unbind_nics(const Inventory& inv, const NicPaths& paths, std::ostream& out);
+void unbind_nics(const Inventory& inv, const HostPaths& paths, std::ostream& out);
 
 }  // namespace tg::orch

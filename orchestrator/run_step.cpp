@@ -74,7 +74,7 @@ struct Port {
 
 // How trafficgen is pointed at the host's NIC: by PCI address once a DPDK driver has it,
 // else by its interface (af_xdp, af_packet).
-Port port_of(SshSession& s, const HostSpec& h, const NicPaths& paths) {
+Port port_of(SshSession& s, const HostSpec& h, const HostPaths& paths) {
     if (!h.nic) {
         throw OrchError(exit_code::bad_input, h.label + " has no \"nic\" in the inventory: give the NIC trafficgen drives");
     }

@@ -19,7 +19,7 @@ namespace tg::orch {
 
 struct RunOptions {
     std::string out_dir = "trafficgen-results";
-    NicPaths paths;
+    HostPaths paths;
     double stats_interval_s = 1;
 };
 

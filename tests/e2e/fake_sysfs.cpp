@@ -64,6 +64,14 @@ void FakeSysfs::add_device(const std::string& pci, const std::string& driver, co
     bind(pci, driver);
 }
 
+void FakeSysfs::set_file(const std::string& rel, const std::string& content) {
+    const fs::path p = fs::path(root_) / rel;
+    fs::create_directories(p.parent_path());
+    write_file(p, content);
+}
+
+std::string FakeSysfs::file(const std::string& rel) const { return read_trimmed(fs::path(root_) / rel); }
+
 void FakeSysfs::refuse(const std::string& pci, const std::string& driver) { refused_.insert({pci, driver}); }
 
 void FakeSysfs::bind(const std::string& pci, const std::string& driver) {

@@ -27,6 +27,9 @@ public:
     void add_device(const std::string& pci, const std::string& driver, const std::string& iface = "");
     // The kernel ignores binds of `pci` to `driver` (a driver that will not take it).
     void refuse(const std::string& pci, const std::string& driver);
+    // A plain file of the tree (hugepages, module parameters), as the kernel shows it.
+    void set_file(const std::string& rel, const std::string& content);
+    [[nodiscard]] std::string file(const std::string& rel) const;
     // Starts the kernel thread; once the tree is made.
     void start();
 

@@ -76,8 +76,8 @@ TEST(Inventory, EachBadValueIsRefusedInOneSentence) {
                    "inventory inv.json: pairs[0].generator.port is \"22\": give a whole number from 1 to 65535");
     expect_refused(with_generator(R"({"adress": "a"})"),
                    "inventory inv.json: pairs[0].generator has an unknown key 'adress': accepted keys are address, args, "
-                   "connect_timeout, data_ip, hugepages, key, known_hosts, lcores, nic, port, strict_host_keys, "
-                   "trafficgen, user");
+                   "connect_timeout, data_ip, hugepages, key, known_hosts, lcores, nic, package, port, "
+                   "strict_host_keys, trafficgen, user");
     expect_refused(with_generator(R"({"port": 22})"),
                    "inventory inv.json: pairs[0].generator has no \"address\": give the host name or IP address SSH "
                    "reaches it at");
