@@ -141,6 +141,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
     app.add_option("--pci", o.pci, "PCI address of a DPDK-bound NIC, such as 0000:03:00.0");
     app.add_option("--vdev", o.vdevs, "DPDK virtual device, such as net_ring0 or net_pcap0,tx_pcap=out.pcap (repeatable)");
     app.add_option("--eal", o.eal, "More EAL arguments, passed through as they are");
+    app.add_option("--driver-profile", o.driver_profile,
+                   "NIC profile from drivers-config (iavf, ixgbevf, i40e, ice, mlx5, virtio, af_xdp, af_packet, memif): "
+                   "its EAL arguments with --pci, its offloads and quirks (default: the profile of the port's driver)");
+    app.add_option("--drivers-config", o.drivers_config, "Where the NIC profiles are (default: the installed ones)");
     app.add_option("--lcores", o.lcores, "EAL lcore map; the first lcore is the control thread, each other one an engine");
     app.add_flag("--hugepages", o.hugepages, "Use hugepages (default: run without them)");
     app.add_option("--memory", o.memory_mb, "MB of memory for DPDK without hugepages")->check(CLI::Range(64u, 65536u));

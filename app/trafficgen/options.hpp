@@ -57,6 +57,8 @@ struct Options {
     std::uint32_t response_bytes = 0;   // payload of each response (0: as the request)
     double response_timeout_s = 1;      // UDP: a request unanswered this long is lost
     bool connect_per_request = false;   // TCP_CRR: a new connection for every transaction
+    std::string driver_profile;         // drivers-config profile to use ("": the port's, if any)
+    std::string drivers_config;         // where the profiles are ("": the installed ones)
     proto::MacAddress src_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x01}};
     proto::MacAddress dst_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
     bool src_mac_given = false;

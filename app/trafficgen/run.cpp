@@ -16,6 +16,7 @@
 
 #include "dataplane/dataplane_error.hpp"
 #include "dataplane/eal.hpp"
+#include "driver_profiles.hpp"
 #include "dataplane/engines.hpp"
 #include "dataplane/mempools.hpp"
 #include "dataplane/port.hpp"
@@ -184,6 +185,11 @@ nlohmann::json run(const Options& o) {
     eo.vdevs = o.vdevs;
     if (!o.pci.empty()) eo.pci = {o.pci};
     eo.extra = split_words(o.eal);
+    const auto named = named_profile(o);
+    if (named && !o.pci.empty()) {
+        const auto more = profile_eal_args(*named, o);
+        eo.extra.insert(eo.extra.begin(), more.begin(), more.end());
+    }
     eo.hugepages = o.hugepages;
     eo.memory_mb = o.memory_mb;
     dataplane::Eal eal(eo);
@@ -237,6 +243,7 @@ nlohmann::json run(const Options& o) {
     std::unique_ptr<dataplane::Mempool> rx_pool;
     auto port = std::make_unique<dataplane::Port>(port_name);
     const dataplane::PortCapabilities caps = port->capabilities();
+    const auto profile = port_profile(o, caps.driver, named);
 
     Traffic traffic_plan;
     if (!tx_lcores.empty()) {
@@ -351,7 +358,9 @@ nlohmann::json run(const Options& o) {
         for (const auto& p : pools) c.pools.push_back(p->get());
         for (const auto& t : traffic_plan.templates.templates) {
             const auto ipproto = traffic::ip_protocol_number(t->spec().protocol);
-            c.offload.push_back(setup.tx_checksum_offload && port->offload_l4(ipproto) && (t->spec().ipv6 || port->offload_ip()));
+            // What the port offers, less what its profile knows it gets wrong.
+            c.offload.push_back(setup.tx_checksum_offload && port->offload_l4(ipproto) && (t->spec().ipv6 || port->offload_ip()) &&
+                                profile_allows_offload(profile, ipproto, t->spec().ipv6));
         }
         c.flows = traffic_plan.flows.get();
         c.streams = o.streams;
@@ -567,6 +576,7 @@ nlohmann::json run(const Options& o) {
 
     ReportInputs in{o, caps, *port, tx, rx, elapsed, stopped_by, started_wall, dataplane::dpdk_version()};
     nlohmann::json report = build_report(in);
+    if (profile) report["port"]["driver_profile"] = profile_json(*profile, named.has_value());
     if (session) {
         if (udp_clients == nullptr) {
             nlohmann::json a = sctp_clients != nullptr  ? sctp_clients_report(*sctp_clients, *session)
