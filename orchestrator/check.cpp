@@ -45,7 +45,7 @@ HostFacts parse_facts(const std::string& probe_output) {
     return f;
 }
 
-std::vector<CheckNote> judge(const HostSpec& host, const HostFacts& f) {
+std::vector<CheckNote> judge(const HostSpec& host, const HostFacts& f, const std::vector<profiles::DriverProfile>& profiles) {
     using L = CheckNote::Level;
     std::vector<CheckNote> notes;
     auto note = [&](L level, std::string text) { notes.push_back({level, std::move(text)}); };
@@ -69,6 +69,11 @@ std::vector<CheckNote> judge(const HostSpec& host, const HostFacts& f) {
             note(L::warning, "the NIC does not compute SCTP's CRC32c (tx-checksum-sctp " + (sctp.empty() ? "absent" : sctp) +
                                  "): trafficgen computes it in software, so SCTP rates are lower than UDP's and TCP's");
         }
+    }
+    if (const auto p = profiles::find_by_kernel_driver(profiles, get(f, "nic_driver"))) {
+        note(L::info, "drivers-config profile " + p->name + ": bind to " + p->bind + ", SCTP CRC32c offload " +
+                          (p->offloads.sctp_crc32c ? "yes" : "no (computed in software)"));
+        for (const auto& q : p->quirks) note(L::info, p->name + ": " + q);
     }
     const std::string clock = get(f, "clocksource");
     if (!clock.empty() && clock != "tsc") {
@@ -105,7 +110,8 @@ std::vector<CheckNote> judge(const HostSpec& host, const HostFacts& f) {
     return notes;
 }
 
-std::vector<HostCheck> check_hosts(const Inventory& inv, const std::string& sysfs_root) {
+std::vector<HostCheck> check_hosts(const Inventory& inv, const std::string& sysfs_root,
+                                   const std::vector<profiles::DriverProfile>& profiles) {
     std::vector<HostCheck> out;
     for (const PairSpec& p : inv.pairs) {
         for (const HostSpec* h : {&p.generator, &p.sink}) {
@@ -122,7 +128,7 @@ std::vector<HostCheck> check_hosts(const Inventory& inv, const std::string& sysf
                                                                     std::to_string(r.exit_status) + "): " + r.err});
                 }
                 c.facts = parse_facts(r.out);
-                for (auto& n : judge(*h, c.facts)) c.notes.push_back(std::move(n));
+                for (auto& n : judge(*h, c.facts, profiles)) c.notes.push_back(std::move(n));
             } catch (const OrchError& e) {
                 c.error_code = e.code();
                 c.notes.push_back({CheckNote::Level::error, e.what()});

@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "inventory.hpp"
+#include "profiles/driver_profile.hpp"
 
 namespace tg::orch {
 
@@ -33,11 +34,14 @@ struct HostCheck {
 [[nodiscard]] HostFacts parse_facts(const std::string& probe_output);
 // What the facts mean for a run on that host: errors stop a run, warnings explain
 // numbers. Pure, so that each rule is tested on its own.
-[[nodiscard]] std::vector<CheckNote> judge(const HostSpec& host, const HostFacts& facts);
+// `profiles` are drivers-config's: the NIC's driver's profile adds its offloads and quirks.
+[[nodiscard]] std::vector<CheckNote> judge(const HostSpec& host, const HostFacts& facts,
+                                           const std::vector<profiles::DriverProfile>& profiles = {});
 
 // Reaches every host of the inventory (each in turn) and judges it; never throws for a
 // host it cannot reach (that host's check says why).
-[[nodiscard]] std::vector<HostCheck> check_hosts(const Inventory& inv, const std::string& sysfs_root);
+[[nodiscard]] std::vector<HostCheck> check_hosts(const Inventory& inv, const std::string& sysfs_root,
+                                                 const std::vector<profiles::DriverProfile>& profiles = {});
 
 [[nodiscard]] std::string check_text(const std::vector<HostCheck>& checks);
 [[nodiscard]] nlohmann::json check_json(const std::vector<HostCheck>& checks);

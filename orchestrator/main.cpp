@@ -35,13 +35,21 @@ void catch_signals() {
 
 struct Settings {
     std::string inventory;
+    std::string drivers_config;
     std::string json_path;
     HostPaths paths;
     RunOptions run;
 };
 
 int check_main(const Inventory& inv, const Settings& s) {
-    const auto checks = check_hosts(inv, s.paths.sysfs_root);
+    // The NIC profiles, if there are any where they were looked for.
+    std::vector<tg::profiles::DriverProfile> profiles;
+    try {
+        profiles = tg::profiles::load_profiles(s.drivers_config.empty() ? tg::profiles::default_dir() : s.drivers_config);
+    } catch (const tg::profiles::ProfileError& e) {
+        if (!s.drivers_config.empty()) throw OrchError(exit_code::bad_input, e.what());
+    }
+    const auto checks = check_hosts(inv, s.paths.sysfs_root, profiles);
     std::cout << check_text(checks);
     if (!s.json_path.empty()) write_atomically(s.json_path, check_json(checks).dump(2) + "\n");
     const int code = check_exit_code(checks);
@@ -117,6 +125,7 @@ int main(int argc, char** argv) {
     with_inventory(check);
     check->add_option("--json", s.json_path, "Also write the findings as JSON to this file");
     check->add_option("--sysfs-root", s.paths.sysfs_root, "Where sysfs is on the hosts (default /sys)");
+    check->add_option("--drivers-config", s.drivers_config, "Where the NIC profiles are (default: the installed ones)");
     CLI::App* provision = app.add_subcommand(
         "provision", "Install trafficgen where missing, reserve hugepages, load vfio-pci and sctp, write trafficgen.conf");
     with_inventory(provision);

@@ -82,6 +82,21 @@ TEST(Loopback, RotationAndMixCountEachProtocol) {
     }
 }
 
+TEST(Loopback, ANamedDriverProfileIsReportedWithItsOffloadsAndQuirks) {
+    const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--proto", "sctp", "--count", "1000", "--quiet",
+                                   "--driver-profile", "mlx5", "--drivers-config", TG_DRIVERS_CONFIG_SOURCE});
+    ASSERT_EQ(o.exit_code, 0) << o.err;
+    const auto& p = o.report["port"]["driver_profile"];
+    EXPECT_EQ(p["name"], "mlx5");
+    EXPECT_EQ(p["chosen"], "--driver-profile");
+    EXPECT_EQ(p["offloads"]["sctp_crc32c"], false);
+    EXPECT_FALSE(p["quirks"].empty());
+    // The profile's words reach the log, and the mismatch with this port is said.
+    EXPECT_NE(o.err.find("driver profile mlx5 is for mlx5_pci, but the port is net_ring"), std::string::npos) << o.err;
+    EXPECT_EQ(o.report["sink"]["protocols"]["sctp"]["bad_l4_checksum"], 0u);
+    EXPECT_EQ(o.report["sink"]["protocols"]["sctp"]["packets"], 1000u);
+}
+
 TEST(Loopback, StopsCleanlyOnSigtermAndStillReports) {
     // Run until stopped, and stop it from outside: the report must still be written.
     const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--proto", "udp", "--rate", "10kpps",
