@@ -120,6 +120,7 @@ NicSpec nic_of(const Checker& c, const json& j, const std::string& where) {
     if (given != 1) c.fail(where, "must give exactly one of pci, iface or sriov_env");
     if (j.contains("driver")) {
         n.driver = c.text(j["driver"], where + ".driver");
+        n.driver_given = true;
         if (!std::regex_match(n.driver, std::regex("[A-Za-z0-9_-]{1,32}"))) {
             c.fail(where + ".driver", "is '" + n.driver + "': give a kernel driver name such as vfio-pci, or "
                                                           "\"kernel\" to leave the NIC with its own driver (af_xdp, af_packet)");

@@ -31,8 +31,10 @@ struct NicSpec {
     Kind kind = Kind::pci;
     std::string value;
     // What `bind` binds it to; "kernel" leaves it with its own driver (trafficgen then
-    // drives its interface through af_xdp or af_packet).
+    // drives its interface through af_xdp or af_packet, or mlx5 through its kernel driver).
+    // Not given: what the drivers-config profile of the NIC's driver says, else vfio-pci.
     std::string driver = "vfio-pci";
+    bool driver_given = false;
 };
 
 [[nodiscard]] const char* to_string(NicSpec::Kind k) noexcept;

@@ -41,15 +41,19 @@ struct Settings {
     RunOptions run;
 };
 
-int check_main(const Inventory& inv, const Settings& s) {
-    // The NIC profiles, if there are any where they were looked for.
-    std::vector<tg::profiles::DriverProfile> profiles;
+// The NIC profiles, if there are any where they were looked for; a directory given and
+// unreadable is bad input.
+std::vector<tg::profiles::DriverProfile> profiles_of(const Settings& s) {
     try {
-        profiles = tg::profiles::load_profiles(s.drivers_config.empty() ? tg::profiles::default_dir() : s.drivers_config);
+        return tg::profiles::load_profiles(s.drivers_config.empty() ? tg::profiles::default_dir() : s.drivers_config);
     } catch (const tg::profiles::ProfileError& e) {
         if (!s.drivers_config.empty()) throw OrchError(exit_code::bad_input, e.what());
     }
-    const auto checks = check_hosts(inv, s.paths.sysfs_root, profiles);
+    return {};
+}
+
+int check_main(const Inventory& inv, const Settings& s) {
+    const auto checks = check_hosts(inv, s.paths.sysfs_root, profiles_of(s));
     std::cout << check_text(checks);
     if (!s.json_path.empty()) write_atomically(s.json_path, check_json(checks).dump(2) + "\n");
     const int code = check_exit_code(checks);
@@ -82,7 +86,7 @@ int all_main(const Inventory& inv, const Settings& s) {
     if (code != exit_code::ok) return code;
     try {
         if (stop_signal.load() == 0) provision_hosts(inv, s.paths, std::cout);
-        if (stop_signal.load() == 0) bind_nics(inv, s.paths, std::cout);
+        if (stop_signal.load() == 0) bind_nics(inv, s.paths, std::cout, profiles_of(s));
         if (stop_signal.load() == 0) code = run_main(inv, s);
         if (stop_signal.load() != 0) code = exit_code::interrupted;
         // Whatever the run gathered is reported on.
@@ -110,6 +114,7 @@ int main(int argc, char** argv) {
 
     auto with_inventory = [&](CLI::App* c) { c->add_option("--inventory", s.inventory, "The inventory (JSON)")->required(); };
     auto with_paths = [&](CLI::App* c) {
+        c->add_option("--drivers-config", s.drivers_config, "Where the NIC profiles are (default: the installed ones)");
         c->add_option("--sysfs-root", s.paths.sysfs_root, "Where sysfs is on the hosts (default /sys)");
         c->add_option("--state-dir", s.paths.state_dir,
                       "Where each host keeps what the steps changed, to put it back (default /run/trafficgen)");
@@ -169,7 +174,7 @@ int main(int argc, char** argv) {
         const Inventory inv = load_inventory(s.inventory);
         if (check->parsed()) return check_main(inv, s);
         if (provision->parsed()) provision_hosts(inv, s.paths, std::cout);
-        if (bind->parsed()) bind_nics(inv, s.paths, std::cout);
+        if (bind->parsed()) bind_nics(inv, s.paths, std::cout, profiles_of(s));
         if (unbind->parsed()) unbind_nics(inv, s.paths, std::cout);
         if (teardown->parsed()) teardown_hosts(inv, s.paths, std::cout);
         if (run->parsed()) {

@@ -29,13 +29,28 @@ std::string or_dash(const std::string& s) { return s.empty() ? "-" : s; }
 
 }  // namespace
 
-void bind_nics(const Inventory& inv, const HostPaths& paths, std::ostream& out) {
+void bind_nics(const Inventory& inv, const HostPaths& paths, std::ostream& out,
+               const std::vector<profiles::DriverProfile>& profiles) {
     for (const PairSpec& p : inv.pairs) {
         for (const HostSpec* h : {&p.generator, &p.sink}) {
             if (leaves_alone(*h)) continue;
             SshSession s(*h);
+            std::string want = h->nic->driver;
+            if (!h->nic->driver_given && !profiles.empty()) {
+                // The profile of the driver the NIC has now says what DPDK wants of it.
+                const CommandResult n = s.run_script(
+                    nic_script(), {to_string(h->nic->kind), h->nic->value, paths.sysfs_root, paths.state_dir}, 30);
+                const HostFacts f = parse_facts(n.out);
+                const auto profile = profiles::find_by_kernel_driver(profiles, f.count("driver") != 0 ? f.at("driver") : "");
+                if (profile && profile->bind == "kernel") {
+                    out << h->label << ": NIC " << h->nic->value << " stays with its driver (drivers-config profile "
+                        << profile->name << ": DPDK drives it through the kernel's)\n";
+                    continue;
+                }
+                if (profile) want = profile->bind;
+            }
             const CommandResult r = s.run_script(
-                bind_script(), {to_string(h->nic->kind), h->nic->value, h->nic->driver, paths.sysfs_root, paths.state_dir}, 30);
+                bind_script(), {to_string(h->nic->kind), h->nic->value, want, paths.sysfs_root, paths.state_dir}, 30);
             if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": cannot bind its NIC: " + why(r));
             const HostFacts f = parse_facts(r.out);
             out << h->label << ": NIC " << f.at("pci") << " (" << or_dash(f.count("iface") ? f.at("iface") : "")

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "inventory.hpp"
+#include "profiles/driver_profile.hpp"
 
 namespace tg::orch {
 
@@ -19,8 +20,11 @@ struct HostPaths {
     std::string etc_dir = "/etc/trafficgen";    // trafficgen.conf
 };
 
-// Binds every host's NIC; throws OrchError (step_failed) for the first that fails.
-void bind_nics(const Inventory& inv, const HostPaths& paths, std::ostream& out);
+// Binds every host's NIC; throws OrchError (step_failed) for the first that fails. A NIC
+// whose inventory entry names no driver gets the one the profile of its current driver
+// says (`profiles`, drivers-config), else vfio-pci.
+void bind_nics(const Inventory& inv, const HostPaths& paths, std::ostream& out,
+               const std::vector<profiles::DriverProfile>& profiles = {});
 // Restores every host's NIC it can; throws OrchError for the first that failed, after
 // trying them all.
 void unbind_nics(const Inventory& inv, const HostPaths& paths, std::ostream& out);

@@ -105,6 +105,25 @@ TEST(OrchNic, BindGoesThroughDriverOverrideAndUnbindRestoresTheDriverItHad) {
     EXPECT_NE(twice.out.find("was not bound by trafficgen-orch: left as it is"), std::string::npos) << twice.out;
 }
 
+TEST(OrchNic, WithNoDriverNamedTheProfileOfTheNicsDriverDecides) {
+    NicRig rig;
+    rig.sys.add_driver("mlx5_core", true);
+    rig.sys.add_device("0000:05:00.0", "mlx5_core", "ens5f0np0");
+    const std::string inv = rig.inventory(R"({"pci": "0000:03:00.0"})", R"({"pci": "0000:05:00.0"})");
+    const auto b = run({tool_path("TG_ORCH"), "bind", "--inventory", inv, "--sysfs-root", rig.sys.root(), "--state-dir",
+                        rig.state, "--drivers-config", TG_DRIVERS_CONFIG_SOURCE},
+                       120);
+    ASSERT_TRUE(b.exit.ok()) << b.out << b.err;
+    // ixgbevf's profile binds to vfio-pci; mlx5's keeps the kernel's driver (DPDK drives it through it).
+    EXPECT_EQ(rig.sys.driver_of("0000:03:00.0"), "vfio-pci");
+    EXPECT_EQ(rig.sys.driver_of("0000:05:00.0"), "mlx5_core");
+    EXPECT_NE(b.out.find("rig sink: NIC 0000:05:00.0 stays with its driver (drivers-config profile mlx5"), std::string::npos)
+        << b.out;
+    for (const auto& w : rig.sys.writes()) EXPECT_EQ(w.find("0000:05:00.0"), std::string::npos) << w;
+    ASSERT_TRUE(rig.orch("unbind", inv).exit.ok());
+    EXPECT_EQ(rig.sys.driver_of("0000:03:00.0"), "ixgbevf");
+}
+
 TEST(OrchNic, ANicThatCannotBeBoundIsSaidInOneSentenceAndCanStillBeRestored) {
     NicRig rig;
     {

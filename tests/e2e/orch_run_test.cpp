@@ -3,7 +3,8 @@
 // lines them up. The joined report's counts are the two sides' own; the HTML page opens
 // in headless Chromium, whose rendering shows the charts (its screenshot is kept in the
 // test's directory and named in the output). A sink killed mid-run: the generator is
-// stopped, what was gathered is written, nothing is left running on either host.
+// stopped, what was gathered is written and reported on, teardown is done, and nothing
+// is left running on either host.
 #include <gtest/gtest.h>
 
 #include <signal.h>
@@ -157,7 +158,10 @@ TEST(OrchRun, ASinkKilledMidRunStopsTheGeneratorAndKeepsWhatWasGathered) {
     Lab lab({.ssh = true});
     const std::string inv = write_inventory(lab, dir, {{"args", {"--proto", "udp", "--rate", "10kpps"}}, {"duration", 60}});
     const std::string out = dir / "results";
-    Child o({tool_path("TG_ORCH"), "run", "--inventory", inv, "--out", out}, dir / "orch");
+    // The whole sequence, so that teardown follows the failure.
+    const std::string etc = dir / "etc";
+    Child o({tool_path("TG_ORCH"), "all", "--inventory", inv, "--out", out, "--state-dir", dir / "state", "--etc-dir", etc},
+            dir / "orch");
     ASSERT_TRUE(o.wait_for_output("pairs sending", 60)) << o.out() << o.err();
     // The sink goes, as a VM that crashed would take it.
     for (const auto& p : trafficgens_in(lab["TG_SINK_NS"])) {
@@ -179,8 +183,10 @@ TEST(OrchRun, ASinkKilledMidRunStopsTheGeneratorAndKeepsWhatWasGathered) {
     for (const auto& e2 : fs::directory_iterator("/tmp")) {
         EXPECT_NE(e2.path().filename().string().rfind("trafficgen-orch.", 0), 0u) << "left on a host: " << e2.path();
     }
-    // The report step still reads what there is.
-    EXPECT_TRUE(orch({"report", "--out", out}).exit.ok());
+    // The report was made of what there is, and teardown put the hosts back.
+    EXPECT_TRUE(fs::exists(out + "/report.html"));
+    EXPECT_FALSE(fs::exists(etc + "/trafficgen.conf")) << "teardown ran: " << o.out();
+    EXPECT_FALSE(fs::exists(dir / "state"));
 }
 
 }  // namespace

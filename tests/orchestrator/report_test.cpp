@@ -1,0 +1,99 @@
+// `report` on a fleet: two pairs' generator and sink reports (as `run` leaves them) lined
+// up per protocol and per flow and stream, and summed into the fleet's total; a pair
+// whose sink report never came back is still reported, with its sentence.
+#include <gtest/gtest.h>
+
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include <nlohmann/json.hpp>
+
+#include "orch_error.hpp"
+#include "report_step.hpp"
+
+namespace tg::orch {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+json generator(std::uint64_t udp, std::uint64_t sctp) {
+    return {{"schema", "trafficgen.report"},
+            {"generator", {{"protocols", {{"udp", {{"packets", udp}}}, {"sctp", {{"packets", sctp}}}}},
+                           {"streams", {{{"protocol", "udp"}, {"flow", 0}, {"stream", 0}, {"packets", udp}},
+                                        {{"protocol", "sctp"}, {"flow", 0}, {"stream", 0}, {"packets", sctp / 2}},
+                                        {{"protocol", "sctp"}, {"flow", 0}, {"stream", 1}, {"packets", sctp - sctp / 2}}}}}}};
+}
+
+json sink(std::uint64_t udp, std::uint64_t udp_lost, std::uint64_t sctp) {
+    return {{"schema", "trafficgen.report"},
+            {"sink",
+             {{"protocols",
+               {{"udp", {{"packets", udp}, {"lost", udp_lost}, {"l2_bps", 1e8}, {"jitter_ns_max", 2000}}},
+                {"sctp", {{"packets", sctp}, {"lost", 0}, {"l2_bps", 5e7}, {"jitter_ns_max", 9000}}}}},
+              {"streams", {{{"protocol", "udp"}, {"flow", 0}, {"stream", 0}, {"packets", udp}, {"lost", udp_lost}},
+                           {{"protocol", "sctp"}, {"flow", 0}, {"stream", 0}, {"packets", sctp / 2}, {"lost", 0}},
+                           {{"protocol", "sctp"}, {"flow", 0}, {"stream", 1}, {"packets", sctp - sctp / 2}, {"lost", 0}}}}}}};
+}
+
+struct Dir {
+    fs::path path = fs::temp_directory_path() / ("tg-orch-report-" + std::to_string(::getpid()));
+    Dir() { fs::create_directories(path); }
+    ~Dir() { fs::remove_all(path); }
+    void put(const std::string& rel, const json& j) const {
+        fs::create_directories((path / rel).parent_path());
+        std::ofstream(path / rel) << j.dump();
+    }
+};
+
+TEST(Report, AFleetIsLinedUpPerPairAndSummed) {
+    Dir d;
+    d.put("a/generator.json", generator(1000, 400));
+    d.put("a/sink.json", sink(990, 10, 400));
+    d.put("b/generator.json", generator(2000, 600));
+    d.put("b/sink.json", sink(2000, 0, 600));
+    d.put("c/generator.json", generator(500, 0));
+    d.put("run.json", {{"pairs", {{{"pair", "a"}, {"exit_code", 0}},
+                                  {{"pair", "b"}, {"exit_code", 0}},
+                                  {{"pair", "c"}, {"exit_code", 4}, {"error", "c sink: the sink ended mid-run (killed by SIGKILL)"}}}}});
+    const json r = build_report(d.path.string());
+    ASSERT_EQ(r["pairs"].size(), 3u);
+    const json& a = r["pairs"][0]["protocols"]["udp"];
+    EXPECT_EQ(a["sent"], 1000u);
+    EXPECT_EQ(a["received"], 990u);
+    EXPECT_EQ(a["lost"], 10u);
+    EXPECT_EQ(r["pairs"][0]["streams"].size(), 3u);
+    EXPECT_EQ(r["pairs"][0]["streams"][1]["sent"], 200u);
+    const json& t = r["total"]["protocols"];
+    EXPECT_EQ(t["udp"]["sent"], 3500u);
+    EXPECT_EQ(t["udp"]["received"], 2990u);
+    EXPECT_EQ(t["udp"]["lost"], 10u);
+    EXPECT_DOUBLE_EQ(t["udp"]["loss_percent"].get<double>(), 100.0 * 10 / 3000);
+    EXPECT_EQ(t["sctp"]["received"], 1000u);
+    EXPECT_DOUBLE_EQ(t["udp"]["rx_l2_bps"].get<double>(), 2e8);
+    EXPECT_EQ(t["sctp"]["jitter_ns_max"], 9000u);
+    EXPECT_FALSE(r["pairs"][2]["sink_report"].get<bool>());
+    const std::string text = report_text(r);
+    EXPECT_NE(text.find("all pairs"), std::string::npos) << text;
+    EXPECT_NE(text.find("c: c sink: the sink ended mid-run (killed by SIGKILL)"), std::string::npos) << text;
+    const std::string html = report_html(r);
+    EXPECT_NE(html.find("id=\"throughput\""), std::string::npos);
+    EXPECT_EQ(html.find("<script"), std::string::npos) << "self-contained, nothing run or fetched";
+}
+
+TEST(Report, NothingToReportOnIsSaid) {
+    Dir d;
+    try {
+        (void)build_report(d.path.string());
+        FAIL();
+    } catch (const OrchError& e) {
+        EXPECT_EQ(e.code(), exit_code::bad_input);
+        EXPECT_EQ(std::string(e.what()), "there is no run to report on in " + d.path.string() +
+                                             " (no run.json): give the --out directory of `trafficgen-orch run`");
+    }
+}
+
+}  // namespace
+}  // namespace tg::orch
