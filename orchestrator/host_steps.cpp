@@ -13,17 +13,6 @@ namespace tg::orch {
 
 namespace {
 
-std::string first_line(const std::string& s) {
-    const auto nl = s.find('\n');
-    return nl == std::string::npos ? s : s.substr(0, nl);
-}
-
-std::string why(const CommandResult& r) {
-    if (r.timed_out) return "it did not finish in time";
-    if (!r.err.empty()) return first_line(r.err);
-    return "it ended with exit status " + std::to_string(r.exit_status);
-}
-
 std::string get(const HostFacts& f, const char* k) { return f.count(k) != 0 ? f.at(k) : std::string(); }
 
 bool installed(SshSession& s, const HostSpec& h) {
@@ -44,7 +33,7 @@ void install(SshSession& s, const HostSpec& h, std::ostream& out) {
     const bool deb = h.package.compare(h.package.size() - 4, 4, ".deb") == 0;
     const std::string remote = std::string("/tmp/trafficgen-orch-package") + (deb ? ".deb" : ".rpm");
     CommandResult r = s.run({"sh", "-c", "cat > \"$1\"", "sh", remote}, 300, bytes.str());
-    if (!r.ok()) throw OrchError(exit_code::step_failed, h.label + ": cannot copy " + h.package + " over: " + why(r));
+    if (!r.ok()) throw OrchError(exit_code::step_failed, h.label + ": cannot copy " + h.package + " over: " + r.failure());
     const std::vector<std::string> manager =
         deb ? std::vector<std::string>{"env", "DEBIAN_FRONTEND=noninteractive", "apt-get", "install", "-y", "-q", remote}
             : std::vector<std::string>{"dnf", "install", "-y", "-q", remote};
@@ -55,7 +44,7 @@ void install(SshSession& s, const HostSpec& h, std::ostream& out) {
     }
     r = s.run(manager, 900);
     (void)s.run({"rm", "-f", remote}, 30);
-    if (!r.ok()) throw OrchError(exit_code::step_failed, h.label + ": installing " + h.package + " failed: " + why(r));
+    if (!r.ok()) throw OrchError(exit_code::step_failed, h.label + ": installing " + h.package + " failed: " + r.failure());
     if (!installed(s, h)) throw OrchError(exit_code::step_failed, h.label + ": " + h.package + " installed no '" + h.trafficgen + "'");
     out << h.label << ": installed " << h.package << "\n";
 }
@@ -86,7 +75,7 @@ void provision_hosts(const Inventory& inv, const HostPaths& paths, std::ostream&
             if (h->nic) {
                 const CommandResult n = s.run_script(
                     nic_script(), {to_string(h->nic->kind), h->nic->value, paths.sysfs_root, paths.state_dir}, 30);
-                if (!n.ok()) throw OrchError(exit_code::step_failed, h->label + ": " + why(n));
+                if (!n.ok()) throw OrchError(exit_code::step_failed, h->label + ": " + n.failure());
                 const HostFacts f = parse_facts(n.out);
                 pci = get(f, "pci");
                 iface = get(f, "iface");
@@ -96,7 +85,7 @@ void provision_hosts(const Inventory& inv, const HostPaths& paths, std::ostream&
                 provision_script(), {std::to_string(h->hugepages), vfio ? "yes" : "no", paths.sysfs_root,
                                      paths.state_dir, paths.etc_dir, host_conf(p, *h, pci, iface)},
                 120);
-            if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": provision failed: " + why(r));
+            if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": provision failed: " + r.failure());
             const HostFacts f = parse_facts(r.out);
             out << h->label << ": ";
             if (h->hugepages > 0) out << "hugepages " << get(f, "hugepages") << ", ";
@@ -119,7 +108,7 @@ void teardown_hosts(const Inventory& inv, const HostPaths& paths, std::ostream& 
             try {
                 SshSession s(*h);
                 const CommandResult r = s.run_script(teardown_script(), {paths.sysfs_root, paths.state_dir}, 60);
-                if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": teardown failed: " + why(r));
+                if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": teardown failed: " + r.failure());
                 const HostFacts f = parse_facts(r.out);
                 out << h->label << ": ";
                 if (get(f, "teardown") == "nothing") {

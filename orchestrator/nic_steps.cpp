@@ -13,18 +13,6 @@ namespace {
 
 bool leaves_alone(const HostSpec& h) { return !h.nic || h.nic->driver == "kernel"; }
 
-std::string first_line(const std::string& s) {
-    const auto nl = s.find('\n');
-    return nl == std::string::npos ? s : s.substr(0, nl);
-}
-
-// The host's own sentence, or what became of the script.
-std::string why(const CommandResult& r) {
-    if (r.timed_out) return "it did not finish in time";
-    if (!r.err.empty()) return first_line(r.err);
-    return "it ended with exit status " + std::to_string(r.exit_status);
-}
-
 std::string or_dash(const std::string& s) { return s.empty() ? "-" : s; }
 
 }  // namespace
@@ -51,7 +39,7 @@ void bind_nics(const Inventory& inv, const HostPaths& paths, std::ostream& out,
             }
             const CommandResult r = s.run_script(
                 bind_script(), {to_string(h->nic->kind), h->nic->value, want, paths.sysfs_root, paths.state_dir}, 30);
-            if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": cannot bind its NIC: " + why(r));
+            if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": cannot bind its NIC: " + r.failure());
             const HostFacts f = parse_facts(r.out);
             out << h->label << ": NIC " << f.at("pci") << " (" << or_dash(f.count("iface") ? f.at("iface") : "")
                 << ") bound to " << f.at("bound") << ", was " << or_dash(f.count("was") ? f.at("was") : "") << "\n";
@@ -68,7 +56,7 @@ void unbind_nics(const Inventory& inv, const HostPaths& paths, std::ostream& out
                 SshSession s(*h);
                 const CommandResult r = s.run_script(
                     unbind_script(), {to_string(h->nic->kind), h->nic->value, paths.sysfs_root, paths.state_dir}, 30);
-                if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": cannot restore its NIC: " + why(r));
+                if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": cannot restore its NIC: " + r.failure());
                 const HostFacts f = parse_facts(r.out);
                 if (f.count("restored") == 0 || f.at("restored") == "none") {
                     out << h->label << ": NIC " << h->nic->value << " was not bound by trafficgen-orch: left as it is\n";

@@ -102,6 +102,22 @@ SshSession::SshSession(const HostSpec& host) : host_(host), impl_(std::make_uniq
 
 SshSession::~SshSession() = default;
 
+std::string CommandResult::failure() const {
+    if (timed_out) return "it did not finish in time";
+    if (!err.empty()) return err.substr(0, err.find('\n'));
+    return "it ended with exit status " + std::to_string(exit_status);
+}
+
+void* SshSession::open_exec(const std::string& command, const std::string& what) {
+    ssh_channel ch = ssh_channel_new(impl_->s);
+    if (ch == nullptr || ssh_channel_open_session(ch) != SSH_OK || ssh_channel_request_exec(ch, command.c_str()) != SSH_OK) {
+        const std::string why = ssh_get_error(impl_->s);
+        if (ch != nullptr) ssh_channel_free(ch);
+        throw OrchError(exit_code::unreachable, "lost " + where(host_) + " while starting " + what + ": " + why);
+    }
+    return ch;
+}
+
 CommandResult SshSession::run(const std::vector<std::string>& argv, double timeout_s, std::string_view input) {
     using Clock = std::chrono::steady_clock;
     CommandResult r;
@@ -111,12 +127,7 @@ CommandResult SshSession::run(const std::vector<std::string>& argv, double timeo
     bounded.insert(bounded.end(), argv.begin(), argv.end());
     const std::string command = shell_command(bounded);
 
-    ssh_channel ch = ssh_channel_new(impl_->s);
-    if (ch == nullptr || ssh_channel_open_session(ch) != SSH_OK || ssh_channel_request_exec(ch, command.c_str()) != SSH_OK) {
-        const std::string why = ssh_get_error(impl_->s);
-        if (ch != nullptr) ssh_channel_free(ch);
-        throw OrchError(exit_code::unreachable, "lost " + where(host_) + " while starting " + argv.front() + ": " + why);
-    }
+    auto ch = static_cast<ssh_channel>(open_exec(command, argv.front()));
     std::size_t written = 0;
     while (written < input.size()) {
         const int n = ssh_channel_write(ch, input.data() + written, static_cast<std::uint32_t>(input.size() - written));
@@ -164,12 +175,7 @@ std::unique_ptr<RemoteProcess> SshSession::start(const std::vector<std::string>&
                                         "timeout", "--kill-after=5", std::to_string(std::lround(std::ceil(limit_s)))};
     wrapped.insert(wrapped.end(), argv.begin(), argv.end());
     const std::string command = shell_command(wrapped);
-    ssh_channel ch = ssh_channel_new(impl_->s);
-    if (ch == nullptr || ssh_channel_open_session(ch) != SSH_OK || ssh_channel_request_exec(ch, command.c_str()) != SSH_OK) {
-        const std::string why = ssh_get_error(impl_->s);
-        if (ch != nullptr) ssh_channel_free(ch);
-        throw OrchError(exit_code::unreachable, "lost " + where(host_) + " while starting " + argv.front() + ": " + why);
-    }
+    auto ch = static_cast<ssh_channel>(open_exec(command, argv.front()));
     ssh_channel_send_eof(ch);
     std::unique_ptr<RemoteProcess> p(new RemoteProcess(*this, ch));
     // The first line is the pid.

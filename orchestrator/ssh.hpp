@@ -21,6 +21,9 @@ struct CommandResult {
     std::string out;
     std::string err;
     [[nodiscard]] bool ok() const noexcept { return exit_status == 0 && !timed_out; }
+    // Why it failed, in the host's own words: the first line it wrote on stderr, or what
+    // became of it.
+    [[nodiscard]] std::string failure() const;
 };
 
 class SshSession;
@@ -89,6 +92,8 @@ public:
 
 private:
     friend class RemoteProcess;
+    // A channel running `command`; `what` names it if that fails.
+    void* open_exec(const std::string& command, const std::string& what);
     struct Impl;
     HostSpec host_;
     std::unique_ptr<Impl> impl_;

@@ -9,6 +9,7 @@
 #include <functional>
 #include <vector>
 
+#include "client_fixtures.hpp"
 #include "proto/parse.hpp"
 #include "proto/request.hpp"
 #include "sink/sink_core.hpp"
@@ -21,20 +22,10 @@ namespace tg {
 namespace {
 
 using traffic::FlowSet;
-using traffic::IpRange;
-using traffic::PortRange;
 
-FlowSet flows(std::uint32_t n) {
-    return FlowSet(IpRange::parse("198.18.0.1", "src"), IpRange::parse("198.19.0.1", "dst"),
-                   PortRange::parse("40000-40099", "sport"), PortRange::parse("5201", "dport"), n);
-}
+FlowSet flows(std::uint32_t n) { return testing::client_flows(n, "40000-40099"); }
 
-proto::L2Spec l2() {
-    proto::L2Spec l;
-    l.src = proto::MacAddress{{0x02, 0, 0, 0, 0, 0x01}};
-    l.dst = proto::MacAddress{{0x02, 0, 0, 0, 0, 0x02}};
-    return l;
-}
+proto::L2Spec l2() { return testing::client_l2(); }
 
 // Frames between a client set and a sink, a millisecond per round; the sink's answers
 // reach the client half a millisecond after the requests left. `drop_to_sink` and

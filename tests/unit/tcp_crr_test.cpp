@@ -10,6 +10,7 @@
 #include <set>
 #include <vector>
 
+#include "client_fixtures.hpp"
 #include "proto/parse.hpp"
 #include "proto/request.hpp"
 #include "proto/tcp.hpp"
@@ -22,20 +23,11 @@ namespace tg {
 namespace {
 
 using traffic::FlowSet;
-using traffic::IpRange;
 using traffic::PortRange;
 
-FlowSet flows(std::uint32_t n) {
-    return FlowSet(IpRange::parse("198.18.0.1", "src"), IpRange::parse("198.19.0.1", "dst"),
-                   PortRange::parse("40000", "sport"), PortRange::parse("5201", "dport"), n);
-}
+FlowSet flows(std::uint32_t n) { return testing::client_flows(n, "40000"); }
 
-proto::L2Spec l2() {
-    proto::L2Spec l;
-    l.src = proto::MacAddress{{0x02, 0, 0, 0, 0, 0x01}};
-    l.dst = proto::MacAddress{{0x02, 0, 0, 0, 0, 0x02}};
-    return l;
-}
+proto::L2Spec l2() { return testing::client_l2(); }
 
 traffic::TcpSending sending(std::uint32_t request, std::uint32_t response) {
     traffic::TcpSending s;
