@@ -78,10 +78,8 @@ TEST(RequestResponse, SctpAnswersComeOnTheRequestsStreamsInChunksThatFitAndTshar
 TEST(RequestResponse, TcpRrAgainstAKernelEchoServer) {
     TempDir dir;
     Lab lab({});
-    kernel_owns(lab, LabSide::sink);
-    kernel_sends_plain_frames(lab, LabSide::sink);
-    Child echo(in_ns(lab["TG_SINK_NS"], {tool_path("TG_TCP_PEER"), "echo", "5201", "90"}), dir / "tcp_peer");
-    ASSERT_TRUE(echo.wait_for_output("ready", 10)) << echo.err();
+    const auto server = kernel_echo_server(lab, dir);
+    Child& echo = *server;
     const auto before = snmp_counters(lab["TG_SINK_NS"]);
     // The echo server answers each request with the request itself: responses as large.
     const auto g = run_generator(lab, dir, {"--proto", "tcp", "--connections", "4", "--request-response", "--count",

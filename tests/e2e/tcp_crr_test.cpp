@@ -41,10 +41,8 @@ void expect_every_connection_clean(const nlohmann::json& c, std::uint64_t n) {
 TEST(TcpCrr, EveryTransactionIsAConnectionTheKernelAcceptsEchoesAndCloses) {
     TempDir dir;
     Lab lab({});
-    kernel_owns(lab, LabSide::sink);
-    kernel_sends_plain_frames(lab, LabSide::sink);
-    Child echo(in_ns(lab["TG_SINK_NS"], {tool_path("TG_TCP_PEER"), "echo", "5201", "90"}), dir / "tcp_peer");
-    ASSERT_TRUE(echo.wait_for_output("ready", 10)) << echo.err();
+    const auto server = kernel_echo_server(lab, dir);
+    Child& echo = *server;
     const auto before = snmp_counters(lab["TG_SINK_NS"]);
     const auto g = run_generator(lab, dir, {"--proto", "tcp", "--connections", "4", "--request-response",
                                             "--connect-per-request", "--count", "2000", "--request-size", "200",
@@ -68,10 +66,8 @@ TEST(TcpCrr, EveryTransactionIsAConnectionTheKernelAcceptsEchoesAndCloses) {
 TEST(TcpCrr, ARunInterruptedByCtrlCLeavesNoConnectionOfTheKernelsHalfOpenOrReset) {
     TempDir dir;
     Lab lab({});
-    kernel_owns(lab, LabSide::sink);
-    kernel_sends_plain_frames(lab, LabSide::sink);
-    Child echo(in_ns(lab["TG_SINK_NS"], {tool_path("TG_TCP_PEER"), "echo", "5201", "90"}), dir / "tcp_peer");
-    ASSERT_TRUE(echo.wait_for_output("ready", 10)) << echo.err();
+    const auto server = kernel_echo_server(lab, dir);
+    Child& echo = *server;
     const auto g = run_generator(lab, dir, {"--proto", "tcp", "--connections", "4", "--request-response",
                                             "--connect-per-request", "--duration", "30", "--dst-port", "5201"},
                                  Family::ipv4, interrupt_after(3));

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <thread>
 
@@ -22,6 +23,10 @@ const nlohmann::json& transactions_of(const nlohmann::json& report);
 
 // `n` requests sent, each answered, none lost or left, latency percentiles in order.
 void expect_every_transaction_done(const nlohmann::json& t, std::uint64_t n);
+
+// The kernel's TCP as the sink: it owns the sink's address, and `tcp_peer echo` on port
+// 5201 sends every request back; returned once it listens (throws if it does not).
+std::unique_ptr<Child> kernel_echo_server(const Lab& lab, const TempDir& dir);
 
 // A capture on the sink's side of the bridge while `body` runs.
 template <typename Body>
