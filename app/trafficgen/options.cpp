@@ -3,6 +3,7 @@
 #include <CLI/CLI.hpp>
 
 #include <cmath>
+#include <cstdlib>
 #include <iostream>
 #include <sstream>
 
@@ -74,6 +75,71 @@ std::vector<std::uint16_t> vlan_list(const std::string& text) {
     return ids;
 }
 
+unsigned whole_number(const std::string& text, const std::string& what, unsigned lo, unsigned hi, const std::string& range) {
+    std::size_t used = 0;
+    unsigned long v = 0;
+    try {
+        v = std::stoul(text, &used);
+    } catch (...) {
+        used = 0;
+    }
+    if (used == 0 || used != text.size() || text.front() == '-' || v < lo || v > hi) {
+        throw ConfigError(what + " '" + text + "' is out of range: " + range);
+    }
+    return static_cast<unsigned>(v);
+}
+
+// The multi-protocol network workload's settings (network-*, or NETWORK_* in the
+// environment as its systemd unit sets them) are other names for trafficgen's own, with
+// the same defaults, so that what its users wrote carries over. Each resolves to the
+// text of one trafficgen option; naming both is refused.
+struct SeedName {
+    const char* name;  // network-sctp-streams: the option, and the settings-file key
+    const char* env;   // NETWORK_SCTP_STREAMS
+    const char* ours;  // --streams
+    std::string value;
+    CLI::Option* option = nullptr;
+};
+
+// Returns the name the value came under ("" when neither was given) and sets text.
+std::string resolve_seed_name(CLI::App& app, SeedName& s, std::string& text, bool generator) {
+    const bool ours = app.count(s.ours) > 0;
+    if (s.option->count() > 0) {
+        if (ours) {
+            throw ConfigError(std::string(s.ours) + " and " + s.name + " set the same thing: give one of them");
+        }
+        text = s.value;
+        return s.name;
+    }
+    if (ours || !generator) return ours ? s.ours : "";
+    if (const char* v = std::getenv(s.env); v != nullptr && *v != '\0') {
+        text = v;
+        return std::string(s.env) + " (environment)";
+    }
+    return "";
+}
+
+// --pci-env VAR: the PCI address the SR-IOV device plugin put in the environment
+// (PCIDEVICE_<RESOURCE>=0000:03:02.1[,more]); the first of the list.
+std::string pci_from_env(const std::string& var) {
+    const char* v = std::getenv(var.c_str());
+    if (v == nullptr || *v == '\0') {
+        throw ConfigError("--pci-env " + var + ": the variable " + var +
+                          " is not set (the SR-IOV device plugin sets PCIDEVICE_<RESOURCE> where it allocated a VF): "
+                          "give the variable or --pci ADDRESS");
+    }
+    std::string first(v);
+    first = first.substr(0, first.find(','));
+    // domain:bus:device.function, such as 0000:03:02.1
+    const bool ok = first.size() == 12 && first[4] == ':' && first[7] == ':' && first[10] == '.' &&
+                    first.find_first_not_of("0123456789abcdefABCDEF:.") == std::string::npos;
+    if (!ok) {
+        throw ConfigError("--pci-env " + var + ": '" + std::string(v) +
+                          "' is not a PCI address list: expected such as 0000:03:02.1[,0000:03:02.2]");
+    }
+    return first;
+}
+
 // Request/response runs on one protocol: UDP flows, or TCP connections, or SCTP
 // associations (the transport resends a lost request; UDP has the timeout).
 void check_request_response(Options& o, bool size_given) {
@@ -139,6 +205,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
     // Port.
     app.add_option("--iface", o.iface, "Kernel interface to drive through af_xdp, falling back to af_packet");
     app.add_option("--pci", o.pci, "PCI address of a DPDK-bound NIC, such as 0000:03:00.0");
+    app.add_option("--pci-env", o.pci_env,
+                   "Take --pci from this environment variable, as the SR-IOV device plugin sets it "
+                   "(PCIDEVICE_<RESOURCE>, the first address of its list)");
     app.add_option("--vdev", o.vdevs, "DPDK virtual device, such as net_ring0 or net_pcap0,tx_pcap=out.pcap (repeatable)");
     app.add_option("--eal", o.eal, "More EAL arguments, passed through as they are");
     app.add_option("--driver-profile", o.driver_profile,
@@ -154,11 +223,15 @@ std::optional<Options> parse_options(int argc, char** argv) {
     std::string duration_text, protocol_duration_text = "300", burst_gap_text = "1ms", backoff_max_text = "64ms",
                 ramp_time_text = "10", ramp_from_text;
     unsigned streams = 4;
-    auto* proto_opt = app.add_option("--proto", proto_text, "Protocols, rotated in order: tcp, udp, sctp (comma-separated)");
+    app.add_option("--proto", proto_text, "Protocols, rotated in order: tcp, udp, sctp (comma-separated)");
     auto* mix_opt = app.add_option("--mix", mix_text, "Protocols sent together by weight, such as tcp:1,udp:2,sctp:1");
     app.add_option("--protocol-duration", protocol_duration_text, "Seconds per protocol when rotating");
     app.add_option("--streams", streams, "SCTP streams per association");
     app.add_option("--size", size_text, "Frame size with FCS (64..9018), imix, or size:weight,...; default: 1400 bytes of payload");
+    std::string udp_rate_text, udp_payload_text;
+    app.add_option("--udp-rate", udp_rate_text, "UDP's own rate, over --rate (default: --rate if given, else 100M)");
+    app.add_option("--udp-payload", udp_payload_text,
+                   "UDP payload bytes of each datagram, as iperf3 --length (default 1400); --size sets every protocol's");
     app.add_option("--rate", o.rate_text, "Rate: 100M (L2 bit/s), 1Mpps, 50% (of link, L1) or max; default 100M for UDP, max otherwise");
     app.add_option("--pattern", o.pattern_text, "continuous, rate-limited, burst, ramp, backoff or random");
     app.add_option("--burst", o.pacing.burst_size, "Packets per burst (burst, backoff)")->check(CLI::Range(1u, 1000000u));
@@ -229,6 +302,19 @@ std::optional<Options> parse_options(int argc, char** argv) {
     app.add_option("--timeline-packets", o.sink.timeline_packets, "Arrivals --timeline records (the first ones)")
         ->check(CLI::Range(1u, 100'000'000u));
 
+    std::vector<SeedName> seed = {
+        {"network-protocols", "NETWORK_PROTOCOLS", "--proto", {}},
+        {"network-udp-bandwidth", "NETWORK_UDP_BANDWIDTH", "--udp-rate", {}},
+        {"network-udp-packet-size", "NETWORK_UDP_PACKET_SIZE", "--udp-payload", {}},
+        {"network-sctp-streams", "NETWORK_SCTP_STREAMS", "--streams", {}},
+        {"network-protocol-duration", "NETWORK_PROTOCOL_DURATION", "--protocol-duration", {}},
+    };
+    for (auto& s : seed) {
+        s.option = app.add_option(std::string("--") + s.name, s.value,
+                                  std::string("The network workload's name for ") + s.ours + " (also " + s.env + ")")
+                       ->group("The network workload's settings");
+    }
+
     auto* sink_cmd = app.add_subcommand("sink", "Receive, validate and measure");
     sink_cmd->add_option("--max-streams", o.sink.max_streams, "Distinct (protocol, flow, stream) tracked")
         ->check(CLI::Range(1u, 1u << 22));
@@ -258,11 +344,17 @@ std::optional<Options> parse_options(int argc, char** argv) {
         for (const char* gen_only : {"--proto", "--mix", "--rate", "--size", "--count", "--pattern", "--streams", "--flows",
                                     "--bad-checksum-every", "--associations", "--connections", "--closed-loop",
                                     "--round-trip", "--request-response", "--request-size", "--response-size",
-                                    "--response-timeout", "--connect-per-request"}) {
+                                    "--response-timeout", "--connect-per-request", "--udp-rate", "--udp-payload",
+                                    "--network-protocols", "--network-udp-bandwidth", "--network-udp-packet-size",
+                                    "--network-sctp-streams", "--network-protocol-duration"}) {
             if (app.count(gen_only) > 0) {
                 throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
             }
         }
+    }
+    if (!o.pci_env.empty()) {
+        if (!o.pci.empty()) throw ConfigError("--pci and --pci-env both name the port: give one of them");
+        o.pci = pci_from_env(o.pci_env);
     }
     const int ports = (o.iface.empty() ? 0 : 1) + (o.pci.empty() ? 0 : 1) + (o.vdevs.empty() ? 0 : 1);
     if (ports == 0) {
@@ -271,22 +363,38 @@ std::optional<Options> parse_options(int argc, char** argv) {
     }
     if (ports > 1) throw ConfigError("give one port: --iface, --pci or --vdev, not several");
 
-    if (mix_opt->count() > 0 && proto_opt->count() > 0) {
-        throw ConfigError("--proto rotates and --mix sends together: give one of them");
+    const bool generator = o.role != Role::sink;
+    std::string streams_text = std::to_string(streams);
+    const std::string proto_name = resolve_seed_name(app, seed[0], proto_text, generator);
+    const std::string udp_rate_name = resolve_seed_name(app, seed[1], udp_rate_text, generator);
+    const std::string udp_payload_name = resolve_seed_name(app, seed[2], udp_payload_text, generator);
+    const std::string streams_name = resolve_seed_name(app, seed[3], streams_text, generator);
+    const std::string duration_name = resolve_seed_name(app, seed[4], protocol_duration_text, generator);
+    if (mix_opt->count() > 0 && !proto_name.empty()) {
+        throw ConfigError(proto_name + " rotates and --mix sends together: give one of them");
     }
     if (!mix_text.empty()) {
         o.mix = traffic::parse_protocols(mix_text, "--mix");
     } else {
-        o.protocols = traffic::parse_protocols(proto_text, "--proto");
+        o.protocols = traffic::parse_protocols(proto_text, proto_name.empty() ? "--proto" : proto_name);
     }
-    if (streams < 1 || streams > 65535) {
-        throw ConfigError("--streams " + std::to_string(streams) + " is out of range: an SCTP association has 1..65535 streams");
+    o.streams = static_cast<std::uint16_t>(whole_number(streams_text, streams_name.empty() ? "--streams" : streams_name, 1,
+                                                        65535, "an SCTP association has 1..65535 streams"));
+    if (!udp_rate_text.empty()) {
+        (void)traffic::Rate::parse(udp_rate_text, udp_rate_name);
+        o.udp_rate_text = udp_rate_text;
     }
-    o.streams = static_cast<std::uint16_t>(streams);
+    if (!udp_payload_text.empty()) {
+        if (app.count("--size") > 0) {
+            throw ConfigError(udp_payload_name + " sets UDP's payload and --size every protocol's frame sizes: give one of them");
+        }
+        o.udp_payload = whole_number(udp_payload_text, udp_payload_name, 1, 65507, "give UDP payload bytes, 1..65507");
+    }
     if (!size_text.empty()) o.sizes = traffic::SizeMix::parse(size_text);
     if (!o.rate_text.empty()) (void)traffic::Rate::parse(o.rate_text);
     o.pacing.pattern = traffic::parse_pattern(o.pattern_text);
-    o.protocol_duration_s = seconds(protocol_duration_text, "--protocol-duration", false);
+    o.protocol_duration_s =
+        seconds(protocol_duration_text, duration_name.empty() ? "--protocol-duration" : duration_name, false);
     o.pacing.burst_gap_s = seconds(burst_gap_text, "--burst-gap", false);
     o.pacing.backoff_max_s = seconds(backoff_max_text, "--backoff-max", false);
     o.pacing.ramp_time_s = seconds(ramp_time_text, "--ramp-time", false);

@@ -27,6 +27,7 @@ struct Options {
     // Port and EAL.
     std::string iface;
     std::string pci;
+    std::string pci_env;  // the variable --pci came from (the SR-IOV device plugin's), if it did
     std::vector<std::string> vdevs;
     std::string eal;
     std::string lcores;
@@ -40,6 +41,8 @@ struct Options {
     std::uint16_t streams = 4;
     std::optional<traffic::SizeMix> sizes;  // unset: 1400 bytes of payload per protocol
     std::string rate_text;                  // unset: the seed's 100M for UDP, max otherwise
+    std::string udp_rate_text;              // UDP's own rate, over --rate (unset: --rate, else 100M)
+    std::uint32_t udp_payload = 0;          // UDP's payload bytes, as iperf3 --length (0: 1400)
     traffic::PacingSpec pacing;
     std::string pattern_text = "continuous";
     double duration_s = -1;  // -1: the default for the role

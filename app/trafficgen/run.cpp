@@ -96,7 +96,8 @@ Traffic compile_traffic(const Options& o, const dataplane::PortCapabilities& cap
     for (Protocol p : t.used) {
         const auto vl = static_cast<std::uint8_t>(o.vlans.size());
         traffic::SizeMix sizes = o.sizes ? *o.sizes
-                                         : traffic::SizeMix::single(traffic::FrameTemplate::frame_size_for_payload(p, v6, vl, default_payload));
+                                         : traffic::SizeMix::single(traffic::FrameTemplate::frame_size_for_payload(
+                                               p, v6, vl, p == Protocol::udp && o.udp_payload > 0 ? o.udp_payload : default_payload));
         const std::uint32_t min = traffic::FrameTemplate::min_frame_size(p, v6, vl);
         for (auto& e : sizes.entries) {
             if (e.size < min) {
@@ -136,6 +137,7 @@ Traffic compile_traffic(const Options& o, const dataplane::PortCapabilities& cap
 }
 
 traffic::Rate rate_for(const Options& o, Protocol p) {
+    if (p == Protocol::udp && !o.udp_rate_text.empty()) return traffic::Rate::parse(o.udp_rate_text);
     if (!o.rate_text.empty()) return traffic::Rate::parse(o.rate_text);
     // The seed's defaults: UDP has no flow control, so it gets a target (iperf3 -b 100M).
     if (p == Protocol::udp) return traffic::Rate::parse("100M");
