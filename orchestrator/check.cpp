@@ -122,7 +122,7 @@ std::vector<HostCheck> check_hosts(const Inventory& inv, const std::string& sysf
                 c.reached = true;
                 const std::string kind = h->nic ? to_string(h->nic->kind) : "none";
                 const std::string value = h->nic ? h->nic->value : "";
-                const CommandResult r = s.run_script(probe_script(), {kind, value, h->trafficgen, sysfs_root}, 30);
+                const CommandResult r = s.run_script(host_script(), {"probe", kind, value, h->trafficgen, sysfs_root}, 30);
                 if (!r.ok()) {
                     c.notes.push_back({CheckNote::Level::error, "the probe failed on the host (exit " +
                                                                     std::to_string(r.exit_status) + "): " + r.err});

@@ -74,7 +74,7 @@ void provision_hosts(const Inventory& inv, const HostPaths& paths, std::ostream&
             std::string pci, iface;
             if (h->nic) {
                 const CommandResult n = s.run_script(
-                    nic_script(), {to_string(h->nic->kind), h->nic->value, paths.sysfs_root, paths.state_dir}, 30);
+                    host_script(), {"nic", to_string(h->nic->kind), h->nic->value, paths.sysfs_root, paths.state_dir}, 30);
                 if (!n.ok()) throw OrchError(exit_code::step_failed, h->label + ": " + n.failure());
                 const HostFacts f = parse_facts(n.out);
                 pci = get(f, "pci");
@@ -82,7 +82,7 @@ void provision_hosts(const Inventory& inv, const HostPaths& paths, std::ostream&
             }
             const bool vfio = h->nic && h->nic->driver == "vfio-pci";
             const CommandResult r = s.run_script(
-                provision_script(), {std::to_string(h->hugepages), vfio ? "yes" : "no", paths.sysfs_root,
+                host_script(), {"provision", std::to_string(h->hugepages), vfio ? "yes" : "no", paths.sysfs_root,
                                      paths.state_dir, paths.etc_dir, host_conf(p, *h, pci, iface)},
                 120);
             if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": provision failed: " + r.failure());
@@ -107,7 +107,7 @@ void teardown_hosts(const Inventory& inv, const HostPaths& paths, std::ostream& 
         for (const HostSpec* h : {&p.generator, &p.sink}) {
             try {
                 SshSession s(*h);
-                const CommandResult r = s.run_script(teardown_script(), {paths.sysfs_root, paths.state_dir}, 60);
+                const CommandResult r = s.run_script(host_script(), {"teardown", paths.sysfs_root, paths.state_dir}, 60);
                 if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": teardown failed: " + r.failure());
                 const HostFacts f = parse_facts(r.out);
                 out << h->label << ": ";

@@ -27,7 +27,7 @@ void bind_nics(const Inventory& inv, const HostPaths& paths, std::ostream& out,
             if (!h->nic->driver_given && !profiles.empty()) {
                 // The profile of the driver the NIC has now says what DPDK wants of it.
                 const CommandResult n = s.run_script(
-                    nic_script(), {to_string(h->nic->kind), h->nic->value, paths.sysfs_root, paths.state_dir}, 30);
+                    host_script(), {"nic", to_string(h->nic->kind), h->nic->value, paths.sysfs_root, paths.state_dir}, 30);
                 const HostFacts f = parse_facts(n.out);
                 const auto profile = profiles::find_by_kernel_driver(profiles, f.count("driver") != 0 ? f.at("driver") : "");
                 if (profile && profile->bind == "kernel") {
@@ -38,7 +38,7 @@ void bind_nics(const Inventory& inv, const HostPaths& paths, std::ostream& out,
                 if (profile) want = profile->bind;
             }
             const CommandResult r = s.run_script(
-                bind_script(), {to_string(h->nic->kind), h->nic->value, want, paths.sysfs_root, paths.state_dir}, 30);
+                host_script(), {"bind", to_string(h->nic->kind), h->nic->value, want, paths.sysfs_root, paths.state_dir}, 30);
             if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": cannot bind its NIC: " + r.failure());
             const HostFacts f = parse_facts(r.out);
             out << h->label << ": NIC " << f.at("pci") << " (" << or_dash(f.count("iface") ? f.at("iface") : "")
@@ -55,7 +55,7 @@ void unbind_nics(const Inventory& inv, const HostPaths& paths, std::ostream& out
             try {
                 SshSession s(*h);
                 const CommandResult r = s.run_script(
-                    unbind_script(), {to_string(h->nic->kind), h->nic->value, paths.sysfs_root, paths.state_dir}, 30);
+                    host_script(), {"unbind", to_string(h->nic->kind), h->nic->value, paths.sysfs_root, paths.state_dir}, 30);
                 if (!r.ok()) throw OrchError(exit_code::step_failed, h->label + ": cannot restore its NIC: " + r.failure());
                 const HostFacts f = parse_facts(r.out);
                 if (f.count("restored") == 0 || f.at("restored") == "none") {

@@ -79,7 +79,7 @@ Port port_of(SshSession& s, const HostSpec& h, const HostPaths& paths) {
         throw OrchError(exit_code::bad_input, h.label + " has no \"nic\" in the inventory: give the NIC trafficgen drives");
     }
     const CommandResult r =
-        s.run_script(nic_script(), {to_string(h.nic->kind), h.nic->value, paths.sysfs_root, paths.state_dir}, 30);
+        s.run_script(host_script(), {"nic", to_string(h.nic->kind), h.nic->value, paths.sysfs_root, paths.state_dir}, 30);
     if (!r.ok()) throw OrchError(exit_code::step_failed, h.label + ": " + trimmed(r.err.empty() ? r.out : r.err));
     const HostFacts f = parse_facts(r.out);
     const auto get = [&](const char* k) { return f.count(k) != 0 ? f.at(k) : std::string(); };
