@@ -200,6 +200,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
     app.set_config("--config", "/etc/trafficgen/trafficgen.conf",
                    "Settings file (key = value, with [sink] for the sink); flags override it");
     app.fallthrough();
+    // A key the settings file has and no option knows is a typo, not something to skip.
+    app.allow_config_extras(CLI::config_extras_mode::error);
     app.option_defaults()->always_capture_default();
 
     // Port.
@@ -333,6 +335,24 @@ std::optional<Options> parse_options(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         app.exit(e);
         return std::nullopt;
+    } catch (const CLI::ConfigError& e) {
+        const std::string what = e.what();
+        const std::string prefix = "INI was not able to parse ";
+        if (what.rfind(prefix, 0) != 0) throw ConfigError(what);
+        const std::string key = what.substr(prefix.size());
+        if (key.size() > 3 && key.compare(key.size() - 3, 3, ".++") == 0) {
+            throw ConfigError("the settings file has a section no subcommand has: [" + key.substr(0, key.size() - 3) +
+                              "] (the one section is [sink])");
+        }
+        if (key.rfind("sink.", 0) == 0) {
+            throw ConfigError("the settings file has a key [sink] does not know: '" + key.substr(5) +
+                              "' ([sink] holds only the sink's own options; the port's and the others go above it)");
+        }
+        if (sink_cmd->get_option_no_throw("--" + key) != nullptr) {
+            throw ConfigError("the settings file has the sink's '" + key + "' outside [sink]: put it under [sink]");
+        }
+        throw ConfigError("the settings file has a key no option knows: '" + key +
+                          "' (`trafficgen --help` lists the options; each is a key without its --)");
     } catch (const CLI::ParseError& e) {
         throw ConfigError(e.what());
     }

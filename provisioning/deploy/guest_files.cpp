@@ -13,9 +13,11 @@ constexpr const char* modules_path = "/etc/modules-load.d/trafficgen.conf";
 
 // A settings value, quoted as trafficgen's settings file reads it.
 std::string value(const std::string& key, const std::string& v) {
-    if (v.find_first_of("\"\n\\") != std::string::npos) {
+    if (v.find_first_of("\"\n\r\\") != std::string::npos) {
+        std::string shown;
+        for (char ch : v) shown += ch == '\n' ? std::string("\\n") : ch == '\r' ? std::string("\\r") : std::string(1, ch);
         throw orch::OrchError(orch::exit_code::bad_input,
-                              "the value of " + key + " ('" + v + "') has a quote, backslash or line break: give it without");
+                              "the value of " + key + " ('" + shown + "') has a quote, backslash or line break: give it without");
     }
     return key + " = \"" + v + "\"\n";
 }
@@ -59,10 +61,13 @@ std::string trafficgen_conf(const Settings& s, unsigned pair, Role r, const NicS
         for (const auto& [k, v] : s.generator_extra) c += value(k, v);
     } else {
         c += "stats-interval = 10\n";
-        if (!s.sink_extra.empty()) {
-            c += "\n[sink]\n";
-            for (const auto& [k, v] : s.sink_extra) c += value(k, v);
+        // The sink's own options go in [sink], the port's and the others above it.
+        std::string section;
+        for (const auto& [k, v] : s.sink_extra) {
+            const bool own = k == "max-streams" || k == "shared-clock" || k == "reflect" || k == "idle-timeout";
+            (own ? section : c) += value(k, v);
         }
+        if (!section.empty()) c += "\n[sink]\n" + section;
     }
     return c;
 }

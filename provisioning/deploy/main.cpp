@@ -136,7 +136,7 @@ int main(int argc, char** argv) {
     app.add_option("--flows", s.flows, "Flows, one destination port each from --data-port")->group(t)->capture_default_str();
     app.add_option("--data-port", s.data_port, "First destination port")->group(t)->capture_default_str();
     app.add_option("--set", gen_set, "More generator settings, KEY=VALUE as in trafficgen.conf (repeatable)")->group(t);
-    app.add_option("--sink-set", sink_set, "Settings for the sink's [sink] section, KEY=VALUE (repeatable)")->group(t);
+    app.add_option("--sink-set", sink_set, "More sink settings, KEY=VALUE as in trafficgen.conf (repeatable)")->group(t);
     auto* k = "KubeVirt";
     app.add_option("--image", s.image, "containerDisk image of the guests")->group(k)->capture_default_str();
     app.add_option("--sriov-resource", s.sriov_resource, "SR-IOV device plugin resource of the VFs")->group(k)->capture_default_str();
