@@ -84,7 +84,7 @@ unsigned whole_number(const std::string& text, const std::string& what, unsigned
         used = 0;
     }
     if (used == 0 || used != text.size() || text.front() == '-' || v < lo || v > hi) {
-        throw ConfigError(what + " '" + text + "' is out of range: " + range);
+        throw ConfigError(what + " " + text + " is out of range: " + range);
     }
     return static_cast<unsigned>(v);
 }

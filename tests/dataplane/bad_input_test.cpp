@@ -105,6 +105,13 @@ TEST(BadInput, ABadValueInTheConfigFileIsNamed) {
     expect_refused({{"--config", conf}, "--streams 0"});
     std::ofstream(conf) << "vdev = net_ring0\nproto = gre\n";
     expect_refused({{"--config", conf}, "gre"});
+    // The network workload's names, and a key no option has (a typo is not skipped).
+    std::ofstream(conf) << "vdev = net_ring0\nnetwork-sctp-streams = 0\n";
+    expect_refused({{"--config", conf}, "network-sctp-streams 0"});
+    std::ofstream(conf) << "vdev = net_ring0\nnetwork-sctp-stream = 4\n";
+    expect_refused({{"--config", conf}, "'network-sctp-stream'"});
+    std::ofstream(conf) << "vdev = net_ring0\n[sink]\nlcores = 0@1\n";
+    expect_refused({{"--config", conf, "sink"}, "[sink] does not know: 'lcores'"});
     // `trafficgen report` wants the reports of a generator and of a sink, nothing else.
     std::ofstream(conf) << "{\"schema\": \"something.else\"}\n";
     expect_refused({{"report", "--generator", conf, "--sink", conf}, conf});

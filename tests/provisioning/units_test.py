@@ -91,10 +91,10 @@ class Units(unittest.TestCase):
 
     def test_bad_value_fails_the_service_with_one_sentence(self):
         from helpers import TRAFFICGEN
-        for key, bad, said in [("--network-sctp-streams", "0", "network-sctp-streams '0'"),
+        for key, bad, said in [("--network-sctp-streams", "0", "network-sctp-streams 0 "),
                                ("--network-protocols", "tcp,icmp", "'icmp'"),
                                ("--network-udp-bandwidth", "lots", "network-udp-bandwidth 'lots'"),
-                               ("--network-udp-packet-size", "70000", "network-udp-packet-size '70000'"),
+                               ("--network-udp-packet-size", "70000", "network-udp-packet-size 70000 "),
                                ("--network-protocol-duration", "0", "network-protocol-duration '0'")]:
             out = render(temp_dir(self), key, bad)
             guest = os.path.join(out, "kubernetes", "guests", "trafficgen-01-generator")
