@@ -3,7 +3,9 @@
 // vfio-pci and sctp, writes those two files and enables the units.
 #pragma once
 
+#include <cstdint>
 #include <string>
+#include <vector>
 
 #include "deploy_settings.hpp"
 #include "yaml_text.hpp"

@@ -3,6 +3,7 @@
 #include "guest_files.hpp"
 
 #include <cctype>
+#include <vector>
 
 namespace tg::deploy {
 
@@ -66,14 +67,16 @@ ordered_json virtual_machine(const Settings& s, unsigned pair, Role r) {
 }
 
 ordered_json sink_service(const Settings& s, unsigned pair) {
-    ordered_json ports = ordered_json::array();
-    for (const char* proto : {"TCP", "UDP", "SCTP"}) {
-        ports.push_back({{"name", "iperf3-" + lower(proto)}, {"port", 5201}, {"protocol", proto}, {"targetPort", 5201}});
-    }
+    // 5201 under the network workload's names (iperf3-tcp), the flows' other ports as tg-tcp-5202.
+    std::vector<unsigned> numbers = {5201};
     for (unsigned p = s.data_port; p < s.data_port + s.flows; ++p) {
-        if (p == 5201) continue;
+        if (p != 5201) numbers.push_back(p);
+    }
+    ordered_json ports = ordered_json::array();
+    for (unsigned p : numbers) {
         for (const char* proto : {"TCP", "UDP", "SCTP"}) {
-            ports.push_back({{"name", "tg-" + lower(proto) + "-" + std::to_string(p)}, {"port", p}, {"protocol", proto}, {"targetPort", p}});
+            const std::string name = p == 5201 ? "iperf3-" + lower(proto) : "tg-" + lower(proto) + "-" + std::to_string(p);
+            ports.push_back({{"name", name}, {"port", p}, {"protocol", proto}, {"targetPort", p}});
         }
     }
     ordered_json selector = {{"trafficgen.io/pair", pair_label(pair)}, {"trafficgen.io/role", "sink"}};
