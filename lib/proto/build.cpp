@@ -234,6 +234,19 @@ BuildResult build_icmp_echo_frame(std::span<std::uint8_t> out, const L2Spec& l2,
     return f.result;
 }
 
+BuildResult build_icmp_frame(std::span<std::uint8_t> out, const L2Spec& l2, const L3Spec& l3, std::uint8_t type,
+                             std::uint8_t code, std::span<const std::uint8_t> body) noexcept {
+    const bool v4 = l3.src.is_v4();
+    Frame f = begin_frame(out, l2, l3, v4 ? ip_proto::icmp : ip_proto::icmpv6, sizeof(IcmpHeader), body);
+    if (!f.result.ok()) return f.result;
+    const auto l4 = l4_of(out, f.result.layout);
+    auto* h = reinterpret_cast<IcmpHeader*>(l4.data());
+    h->type = type;
+    h->code = code;
+    h->checksum.set(inet_finish(inet_sum(l4, v4 ? 0 : f.pseudo_sum)));
+    return f.result;
+}
+
 BuildResult build_arp_frame(std::span<std::uint8_t> out, const L2Spec& l2, const ArpSpec& arp) noexcept {
     BuildResult r;
     const std::size_t off = write_l2(out, l2, ether_type::arp, r.error);

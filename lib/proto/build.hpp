@@ -113,6 +113,13 @@ struct BuildResult {
                                                 const IcmpEchoSpec& echo,
                                                 std::span<const std::uint8_t> payload) noexcept;
 
+// Any ICMP or ICMPv6 message: `body` is everything after the 4-byte type/code/checksum
+// header (an echo's identifier and sequence, a neighbour solicitation's target and
+// options). ICMPv6 when the addresses are IPv6; the checksum is computed.
+[[nodiscard]] BuildResult build_icmp_frame(std::span<std::uint8_t> out, const L2Spec& l2, const L3Spec& l3,
+                                           std::uint8_t type, std::uint8_t code,
+                                           std::span<const std::uint8_t> body) noexcept;
+
 [[nodiscard]] BuildResult build_arp_frame(std::span<std::uint8_t> out, const L2Spec& l2, const ArpSpec& arp) noexcept;
 
 }  // namespace tg::proto
