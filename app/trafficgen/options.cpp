@@ -279,7 +279,12 @@ std::optional<Options> parse_options(int argc, char** argv) {
     app.add_option("--setup-timeout", setup_timeout_text,
                    "How long --associations or --connections may take to come up (default 30 s)");
     app.add_option("--src-mac", src_mac_text, "Source MAC (default: the port's)");
-    app.add_option("--dst-mac", dst_mac_text, "Destination MAC");
+    app.add_option("--dst-mac", dst_mac_text,
+                   "Destination MAC (default: resolved by ARP or neighbour discovery: the --gateway's, else the "
+                   "first --dst-ip's)");
+    app.add_option("--gateway", o.gateway,
+                   "Next hop towards --dst-ip when it is not on this link (a router, a CNI gateway): its MAC is "
+                   "resolved and every frame goes to it");
     app.add_option("--src-ip", o.src_ip, "Source address or range (198.18.0.1-198.18.0.9, IPv6 too)");
     app.add_option("--dst-ip", o.dst_ip, "Destination address or range");
     app.add_option("--src-port", o.src_port, "Source port or range (1024-2047)");
@@ -324,6 +329,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
     sink_cmd->add_flag("--reflect", o.reflect,
                        "Send each stateless test packet back to its sender (addresses and ports swapped), so a "
                        "generator with --round-trip measures the round trip");
+    std::string sink_ip_text;
+    sink_cmd->add_option("--ip", sink_ip_text,
+                         "The sink's own addresses or ranges, comma-separated (198.19.0.1,2001:2:0:1::1): it answers "
+                         "ARP, neighbour solicitations and ping for them, and announces them at start");
     std::string idle_text = "0";
     sink_cmd->add_option("--idle-timeout", idle_text, "Stop when nothing arrived for this long, once traffic began");
 
@@ -366,7 +375,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
                                     "--round-trip", "--request-response", "--request-size", "--response-size",
                                     "--response-timeout", "--connect-per-request", "--udp-rate", "--udp-payload",
                                     "--network-protocols", "--network-udp-bandwidth", "--network-udp-packet-size",
-                                    "--network-sctp-streams", "--network-protocol-duration"}) {
+                                    "--network-sctp-streams", "--network-protocol-duration", "--gateway"}) {
             if (app.count(gen_only) > 0) {
                 throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
             }
@@ -433,7 +442,23 @@ std::optional<Options> parse_options(int argc, char** argv) {
         o.src_mac = mac(src_mac_text, "--src-mac");
         o.src_mac_given = true;
     }
-    if (!dst_mac_text.empty()) o.dst_mac = mac(dst_mac_text, "--dst-mac");
+    if (!dst_mac_text.empty()) {
+        o.dst_mac = mac(dst_mac_text, "--dst-mac");
+        o.dst_mac_given = true;
+    }
+    if (!sink_ip_text.empty()) o.sink.addresses = traffic::OwnedAddresses::parse(sink_ip_text, "--ip");
+    if (!o.gateway.empty()) {
+        const auto gw = proto::IpAddress::parse(o.gateway);
+        if (!gw) {
+            throw ConfigError("--gateway '" + o.gateway + "' is not an IP address: give the next hop's IPv4 or IPv6 address");
+        }
+        if (o.role == Role::loopback) throw ConfigError("--gateway names a next hop; --loopback has none");
+        if (o.dst_mac_given) throw ConfigError("--gateway is resolved to a MAC and --dst-mac gives one: give one of them");
+        const auto dst = traffic::IpRange::parse(o.dst_ip, "--dst-ip");
+        if (dst.first.family != gw->family) {
+            throw ConfigError("--gateway " + o.gateway + " and --dst-ip " + o.dst_ip + " are different IP versions");
+        }
+    }
     if (!vlan_text.empty()) o.vlans = vlan_list(vlan_text);
     if (!o.timeline_path.empty() && o.sink.timeline_packets == 0) o.sink.timeline_packets = 1'000'000;
     if (!o.timeline_path.empty() && o.role == Role::generator) {

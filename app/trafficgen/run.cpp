@@ -20,6 +20,7 @@
 #include "dataplane/engines.hpp"
 #include "dataplane/mempools.hpp"
 #include "dataplane/port.hpp"
+#include "presence_setup.hpp"
 #include "report.hpp"
 #include "sctp_session.hpp"
 #include "session_control.hpp"
@@ -158,6 +159,51 @@ double pps_for(const traffic::Rate& r, double mean_frame, const dataplane::PortC
     return r.packets_per_second(mean_frame, double(caps.link_speed_mbps) * 1e6);
 }
 
+// TCP_CRR: the source ports the connections take turns on (one port: from it up to 65535).
+traffic::PortRange crr_source_ports(const Options& o) {
+    traffic::PortRange ports = traffic::PortRange::parse(o.src_port, "--src-port");
+    if (ports.count == 1) ports.count = 65536u - ports.first;
+    return ports;
+}
+
+// The rates of a run, in packets/s for the whole port: per rotating protocol, or for the
+// mix with its per-packet protocol cycle. Checked before the port sends anything.
+struct PacingPlan {
+    std::array<double, 3> protocol_pps{};
+    double pps = 0;                  // the first protocol's, or the mix's
+    std::vector<Protocol> mix;       // per-packet protocol cycle, or empty
+};
+
+PacingPlan plan_pacing(const Options& o, const Traffic& t, const dataplane::PortCapabilities& caps) {
+    PacingPlan plan;
+    if (!o.mix.empty()) {
+        std::vector<traffic::SizeMix::Entry> weights;
+        double bytes = 0, n = 0;
+        for (const auto& wp : o.mix) {
+            weights.push_back({static_cast<std::uint32_t>(wp.protocol), wp.weight});
+            bytes += t.mean_frame[static_cast<std::size_t>(wp.protocol)] * wp.weight;
+            n += wp.weight;
+        }
+        for (std::uint32_t pi : traffic::SizeMix{weights}.cycle()) plan.mix.push_back(static_cast<Protocol>(pi));
+        const bool only_udp = o.mix.size() == 1 && o.mix[0].protocol == Protocol::udp;
+        plan.pps = pps_for(rate_for(o, only_udp ? Protocol::udp : Protocol::tcp), bytes / n, caps);
+    } else {
+        for (const auto& wp : o.protocols) {
+            const auto pi = static_cast<std::size_t>(wp.protocol);
+            plan.protocol_pps[pi] = pps_for(rate_for(o, wp.protocol), t.mean_frame[pi], caps);
+        }
+        plan.pps = plan.protocol_pps[static_cast<std::size_t>(o.protocols.front().protocol)];
+    }
+    if (o.pacing.pattern != traffic::Pattern::continuous && o.pacing.pattern != traffic::Pattern::burst &&
+        o.pacing.pattern != traffic::Pattern::backoff &&
+        (plan.pps <= 0 || std::any_of(o.protocols.begin(), o.protocols.end(), [&](const auto& wp) {
+             return o.mix.empty() && plan.protocol_pps[static_cast<std::size_t>(wp.protocol)] <= 0;
+         }))) {
+        throw ConfigError(std::string("--pattern ") + traffic::to_string(o.pacing.pattern) + " needs a --rate");
+    }
+    return plan;
+}
+
 // Each request and each response of a transaction is one frame (UDP), one segment or
 // one DATA chunk: they must fit the path.
 void check_transaction_sizes(const Options& o, Protocol p, bool ipv6, const dataplane::PortCapabilities& caps) {
@@ -203,13 +249,16 @@ nlohmann::json run(const Options& o) {
         port_name = o.pci;
     } else {
         // af_xdp where the kernel and driver allow it, af_packet otherwise. A generator
-        // that also receives (SCTP associations, TCP connections) takes af_packet: on veth in copy mode,
-        // af_xdp put thousands of its frames into the kernel's TX ring that never reached
-        // the wire while the same socket received (measured: 5500 of 20020 DATA frames,
-        // with nothing counted anywhere); af_packet carried every frame both ways.
+        // receives too (ARP, neighbour discovery and ping for its presence; sessions'
+        // answers) and takes af_packet: on veth in copy mode, af_xdp put thousands of its
+        // frames into the kernel's TX ring that never reached the wire while the same
+        // socket received (measured: 5500 of 20020 DATA frames, and 1640 of 1734 UDP
+        // frames with only ARP arriving, with nothing counted anywhere); af_packet carried
+        // every frame both ways.
         port_name = "net_af_xdp_tg0";
-        if (o.associations > 0 || o.connections > 0 || o.round_trip || o.request_response) {
-            spdlog::info("sending and receiving: using af_packet on {} (af_xdp loses frames when one queue sends and receives)",
+        if (o.role == Role::generator) {
+            spdlog::info("the generator sends and receives: using af_packet on {} (af_xdp loses frames when one queue "
+                         "sends and receives)",
                          o.iface);
             port_name = "net_af_packet_tg0";
             if (!dataplane::probe_device(port_name + ",iface=" + o.iface)) {
@@ -248,6 +297,7 @@ nlohmann::json run(const Options& o) {
     const auto profile = port_profile(o, caps.driver, named);
 
     Traffic traffic_plan;
+    PacingPlan pacing_plan;
     if (!tx_lcores.empty()) {
         traffic_plan = compile_traffic(o, caps);
         if (traffic_plan.flows->size() < tx_lcores.size()) {
@@ -260,6 +310,10 @@ nlohmann::json run(const Options& o) {
             throw ConfigError("--size " + std::to_string(traffic_plan.max_frame) + " is above what port " + caps.name +
                               " carries: " + std::to_string(port_max_frame(caps)) + " bytes with FCS");
         }
+        pacing_plan = plan_pacing(o, traffic_plan, caps);
+        const Protocol first = o.connections > 0 ? Protocol::tcp : o.associations > 0 ? Protocol::sctp : Protocol::udp;
+        if (o.request_response) check_transaction_sizes(o, first, traffic_plan.flows->ipv6(), caps);
+        if (o.connect_per_request) traffic::TcpCrrClientSet::check_ports(*traffic_plan.flows, crr_source_ports(o));
     }
     const std::uint32_t max_frame = std::max<std::uint32_t>(traffic_plan.max_frame, o.role == Role::sink ? 9018 : 1518);
     // Every port gets an RX queue (some drivers want one), so every run has an RX pool. Its
@@ -273,11 +327,6 @@ nlohmann::json run(const Options& o) {
         "tg_rx", dataplane::pool_size(o.associations > 0 || o.connections > 0 || o.request_response ? 8192 : o.role == Role::sink ? 4096 : 1024, static_cast<std::uint32_t>(std::max<std::size_t>(rx_lcores.size(), 1)),
                                       static_cast<std::uint32_t>(workers.size())),
         std::max<std::uint32_t>(std::min<std::uint32_t>(max_frame, port_max_frame(caps)), 2048));
-    for (std::size_t i = 0; i < traffic_plan.templates.templates.size(); ++i) {
-        pools.push_back(std::make_unique<dataplane::Mempool>(
-            "tg_tx" + std::to_string(i), dataplane::pool_size(1024, 1, static_cast<std::uint32_t>(workers.size())),
-            *traffic_plan.templates.templates[i]));
-    }
     dataplane::PortSetup setup;
     setup.rx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(rx_lcores.size(), 1));
     // A sink's RX lcores each answer SCTP associations and TCP connections on a TX queue of their own.
@@ -289,6 +338,30 @@ nlohmann::json run(const Options& o) {
     // A port that computes checksums would mend the spoiled ones.
     setup.tx_checksum_offload = o.tx_checksum_offload && o.bad_checksum_every == 0;
     port->start(setup);
+
+    // The generator's presence on its link: its frames go through queue 0, straight from
+    // this thread until the engines run, through engine 0's rings after.
+    std::unique_ptr<dataplane::ControlPath> control;
+    std::unique_ptr<traffic::HostPresence> presence;
+    if (o.role == Role::generator) {
+        control = std::make_unique<dataplane::ControlPath>(port->id(), 0, rx_pool->get());
+        presence = make_generator_presence(o, traffic_plan.l2);
+        spdlog::info("generator at {} on {}, answering ARP, neighbour solicitations and ping for {}",
+                     traffic_plan.l2.src.to_string(), caps.name, presence->config().owned.to_string());
+        if (!o.dst_mac_given) {
+            // The frames are built for the MAC the next hop answers with.
+            Options resolved = o;
+            resolved.dst_mac = resolve_next_hop(o, *control, *presence, stop_signal, caps.name);
+            traffic_plan = compile_traffic(resolved, caps);
+        } else {
+            poll_presence(*control, *presence);  // the announcements
+        }
+    }
+    for (std::size_t i = 0; i < traffic_plan.templates.templates.size(); ++i) {
+        pools.push_back(std::make_unique<dataplane::Mempool>(
+            "tg_tx" + std::to_string(i), dataplane::pool_size(1024, 1, static_cast<std::uint32_t>(workers.size())),
+            *traffic_plan.templates.templates[i]));
+    }
 
     const dataplane::Clock clock = dataplane::Clock::now();
     std::atomic<bool> tx_stop{false}, rx_stop{false};
@@ -310,7 +383,6 @@ nlohmann::json run(const Options& o) {
     traffic::TransactionSpec rr;
     rr.request_bytes = o.request_bytes;
     rr.response_bytes = o.response_bytes;
-    if (o.request_response) check_transaction_sizes(o, session_protocol, traffic_plan.flows->ipv6(), caps);
     if (o.associations > 0) {
         traffic::SctpSending sending;
         sending.closed_loop = o.closed_loop;
@@ -322,7 +394,7 @@ nlohmann::json run(const Options& o) {
         sending.rr = rr;
         auto clients = make_sctp_clients(*traffic_plan.flows, o.streams, traffic_plan.l2, sending);
         sctp_clients = clients.get();
-        session = std::make_unique<SessionControl>(std::move(clients), control_data, port->id(), rx_pool->get(), clock);
+        session = std::make_unique<SessionControl>(std::move(clients), control_data, *control, presence.get(), clock);
     }
     if (o.connections > 0) {
         traffic::TcpSending sending;
@@ -334,22 +406,21 @@ nlohmann::json run(const Options& o) {
         sending.rr = rr;
         if (o.connect_per_request) {
             // TCP_CRR: each connection's source port from its slot's share of the range.
-            traffic::PortRange ports = traffic::PortRange::parse(o.src_port, "--src-port");
-            if (ports.count == 1) ports.count = 65536u - ports.first;
-            auto clients = make_tcp_crr_clients(*traffic_plan.flows, ports, traffic_plan.l2, sending, clock.ns(rte_rdtsc()));
+            auto clients = make_tcp_crr_clients(*traffic_plan.flows, crr_source_ports(o), traffic_plan.l2, sending,
+                                                clock.ns(rte_rdtsc()));
             crr_clients = clients.get();
-            session = std::make_unique<SessionControl>(std::move(clients), control_data, port->id(), rx_pool->get(), clock);
+            session = std::make_unique<SessionControl>(std::move(clients), control_data, *control, presence.get(), clock);
         } else {
             auto clients = make_tcp_clients(*traffic_plan.flows, traffic_plan.l2, sending);
             tcp_clients = clients.get();
-            session = std::make_unique<SessionControl>(std::move(clients), control_data, port->id(), rx_pool->get(), clock);
+            session = std::make_unique<SessionControl>(std::move(clients), control_data, *control, presence.get(), clock);
         }
     }
     if (o.request_response && session_protocol == Protocol::udp) {
         rr.timeout_ns = static_cast<std::uint64_t>(o.response_timeout_s * 1e9);
         auto clients = std::make_unique<traffic::UdpClientSet>(*traffic_plan.flows, traffic_plan.l2, o.ttl, rr);
         udp_clients = clients.get();
-        session = std::make_unique<SessionControl>(std::move(clients), control_data, port->id(), rx_pool->get(), clock);
+        session = std::make_unique<SessionControl>(std::move(clients), control_data, *control, presence.get(), clock);
     }
     std::vector<std::unique_ptr<dataplane::TxEngine>> tx;
     for (std::size_t i = 0; i < tx_lcores.size(); ++i) {
@@ -369,47 +440,25 @@ nlohmann::json run(const Options& o) {
         c.first_flow = static_cast<std::uint32_t>(i);
         c.flow_step = static_cast<std::uint32_t>(tx_lcores.size());
         c.pacing = o.pacing;
-        if (!o.mix.empty()) {
-            std::vector<traffic::SizeMix::Entry> weights;
-            double bytes = 0, n = 0;
-            for (const auto& wp : o.mix) {
-                weights.push_back({static_cast<std::uint32_t>(wp.protocol), wp.weight});
-                bytes += traffic_plan.mean_frame[static_cast<std::size_t>(wp.protocol)] * wp.weight;
-                n += wp.weight;
-            }
-            for (std::uint32_t pi : traffic::SizeMix{weights}.cycle()) c.mix.push_back(static_cast<Protocol>(pi));
-            const bool only_udp = o.mix.size() == 1 && o.mix[0].protocol == Protocol::udp;
-            c.pacing.pps = pps_for(rate_for(o, only_udp ? Protocol::udp : Protocol::tcp), bytes / n, caps);
-        } else {
-            for (const auto& wp : o.protocols) {
-                const auto pi = static_cast<std::size_t>(wp.protocol);
-                c.protocol_pps[pi] = pps_for(rate_for(o, wp.protocol), traffic_plan.mean_frame[pi], caps);
-            }
-            c.pacing.pps = c.protocol_pps[static_cast<std::size_t>(o.protocols.front().protocol)];
-        }
+        c.mix = pacing_plan.mix;
+        c.protocol_pps = pacing_plan.protocol_pps;
+        c.pacing.pps = pacing_plan.pps;
         // Each generator lcore sends its share.
         c.pacing.pps /= static_cast<double>(tx_lcores.size());
         for (double& pps : c.protocol_pps) pps /= static_cast<double>(tx_lcores.size());
         c.pacing.ramp_from_pps /= static_cast<double>(tx_lcores.size());
-        if (o.pacing.pattern != traffic::Pattern::continuous && o.pacing.pattern != traffic::Pattern::burst &&
-            o.pacing.pattern != traffic::Pattern::backoff &&
-            (c.pacing.pps <= 0 || std::any_of(o.protocols.begin(), o.protocols.end(), [&](const auto& wp) {
-                 return o.mix.empty() && c.protocol_pps[static_cast<std::size_t>(wp.protocol)] <= 0;
-             }))) {
-            throw ConfigError(std::string("--pattern ") + traffic::to_string(o.pacing.pattern) + " needs a --rate");
-        }
         if (o.count > 0) {
             const std::uint64_t share = o.count / tx_lcores.size() + (i < o.count % tx_lcores.size() ? 1 : 0);
             c.count = share;
         }
         c.bad_checksum_every = o.bad_checksum_every;
         c.active = &active;
-        if (session) {
-            c.hold = &hold;
-            if (i == 0) {
-                c.control = session->ring();
-                c.inbound = session->inbound();
-            }
+        if (session) c.hold = &hold;
+        if (control && i == 0) {
+            c.control = control->outbound();
+            c.inbound = control->inbound();
+            // With no sessions only the presence's frames go to this thread; the rest is freed.
+            c.inbound_presence_only = !session;
         }
         if (o.round_trip) {
             c.hold = &hold;  // at the end: no more data, the returns still counted
@@ -434,6 +483,8 @@ nlohmann::json run(const Options& o) {
         // One process, one TSC: a loopback's latency is always measured on a shared clock.
         if (o.role == Role::loopback) c.sink.shared_clock = true;
         if (o.role == Role::sink) {
+            if (auto m = proto::MacAddress::parse(caps.mac)) c.sink.mac = *m;
+            c.sink.announce = i == 0;
             c.tx_queue = static_cast<std::uint16_t>(i);
             c.reply_pool = rx_pool->get();
             c.reflect = o.reflect;
@@ -447,6 +498,7 @@ nlohmann::json run(const Options& o) {
                  tx.size(), rx.size(), eal.file_prefix());
     for (std::size_t i = 0; i < rx.size(); ++i) rte_eal_remote_launch(launch<dataplane::RxEngine>, rx[i].get(), rx_lcores[i]);
     for (std::size_t i = 0; i < tx.size(); ++i) rte_eal_remote_launch(launch<dataplane::TxEngine>, tx[i].get(), tx_lcores[i]);
+    if (control) control->engines_started();
     // Real sessions: set up while the engines hold their data.
     bool send_data = true;
     if (session) {
@@ -494,6 +546,7 @@ nlohmann::json run(const Options& o) {
         // has handshakes and SACKs to look after.
         std::this_thread::sleep_for(std::chrono::microseconds(!session ? 5000 : o.request_response ? 10 : control_data ? 100 : 1000));
         if (session) session->poll();
+        else if (presence) poll_presence(*control, *presence);
         const auto now = Clock::now();
         const double elapsed = std::chrono::duration<double>(now - start).count();
         if (stop_signal.load() != 0 && stopped_by.empty()) stopped_by = "signal";
@@ -579,6 +632,12 @@ nlohmann::json run(const Options& o) {
     ReportInputs in{o, caps, *port, tx, rx, elapsed, stopped_by, started_wall, dataplane::dpdk_version()};
     nlohmann::json report = build_report(in);
     if (profile) report["port"]["driver_profile"] = profile_json(*profile, named.has_value());
+    if (presence) report["generator"]["neighbours"] = presence_json(*presence);
+    if (o.role == Role::sink && !o.sink.addresses.empty()) {
+        std::vector<const traffic::HostPresence*> cores;
+        for (const auto& e : rx) cores.push_back(e->core().presence());
+        report["sink"]["neighbours"] = presence_json(cores);
+    }
     if (session) {
         if (udp_clients == nullptr) {
             nlohmann::json a = sctp_clients != nullptr  ? sctp_clients_report(*sctp_clients, *session)

@@ -1,18 +1,13 @@
 #include "session_control.hpp"
 
 #include <rte_cycles.h>
-#include <rte_ethdev.h>
-#include <rte_lcore.h>
-#include <rte_mbuf.h>
-#include <rte_ring.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
 #include <string>
 #include <thread>
 
-#include "dataplane/dataplane_error.hpp"
+#include "proto/parse.hpp"
 
 namespace tg::app {
 
@@ -22,76 +17,41 @@ std::uint64_t steady_ms() {
                                           .count());
 }
 
-namespace {
-
-constexpr std::uint16_t burst = 32;
-
-}  // namespace
-
-SessionControl::SessionControl(std::unique_ptr<traffic::SessionClients> clients, bool carries_data, std::uint16_t port,
-                               rte_mempool* pool, const dataplane::Clock& clock)
-    : clients_(std::move(clients)), carries_data_(carries_data), clock_(clock), port_(port), pool_(pool) {
-    const std::string name = "tg_ctl" + std::to_string(::getpid());
-    ring_ = rte_ring_create(name.c_str(), 1024, static_cast<int>(rte_socket_id()), RING_F_SP_ENQ | RING_F_SC_DEQ);
-    inbound_ = rte_ring_create((name + "i").c_str(), 4096, static_cast<int>(rte_socket_id()), RING_F_SP_ENQ | RING_F_SC_DEQ);
-    if (ring_ == nullptr || inbound_ == nullptr) throw dataplane::DataplaneError("cannot make the rings for the sessions' control frames");
+bool offer_presence(traffic::HostPresence& presence, std::span<const std::uint8_t> frame, std::uint64_t now_ms) {
+    if (!traffic::wants_presence(frame)) return false;
+    const proto::ParseResult r = proto::parse_frame(frame);
+    if (!r.status.ok()) return false;
+    return presence.offer(r.view, now_ms);
 }
 
-SessionControl::~SessionControl() {
-    for (rte_ring* r : {ring_, inbound_}) {
-        if (r == nullptr) continue;
-        rte_mbuf* m = nullptr;
-        while (rte_ring_sc_dequeue(r, reinterpret_cast<void**>(&m)) == 0) rte_pktmbuf_free(m);
-        rte_ring_free(r);
-    }
+void poll_presence(dataplane::ControlPath& path, traffic::HostPresence& presence) {
+    const std::uint64_t now = steady_ms();
+    path.receive([&](std::span<const std::uint8_t> frame) { (void)offer_presence(presence, frame, now); });
+    presence.tick(now);
+    path.send([&](std::span<std::uint8_t> out) { return presence.next_frame(out); });
 }
+
+SessionControl::SessionControl(std::unique_ptr<traffic::SessionClients> clients, bool carries_data,
+                               dataplane::ControlPath& path, traffic::HostPresence* presence,
+                               const dataplane::Clock& clock)
+    : clients_(std::move(clients)), carries_data_(carries_data), clock_(clock), path_(path), presence_(presence) {}
 
 void SessionControl::receive_all() {
-    rte_mbuf* in[burst];
-    for (;;) {
-        const auto n = static_cast<std::uint16_t>(rte_ring_sc_dequeue_burst(inbound_, reinterpret_cast<void**>(in), burst, nullptr));
-        const std::uint64_t now = steady_ms();
-        const std::uint64_t now_ns = clock_.ns(rte_rdtsc());
-        for (std::uint16_t i = 0; i < n; ++i) {
-            if (in[i]->nb_segs == 1) {
-                clients_->offer({rte_pktmbuf_mtod(in[i], const std::uint8_t*), in[i]->data_len}, now, now_ns);
-            }
-        }
-        if (n > 0) rte_pktmbuf_free_bulk(in, n);
-        if (n < burst) return;
-    }
-}
-
-// Builds the queued answers into mbufs; `out` decides where they go.
-template <typename Out>
-static void drain(traffic::SessionClients& clients, rte_mempool* pool, rte_ring* ring, std::uint64_t& dropped, Out out) {
-    // What the ring has no room for stays queued in its session for the next round.
-    while (rte_ring_free_count(ring) > 0) {
-        rte_mbuf* m = rte_pktmbuf_alloc(pool);
-        if (m == nullptr) {
-            ++dropped;
-            return;
-        }
-        const std::size_t len = clients.next_frame({rte_pktmbuf_mtod(m, std::uint8_t*), rte_pktmbuf_tailroom(m)});
-        if (len == 0) {
-            rte_pktmbuf_free(m);
-            return;
-        }
-        m->data_len = static_cast<std::uint16_t>(len);
-        m->pkt_len = static_cast<std::uint32_t>(len);
-        out(m);
-    }
+    const std::uint64_t now = steady_ms();
+    const std::uint64_t now_ns = clock_.ns(rte_rdtsc());
+    path_.receive([&](std::span<const std::uint8_t> frame) {
+        if (presence_ != nullptr && offer_presence(*presence_, frame, now)) return;
+        clients_->offer(frame, now, now_ns);
+    });
 }
 
 void SessionControl::send_via_ring() {
-    drain(*clients_, pool_, ring_, dropped_, [&](rte_mbuf* m) {
-        if (rte_ring_sp_enqueue(ring_, m) == 0) {
-            ++sent_;
-        } else {
-            rte_pktmbuf_free(m);
-            ++dropped_;
-        }
-    });
+    // The presence first: a peer waiting for an ARP answer holds every session's frames.
+    if (presence_ != nullptr) {
+        presence_->tick(steady_ms());
+        path_.send([&](std::span<std::uint8_t> out) { return presence_->next_frame(out); });
+    }
+    path_.send([&](std::span<std::uint8_t> out) { return clients_->next_frame(out); });
 }
 
 bool SessionControl::establish(const std::atomic<int>& stop, double timeout_s) {
@@ -130,7 +90,7 @@ void SessionControl::fill() {
         budget = std::min<std::uint64_t>(budget, owed > 0 ? static_cast<std::uint64_t>(owed) : 0);
     }
     // No more than the ring to engine 0 can take before the next round.
-    budget = std::min<std::uint64_t>(budget, rte_ring_free_count(ring_));
+    budget = std::min<std::uint64_t>(budget, path_.room());
     if (budget > 0) clients_->fill(steady_ms(), clock_.ns(tsc), budget);
 }
 
@@ -192,8 +152,7 @@ void SessionControl::close(const std::atomic<int>& stop, const std::atomic<int>&
     // The last SHUTDOWN COMPLETEs, ACKs (or ABORTs, RSTs) are queued as their sessions close: out they go,
     // and engine 0 gets a moment to put them on the wire before it stops.
     send_via_ring();
-    const std::uint64_t drained = steady_ms() + 200;
-    while (!rte_ring_empty(ring_) && steady_ms() < drained) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    path_.flush(200);
 }
 
 double SessionControl::data_seconds() const {

@@ -1,10 +1,9 @@
 // The generator's real sessions (SCTP associations with --associations N, TCP connections
 // with --connections N), driven from the control thread: the handshakes before the data,
 // the peers' acknowledgements during it (in closed loop, the data itself), the SHUTDOWNs
-// or FINs after it. Engine 0 alone uses queue 0 (af_xdp loses frames when a second
-// thread sends or receives on a queue pair): it sends what this hands it through one ring,
-// hands over what it receives through another, and holds its data back while the
-// associations are set up.
+// or FINs after it. Their frames go through the ControlPath (engine 0's rings), beside
+// the host's presence (ARP, neighbour discovery, echo), which is served first; engine 0
+// holds its data back while the sessions are set up.
 #pragma once
 
 #include <atomic>
@@ -12,11 +11,10 @@
 #include <memory>
 #include <vector>
 
-#include "dataplane/engines.hpp"
+#include "dataplane/clock.hpp"
+#include "dataplane/control_path.hpp"
+#include "traffic/presence.hpp"
 #include "traffic/session_clients.hpp"
-
-struct rte_mempool;
-struct rte_ring;
 
 namespace tg::app {
 
@@ -26,9 +24,8 @@ namespace tg::app {
 class SessionControl {
 public:
     // `carries_data`: this thread hands the sessions their data (closed loop; TCP always).
-    SessionControl(std::unique_ptr<traffic::SessionClients> clients, bool carries_data, std::uint16_t port,
-                   rte_mempool* pool, const dataplane::Clock& clock);
-    ~SessionControl();
+    SessionControl(std::unique_ptr<traffic::SessionClients> clients, bool carries_data, dataplane::ControlPath& path,
+                   traffic::HostPresence* presence, const dataplane::Clock& clock);
     SessionControl(const SessionControl&) = delete;
     SessionControl& operator=(const SessionControl&) = delete;
 
@@ -45,10 +42,6 @@ public:
     [[nodiscard]] bool data_done() const noexcept;
     [[nodiscard]] bool carries_data() const noexcept { return carries_data_; }
     [[nodiscard]] const traffic::SessionClients& clients() const noexcept { return *clients_; }
-    // The ring engine 0 drains onto the port while the engines run.
-    [[nodiscard]] rte_ring* ring() const noexcept { return ring_; }
-    // The ring engine 0 puts what it receives on queue 0 into.
-    [[nodiscard]] rte_ring* inbound() const noexcept { return inbound_; }
     // While the engines run: what arrived on queue 0, and the answers, through the ring.
     void poll();
     // After the data, engines still running (held): the last acknowledgements, then
@@ -58,8 +51,8 @@ public:
 
     [[nodiscard]] std::string verdict() const { return clients_->verdict(); }
     // Frames handed to engine 0, and those dropped for want of an mbuf or ring room.
-    [[nodiscard]] std::uint64_t frames_sent() const noexcept { return sent_; }
-    [[nodiscard]] std::uint64_t frames_dropped() const noexcept { return dropped_; }
+    [[nodiscard]] std::uint64_t frames_sent() const noexcept { return path_.sent(); }
+    [[nodiscard]] std::uint64_t frames_dropped() const noexcept { return path_.dropped(); }
     // Closed loop: from start_data() to the last acknowledgement (or now), in seconds.
     [[nodiscard]] double data_seconds() const;
 
@@ -78,11 +71,15 @@ private:
     double data_pps_ = 0;
     std::uint64_t data_started_tsc_ = 0;
     std::uint64_t data_started_ms_ = 0, data_acked_ms_ = 0;  // the data phase, for goodput
-    std::uint16_t port_;
-    rte_mempool* pool_;
-    rte_ring* ring_ = nullptr;
-    rte_ring* inbound_ = nullptr;
-    std::uint64_t sent_ = 0, dropped_ = 0;
+    dataplane::ControlPath& path_;
+    traffic::HostPresence* presence_;
 };
+
+// The host's presence on the control path: what arrived (ARP, neighbour discovery, echo
+// to the presence; the rest dropped), its timers, its answers out. For runs with no
+// sessions; SessionControl does the same beside its sessions.
+void poll_presence(dataplane::ControlPath& path, traffic::HostPresence& presence);
+// Offers one received frame to the presence; true when it took it.
+bool offer_presence(traffic::HostPresence& presence, std::span<const std::uint8_t> frame, std::uint64_t now_ms);
 
 }  // namespace tg::app

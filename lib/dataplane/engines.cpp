@@ -13,6 +13,7 @@
 #include "dataplane/dataplane_error.hpp"
 #include "proto/reflect.hpp"
 #include "proto/test_header.hpp"
+#include "traffic/presence.hpp"
 #include "traffic/spoil.hpp"
 
 namespace tg::dataplane {
@@ -125,11 +126,57 @@ void TxEngine::receive_returns() noexcept {
     const std::uint16_t n = rte_eth_rx_burst(c_.port, c_.queue, in, burst_size);
     if (n == 0) return;
     const sink::RxMeta meta{c_.clock.ns(rte_rdtsc())};
+    std::uint16_t returned = 0;
     for (std::uint16_t i = 0; i < n; ++i) {
-        returns_->process({rte_pktmbuf_mtod(in[i], const std::uint8_t*), in[i]->data_len}, meta);
+        const std::span<const std::uint8_t> frame{rte_pktmbuf_mtod(in[i], const std::uint8_t*), in[i]->data_len};
+        // ARP, neighbour discovery and ping are for the control thread's presence.
+        if (c_.inbound != nullptr && traffic::wants_presence(frame)) {
+            hand_inbound(in[i]);
+            in[i] = nullptr;
+            continue;
+        }
+        returns_->process(frame, meta);
+        ++returned;
     }
     rte_pktmbuf_free_bulk(in, n);
-    add(counters_.returned, n);
+    add(counters_.returned, returned);
+}
+
+void TxEngine::hand_inbound(rte_mbuf* m) noexcept {
+    add(counters_.control_in, 1);
+    add(counters_.control_in_bytes, m->pkt_len + 4ull);
+    if (rte_ring_sp_enqueue(c_.inbound, m) != 0) {
+        add(counters_.control_in_dropped, 1);
+        rte_pktmbuf_free(m);
+    }
+}
+
+void TxEngine::receive_inbound() noexcept {
+    rte_mbuf* in[burst_size];
+    const std::uint16_t n = rte_eth_rx_burst(c_.port, c_.queue, in, burst_size);
+    if (n == 0) return;
+    if (c_.inbound_presence_only) {
+        std::uint16_t other = 0;
+        for (std::uint16_t i = 0; i < n; ++i) {
+            if (traffic::wants_presence({rte_pktmbuf_mtod(in[i], const std::uint8_t*), in[i]->data_len})) {
+                hand_inbound(in[i]);
+            } else {
+                in[other++] = in[i];
+            }
+        }
+        if (other > 0) rte_pktmbuf_free_bulk(in, other);
+        add(counters_.received_not_ours, other);
+        return;
+    }
+    std::uint64_t bytes = 0;
+    for (std::uint16_t i = 0; i < n; ++i) bytes += in[i]->pkt_len + 4;
+    add(counters_.control_in, n);
+    add(counters_.control_in_bytes, bytes);
+    const unsigned queued = rte_ring_sp_enqueue_burst(c_.inbound, reinterpret_cast<void**>(in), n, nullptr);
+    if (queued < n) {
+        add(counters_.control_in_dropped, n - queued);
+        rte_pktmbuf_free_bulk(in + queued, n - queued);
+    }
 }
 
 int TxEngine::run() noexcept {
@@ -143,6 +190,7 @@ int TxEngine::run() noexcept {
     auto paced = static_cast<traffic::Protocol>(c_.active->load(std::memory_order_relaxed));
     std::uint64_t remaining = c_.count == 0 ? ~std::uint64_t{0} : c_.count;
     bool held = false;
+    std::uint32_t rx_turn = 0;
     if (sequencer_.flows_here() == 0) remaining = 0;  // no flow of its own: nothing to send
 
     while (!c_.stop->load(std::memory_order_relaxed)) {
@@ -160,22 +208,12 @@ int TxEngine::run() noexcept {
             add(counters_.control, sent);
             add(counters_.control_dropped, n - sent);
         }
-        if (c_.inbound != nullptr) {
-            rte_mbuf* in[burst_size];
-            const std::uint16_t n = rte_eth_rx_burst(c_.port, c_.queue, in, burst_size);
-            if (n > 0) {
-                std::uint64_t bytes = 0;
-                for (std::uint16_t i = 0; i < n; ++i) bytes += in[i]->pkt_len + 4;
-                add(counters_.control_in, n);
-                add(counters_.control_in_bytes, bytes);
-                const unsigned queued = rte_ring_sp_enqueue_burst(c_.inbound, reinterpret_cast<void**>(in), n, nullptr);
-                if (queued < n) {
-                    add(counters_.control_in_dropped, n - queued);
-                    rte_pktmbuf_free_bulk(in + queued, n - queued);
-                }
-            }
+        if (returns_) {
+            receive_returns();
+        } else if (c_.inbound != nullptr && (!c_.inbound_presence_only || (++rx_turn & 7) == 0)) {
+            // Sessions: every turn. Presence alone (ARP, ping): every 8th turn is soon enough.
+            receive_inbound();
         }
-        if (returns_) receive_returns();
         if (pending > 0) {
             // The port was full: offer the rest of the last burst again before building more.
             const std::uint16_t sent = rte_eth_tx_burst(c_.port, c_.queue, burst + pending_at, pending);

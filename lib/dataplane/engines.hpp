@@ -36,6 +36,7 @@ struct alignas(64) TxCounters {
     std::atomic<std::uint64_t> control_in_bytes{0};               // ... L2 with FCS
     std::atomic<std::uint64_t> control_in_dropped{0};             // ... that found its ring full
     std::atomic<std::uint64_t> returned{0};                       // frames received back (round trip)
+    std::atomic<std::uint64_t> received_not_ours{0};              // frames received that nobody here wanted
 };
 
 // The mbuf fields a template's packets carry, set on every mbuf taken from its pool.
@@ -69,6 +70,9 @@ struct TxEngineConfig {
     // them); with `control` only. The engine reads its queue itself: af_xdp loses frames
     // when two threads share a queue pair.
     rte_ring* inbound = nullptr;
+    // Only ARP, neighbour discovery and echo go into `inbound` (traffic::wants_presence);
+    // other frames are freed here. For runs with no sessions.
+    bool inbound_presence_only = false;
     // While set, the engine sends no data, only control frames, and its pacing starts
     // over when it is cleared (the SCTP set-up before the data, the SHUTDOWN after it).
     const std::atomic<bool>* hold = nullptr;
@@ -102,6 +106,8 @@ private:
     void spoil_due(rte_mbuf* const* burst, std::uint16_t n) noexcept;
 
     void receive_returns() noexcept;
+    void receive_inbound() noexcept;
+    void hand_inbound(rte_mbuf* m) noexcept;
 
     TxEngineConfig c_;
     std::unique_ptr<sink::SinkCore> returns_;

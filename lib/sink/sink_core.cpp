@@ -58,13 +58,20 @@ SinkCore::SinkCore(const SinkConfig& config) : config_(config) {
         tcp_ = std::make_unique<TcpResponder>(c, std::random_device{}());
     }
     if (config.udp_answers) udp_ = std::make_unique<UdpAnswers>();
+    if (!config.addresses.empty()) {
+        traffic::PresenceConfig c;
+        c.mac = config.mac;
+        c.owned = config.addresses;
+        presence_ = std::make_unique<traffic::HostPresence>(c);
+        if (config.announce) presence_->announce();
+    }
 }
 
 std::uint64_t SinkCore::next_answer_ms() const noexcept {
     std::uint64_t t = ~std::uint64_t{0};
     if (sctp_) t = std::min(t, sctp_->next_timer_ms());
     if (tcp_) t = std::min(t, tcp_->next_timer_ms());
-    if (udp_ && udp_->pending()) t = 0;
+    if ((udp_ && udp_->pending()) || (presence_ && presence_->pending())) t = 0;
     return t;
 }
 
@@ -74,7 +81,8 @@ void SinkCore::tick_answers(std::uint64_t now_ms) {
 }
 
 std::size_t SinkCore::next_answer(std::span<std::uint8_t> out) {
-    std::size_t n = sctp_ ? sctp_->next_frame(out) : 0;
+    std::size_t n = presence_ ? presence_->next_frame(out) : 0;
+    if (n == 0 && sctp_) n = sctp_->next_frame(out);
     if (n == 0 && tcp_) n = tcp_->next_frame(out);
     if (n == 0 && udp_) n = udp_->next_frame(out);
     return n;
@@ -145,6 +153,12 @@ bool SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta, 
     const proto::PacketView& v = r.view;
     const auto wire_bytes = static_cast<std::uint32_t>(frame.size() + proto::ethernet_fcs_size);
 
+    // ARP, neighbour discovery and echo: the host's presence, never test traffic.
+    if (presence_ && r.status.ok() && (v.arp != nullptr || v.icmp != nullptr)) {
+        presence_->offer(v, meta.rx_ns / 1000000);
+        ++totals_.presence;
+        return false;
+    }
     Protocol p = Protocol::udp;
     const bool transport_known =
         (v.ipv4 != nullptr && protocol_of(v.ipv4->protocol, p)) || (v.ipv6 != nullptr && protocol_of(v.l4_protocol, p));

@@ -17,6 +17,7 @@
 #include "stats/jitter.hpp"
 #include "stats/latency_histogram.hpp"
 #include "stats/sequence_tracker.hpp"
+#include "traffic/presence.hpp"
 #include "traffic/protocol.hpp"
 
 namespace tg::sink {
@@ -39,6 +40,11 @@ struct SinkConfig {
     bool tcp_server = true;             // answer TCP connections (SYN, data, FIN)
     bool udp_answers = true;            // answer UDP requests (proto/request.hpp)
     proto::TcpTimers tcp_timers{};
+    // The host's own addresses (`trafficgen sink --ip`): ARP, neighbour solicitations and
+    // echo requests for them are answered from `mac`; none: nothing is answered.
+    traffic::OwnedAddresses addresses{};
+    proto::MacAddress mac{};
+    bool announce = false;  // announce the addresses at start (one core of the port does)
 };
 
 // One test packet's arrival, for --timeline.
@@ -80,6 +86,7 @@ struct SinkTotals {
     std::uint64_t malformed = 0;      // could not be parsed
     std::uint64_t untracked = 0;      // test packets past max_streams
     std::uint64_t negative_latency = 0;  // tx time after rx time: the clocks are not shared
+    std::uint64_t presence = 0;          // ARP, neighbour discovery and ICMP echo, for the host's presence
 };
 
 class SinkCore {
@@ -101,6 +108,8 @@ public:
     [[nodiscard]] const TcpResponder* tcp() const noexcept { return tcp_.get(); }
     // The answers to UDP requests, when the sink gives them; null otherwise.
     [[nodiscard]] const UdpAnswers* udp_answers() const noexcept { return udp_.get(); }
+    // The host's presence (ARP, neighbour discovery, echo), when it has addresses; null otherwise.
+    [[nodiscard]] const traffic::HostPresence* presence() const noexcept { return presence_.get(); }
 
     // The responders' answers: when they next have work, their timers, and the next
     // answer as a frame in `out` (its length, or 0 when there is none).
@@ -136,6 +145,7 @@ private:
     std::unique_ptr<SctpResponder> sctp_;
     std::unique_ptr<TcpResponder> tcp_;
     std::unique_ptr<UdpAnswers> udp_;
+    std::unique_ptr<traffic::HostPresence> presence_;
 };
 
 }  // namespace tg::sink

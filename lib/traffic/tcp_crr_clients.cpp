@@ -14,11 +14,7 @@ TcpCrrClientSet::TcpCrrClientSet(const FlowSet& flows, const PortRange& source_p
                                  const proto::TcpTimers& timers, const TcpSending& sending, std::uint64_t seed,
                                  std::uint64_t now_ms, std::uint64_t now_ns)
     : l2_(l2), timers_(timers), sending_(sending), random_(seed), rr_(flows.size(), sending.rr), started_ms_(now_ms) {
-    if (source_ports.count < flows.size()) {
-        throw ConfigError("--src-port " + source_ports.to_string() + " gives " + std::to_string(source_ports.count) +
-                          " ports for " + std::to_string(flows.size()) +
-                          " connections at once: each needs a port of its own, give a wider range");
-    }
+    check_ports(flows, source_ports);
     ports_per_slot_ = source_ports.count / flows.size();
     payload_.assign(std::max<std::size_t>(sending.rr.request_bytes, proto::request_min_bytes), 0);
     for (std::size_t i = proto::test_header_size; i < payload_.size(); ++i) payload_[i] = static_cast<std::uint8_t>(i);
@@ -30,6 +26,14 @@ TcpCrrClientSet::TcpCrrClientSet(const FlowSet& flows, const PortRange& source_p
     }
     active_.reserve(flows.size() * 2);
     for (std::uint32_t s = 0; s < slots_.size(); ++s) (void)open(s, now_ms, now_ns);
+}
+
+void TcpCrrClientSet::check_ports(const FlowSet& flows, const PortRange& source_ports) {
+    if (source_ports.count < flows.size()) {
+        throw ConfigError("--src-port " + source_ports.to_string() + " gives " + std::to_string(source_ports.count) +
+                          " ports for " + std::to_string(flows.size()) +
+                          " connections at once: each needs a port of its own, give a wider range");
+    }
 }
 
 bool TcpCrrClientSet::open(std::uint32_t slot, std::uint64_t now_ms, std::uint64_t now_ns) {

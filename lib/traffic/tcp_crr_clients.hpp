@@ -42,6 +42,8 @@ struct TcpCrrSummary {
 
 class TcpCrrClientSet final : public SessionClients {
 public:
+    // Throws ConfigError when `source_ports` has fewer ports than there are slots.
+    static void check_ports(const FlowSet& flows, const PortRange& source_ports);
     // Slot i takes the flow's addresses and destination port, and source ports from the
     // i-th of `flows.size()` equal shares of `source_ports`. The first connection of each
     // slot is opened here (each run's first transactions).

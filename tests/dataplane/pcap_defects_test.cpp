@@ -19,10 +19,15 @@ TEST(PcapDefects, SinkCountsEachDefectExactly) {
         const std::string dir = temp_dir();
         const auto gen = run_trafficgen({"--vdev", "net_pcap0,tx_pcap=" + dir + "/gen.pcap", "--proto", proto,
                                          "--count", "3000", "--flows", "3", "--streams", "2", "--size", "256",
-                                         "--rate", "200kpps", "--quiet"},
+                                         "--rate", "200kpps", "--dst-mac", "02:00:00:00:00:02", "--quiet"},
                                         false);
         ASSERT_EQ(gen.exit_code, 0) << gen.err;
-        const Frames sent = read_pcap(dir + "/gen.pcap");
+        Frames sent = read_pcap(dir + "/gen.pcap");
+        // The generator's gratuitous ARP for its address comes first; the test packets follow.
+        ASSERT_FALSE(sent.empty());
+        EXPECT_EQ(sent.front()[12], 0x08);
+        EXPECT_EQ(sent.front()[13], 0x06);
+        sent.erase(sent.begin());
         ASSERT_EQ(sent.size(), 3000u);
 
         // Packets `apart` apart are neighbours in one (flow, stream) sequence: 3 flows,

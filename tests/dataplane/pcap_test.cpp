@@ -34,10 +34,20 @@ TEST(Pcap, TsharkFindsEveryChecksumGoodAndTheSctpStreams) {
             const auto o = run_trafficgen({"--vdev", "net_pcap0,tx_pcap=" + pcap, "--proto", proto, "--streams", "7",
                                            "--flows", "3", "--size", "64:2,700:1,1518:1", "--count", "700", "--rate",
                                            "100kpps", "--src-ip", v6 ? "2001:2::1" : "198.18.0.1", "--dst-ip",
-                                           v6 ? "2001:2::2" : "198.19.0.1", "--quiet"});
+                                           v6 ? "2001:2::2" : "198.19.0.1", "--dst-mac", "02:00:00:00:00:02",
+                                           "--quiet"});
             ASSERT_EQ(o.exit_code, 0) << o.err;
+            // The generator announces its address first: a gratuitous ARP, or an unsolicited
+            // neighbour advertisement to all nodes, checksum good.
+            const std::string announced =
+                run_tshark(pcap, v6 ? "-Y icmpv6.type==136 -e ipv6.src -e ipv6.dst -e icmpv6.checksum.status "
+                                      "-e icmpv6.nd.na.flag.o -e icmpv6.nd.na.flag.s -e ipv6.hlim"
+                                    : "-Y arp.isgratuitous==1 -e arp.src.proto_ipv4 -e arp.dst.proto_ipv4 -e eth.dst");
+            EXPECT_EQ(announced, v6 ? "2001:2::1\tff02::1\t1\t1\t0\t255\n"
+                                    : "198.18.0.1\t198.18.0.1\tff:ff:ff:ff:ff:ff\n");
             const std::string l4 = std::string(proto) + ".checksum.status";
-            const std::string out = run_tshark(pcap, "-e ip.checksum.status -e " + l4 + " -e sctp.data_sid");
+            const std::string out =
+                run_tshark(pcap, "-Y 'not arp and not icmpv6' -e ip.checksum.status -e " + l4 + " -e sctp.data_sid");
             std::istringstream lines(out);
             std::string line;
             std::size_t frames = 0;

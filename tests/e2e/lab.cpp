@@ -51,9 +51,7 @@ void kernel_owns(const Lab& lab, LabSide side) {
     const std::string& ns = lab[gen ? "TG_GEN_NS" : "TG_SINK_NS"];
     const std::string& ifname = lab[gen ? "TG_GEN_IF" : "TG_SINK_IF"];
     for (const auto& cmd : std::vector<std::vector<std::string>>{
-             {"ip", "-n", ns, "addr", "add", lab[gen ? "TG_GEN_IP4" : "TG_SINK_IP4"] + "/15", "dev", ifname},
-             {"ip", "-n", ns, "neigh", "replace", lab[gen ? "TG_SINK_IP4" : "TG_GEN_IP4"], "lladdr",
-              lab[gen ? "TG_SINK_MAC" : "TG_GEN_MAC"], "dev", ifname, "nud", "permanent"}}) {
+             {"ip", "-n", ns, "addr", "add", lab[gen ? "TG_GEN_IP4" : "TG_SINK_IP4"] + "/15", "dev", ifname}}) {
         const CommandResult r = run(cmd);
         if (!r.exit.ok()) throw std::runtime_error("`ip` failed (" + r.exit.describe() + "): " + r.err);
     }

@@ -32,8 +32,8 @@ private:
 enum class LabSide { generator, sink };
 
 // The kernel of one side takes part: it owns that side's IPv4 address on its interface,
-// and reaches the other side's address through a static neighbour entry (the other side
-// is DPDK, which answers no ARP). Throws with ip's words if ip fails.
+// and learns the other side's MAC by ARP, which trafficgen answers there. Throws with
+// ip's words if ip fails.
 void kernel_owns(const Lab& lab, LabSide side);
 // The kernel on that side sends whole, checksummed frames of at most one MTU (no
 // checksum offload, TSO or GSO): a DPDK port on veth sees frames as they are on the

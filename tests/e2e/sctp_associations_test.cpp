@@ -43,8 +43,8 @@ TEST(SctpAssociations, TheGeneratorAssociatesWithTheSinkAndEveryDataChunkIsAckno
 TEST(SctpAssociations, AUsrsctpServerAcceptsTheGeneratorsAssociationsAndSeesEveryStream) {
     TempDir dir;
     Lab lab({});
-    // usrsctp uses the sink namespace's kernel address; the generator's side has none, so
-    // the way back is a static neighbour entry.
+    // usrsctp uses the sink namespace's kernel address; that kernel learns the generator's
+    // MAC by ARP, which the generator answers for its --src-ip.
     kernel_owns(lab, LabSide::sink);
     Child server(in_ns(lab["TG_SINK_NS"], {tool_path("TG_USRSCTP_PEER"), "server", "5201", "60"}), dir / "usrsctp");
     ASSERT_TRUE(server.wait_for_output("listening", 10)) << server.err();

@@ -76,8 +76,8 @@ TEST(SctpInterop, AUsrsctpClientAssociatesWithOurServerAndIsCountedPerStream) {
 }
 
 TEST(SctpInterop, AUsrsctpClientAssociatesWithTheTrafficgenSinkAndIsCountedPerStream) {
-    // The sink on af_xdp, as in a guest; the usrsctp client's kernel reaches it through a
-    // static neighbour entry (nobody answers ARP on a DPDK interface).
+    // The sink on af_xdp, as in a guest; the usrsctp client's kernel learns its MAC by ARP,
+    // which the sink answers for its --ip.
     TempDir dir;
     Lab lab({});
     kernel_owns(lab, LabSide::generator);

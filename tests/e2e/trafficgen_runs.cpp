@@ -28,6 +28,10 @@ SinkRun::SinkRun(const Lab& lab, const TempDir& dir, const std::vector<std::stri
     std::vector<std::string> argv = in_ns(lab["TG_SINK_NS"], {tool_path("TRAFFICGEN"), "sink", "--iface",
                                                               lab["TG_SINK_IF"], "--lcores", "0@1,1@1", "--duration",
                                                               "0", "--quiet", "--json", json_path_});
+    // The sink owns the lab's sink addresses (ARP, neighbour discovery, ping) unless told otherwise.
+    if (std::find(extra.begin(), extra.end(), "--ip") == extra.end()) {
+        argv.insert(argv.end(), {"--ip", lab["TG_SINK_IP4"] + "," + lab["TG_SINK_IP6"]});
+    }
     argv.insert(argv.end(), extra.begin(), extra.end());
     child_ = std::make_unique<Child>(argv, stem);
     if (!child_->wait_for_output("sink on", 30)) {
@@ -51,8 +55,14 @@ GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector
     const std::string stem = dir / ("gen" + std::to_string(next_run++));
     std::vector<std::string> argv =
         in_ns(lab["TG_GEN_NS"], {tool_path("TRAFFICGEN"), "--iface", lab["TG_GEN_IF"], "--lcores", "0@0,1@0",
-                                 "--dst-mac", lab["TG_NEXT_MAC"], "--src-ip", lab[v6 ? "TG_GEN_IP6" : "TG_GEN_IP4"],
-                                 "--quiet", "--json", stem + ".json"});
+                                 "--src-ip", lab[v6 ? "TG_GEN_IP6" : "TG_GEN_IP4"], "--quiet", "--json", stem + ".json"});
+    // No --dst-mac: the generator resolves its next hop, the router (--gateway) where
+    // there is one, else the destination on the link.
+    const std::string& gateway = lab[v6 ? "TG_GATEWAY_IP6" : "TG_GATEWAY_IP4"];
+    if (!gateway.empty() && std::find(args.begin(), args.end(), "--dst-mac") == args.end() &&
+        std::find(args.begin(), args.end(), "--gateway") == args.end()) {
+        argv.insert(argv.end(), {"--gateway", gateway});
+    }
     // The sink's address unless the test sends elsewhere (a Service address the path translates).
     if (std::find(args.begin(), args.end(), "--dst-ip") == args.end()) {
         argv.insert(argv.end(), {"--dst-ip", lab[v6 ? "TG_SINK_IP6" : "TG_SINK_IP4"]});

@@ -1,5 +1,6 @@
 // trafficgen on a lab, as a user runs it: the sink in the sink namespace polling CPU 1,
-// the generator in the generator namespace polling CPU 0, both on af_xdp over the veth.
+// the generator in the generator namespace polling CPU 0 (af_xdp and af_packet over the
+// veth), neither told the other's MAC: each learns it by ARP or neighbour discovery.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -36,7 +37,7 @@ struct GeneratorRun {
 enum class Family { ipv4, ipv6 };
 
 // Runs the generator to its end (bounded: 60 s). `args` come after the lab's defaults
-// (interface, lcores, destination MAC, the lab's addresses of `family`), which they must
+// (interface, lcores, --gateway where the lab has a router, the lab's addresses of `family`), which they must
 // not repeat; a --dst-ip among them replaces the sink's address. `meanwhile`, if given,
 // runs once the generator has started.
 GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector<std::string>& args,
