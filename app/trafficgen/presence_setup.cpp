@@ -30,6 +30,7 @@ void add(nlohmann::json& j, const traffic::PresenceCounters& c) {
     inc("requests_for_other_addresses", c.not_ours);
     inc("answers_dropped", c.answers_dropped);
     inc("malformed", c.malformed);
+    inc("frames_sent", c.frames_sent);
 }
 
 }  // namespace

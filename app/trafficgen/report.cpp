@@ -246,6 +246,7 @@ json arrivals_json(const std::vector<const sink::SinkCore*>& cores, bool latency
         t.malformed += s.malformed;
         t.untracked += s.untracked;
         t.negative_latency += s.negative_latency;
+        t.presence += s.presence;
         for (std::size_t i = 0; i < 3; ++i) {
             auto& d = t.protocols[i];
             const auto& src = s.protocols[i];
@@ -309,8 +310,8 @@ json arrivals_json(const std::vector<const sink::SinkCore*>& cores, bool latency
     }
     std::sort(streams.begin(), streams.end(), by_key);
     json out = {{"frames", t.frames},   {"non_test", t.non_test}, {"malformed", t.malformed},
-                {"untracked", t.untracked}, {"negative_latency", t.negative_latency}, {"protocols", protocols},
-                {"streams", streams}};
+                {"untracked", t.untracked}, {"negative_latency", t.negative_latency},
+                {"presence_frames", t.presence}, {"protocols", protocols}, {"streams", streams}};
     return out;
 }
 

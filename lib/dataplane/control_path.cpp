@@ -85,9 +85,9 @@ std::size_t ControlPath::send(const std::function<std::size_t(std::span<std::uin
             ++dropped_;
             return n;
         }
-        ++sent_;
         ++n;
-        if (!through_rings_) ++direct_sent_;
+        if (through_rings_) ++sent_;
+        else ++direct_sent_;
     }
     return n;
 }

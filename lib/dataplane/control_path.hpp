@@ -39,8 +39,8 @@ public:
     // Waits (up to `ms`) for engine 0 to put what is queued on the wire.
     void flush(std::uint64_t ms) const;
 
-    // Frames handed on (to the ring, or to the port directly), and those dropped for want
-    // of an mbuf, ring room or port room.
+    // Frames handed to engine 0's ring, and those dropped for want of an mbuf, ring room
+    // or port room.
     [[nodiscard]] std::uint64_t sent() const noexcept { return sent_; }
     [[nodiscard]] std::uint64_t dropped() const noexcept { return dropped_; }
     // What this thread sent and received on the port itself, before the engines ran.

@@ -329,6 +329,7 @@ std::size_t HostPresence::next_frame(std::span<std::uint8_t> out) noexcept {
             return 0;
         }
         std::memcpy(out.data(), frames_.data() + ((head_ + queue_slots - 1) % queue_slots) * slot_bytes, len);
+        ++counters_.frames_sent;
         return len;
     }
     while (!requests_due_.empty()) {
@@ -338,12 +339,14 @@ std::size_t HostPresence::next_frame(std::span<std::uint8_t> out) noexcept {
         const std::size_t n = build_request(h, out);
         if (n == 0) continue;
         ++counters_.resolution_requests;
+        ++counters_.frames_sent;
         return n;
     }
     while (announce_next_ < announce_total_) {
         const std::size_t n = build_announcement(announce_next_++, out);
         if (n > 0) {
             ++counters_.announcements;
+            ++counters_.frames_sent;
             return n;
         }
     }

@@ -51,6 +51,7 @@ struct PresenceCounters {
     std::uint64_t not_ours = 0;              // asked about, or pinged at, an address this host does not own
     std::uint64_t answers_dropped = 0;       // no room in the answer queue, or an echo too large to answer
     std::uint64_t malformed = 0;             // ARP or neighbour discovery this host cannot read or must refuse
+    std::uint64_t frames_sent = 0;           // everything next_frame() handed out
 };
 
 struct PresenceConfig {

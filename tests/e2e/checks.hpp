@@ -30,6 +30,8 @@ namespace tg::e2e {
                                                       std::uint64_t kernel_checksum_errors);
 
 // Sent minus received equals the qdisc's drops, and the sink got what the qdisc passed.
-::testing::AssertionResult loss_is_the_qdiscs(std::uint64_t sent, std::uint64_t received, const QdiscCounters& q);
+// `presence`: frames of ARP and ping the qdisc passed besides the test packets.
+::testing::AssertionResult loss_is_the_qdiscs(std::uint64_t sent, std::uint64_t received, const QdiscCounters& q,
+                                              std::uint64_t presence = 0);
 
 }  // namespace tg::e2e

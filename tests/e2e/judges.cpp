@@ -79,10 +79,13 @@ std::map<std::string, std::uint64_t> snmp_counters(const std::string& ns) {
     return m;
 }
 
+const char* const presence_excluded = "not arp and not icmp and not icmpv6";
+
 ChecksumVerdicts tshark_checksums(const std::string& pcap) {
     const std::string out = checked(
         {"tshark", "-n", "-r", pcap, "-o", "sctp.checksum:CRC 32c", "-o", "ip.check_checksum:TRUE", "-o",
-         "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-T", "fields", "-E", "separator=,", "-e",
+         "udp.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-Y", presence_excluded, "-T", "fields", "-E",
+         "separator=,", "-e",
          "ip.checksum.status", "-e", "udp.checksum.status", "-e", "tcp.checksum.status", "-e", "sctp.checksum.status"});
     // Status values: 0 bad, 1 good, 2 unverified; empty where the layer is absent.
     static const char* const names[] = {"ip", "udp", "tcp", "sctp"};

@@ -45,7 +45,10 @@ struct ChecksumVerdicts {
     std::map<std::string, std::uint64_t> bad;
     std::map<std::string, std::uint64_t> unverified;  // present, not checked (should stay 0)
 };
+// Every frame of the capture but the hosts' presence (ARP, ICMP, ICMPv6: resolving
+// addresses, announcing them, ping), which tshark_count() can count on its own.
 ChecksumVerdicts tshark_checksums(const std::string& pcap);
+extern const char* const presence_excluded;
 
 // The frames of a capture that tshark's display filter `filter` matches.
 std::uint64_t tshark_count(const std::string& pcap, const std::string& filter);
