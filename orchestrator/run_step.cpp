@@ -175,6 +175,10 @@ private:
         if (!pair_.sink.lcores.empty()) sink_argv.insert(sink_argv.end(), {"--lcores", pair_.sink.lcores});
         sink_argv.insert(sink_argv.end(), {"--duration", "0", "--json", sink_dir + "/sink.json", "--json-lines",
                                            "--stats-interval", interval});
+        // The sink answers ARP, neighbour discovery and ping for its data address.
+        if (!has_option(pair_.sink.args, "--ip") && !pair_.sink.data_ip.empty()) {
+            sink_argv.insert(sink_argv.end(), {"--ip", pair_.sink.data_ip});
+        }
         sink_argv.insert(sink_argv.end(), pair_.sink.args.begin(), pair_.sink.args.end());
         auto sink = sink_s.start(sink_argv, limit_s);
         StopOnExit sink_guard{sink.get()};
