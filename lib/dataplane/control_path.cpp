@@ -18,6 +18,7 @@ namespace {
 
 constexpr std::uint16_t burst = 32;
 constexpr unsigned outbound_slots = 1024;
+constexpr int max_bursts_per_receive = 16;
 
 }  // namespace
 
@@ -43,7 +44,9 @@ ControlPath::~ControlPath() {
 
 void ControlPath::receive(const std::function<void(std::span<const std::uint8_t>)>& take) {
     rte_mbuf* in[burst];
-    for (;;) {
+    // A bounded round: a port that always has frames (net_null, a flood) cannot hold this
+    // thread; the rest waits for the next round.
+    for (int round = 0; round < max_bursts_per_receive; ++round) {
         std::uint16_t n = 0;
         if (through_rings_) {
             n = static_cast<std::uint16_t>(rte_ring_sc_dequeue_burst(inbound_, reinterpret_cast<void**>(in), burst, nullptr));

@@ -1,5 +1,7 @@
 #include "guest_files.hpp"
 
+#include <algorithm>
+
 #include "orch_error.hpp"
 
 namespace tg::deploy {
@@ -62,9 +64,11 @@ std::string trafficgen_conf(const Settings& s, unsigned pair, Role r, const NicS
     } else {
         c += "stats-interval = 10\n";
         // The sink's own options go in [sink], the port's and the others above it.
-        std::string section;
+        // Its data address: it answers ARP, neighbour discovery and ping for it.
+        const bool ip_given = std::any_of(s.sink_extra.begin(), s.sink_extra.end(), [](const auto& kv) { return kv.first == "ip"; });
+        std::string section = ip_given ? "" : value("ip", data_ip(pair, Role::sink));
         for (const auto& [k, v] : s.sink_extra) {
-            const bool own = k == "max-streams" || k == "shared-clock" || k == "reflect" || k == "idle-timeout";
+            const bool own = k == "max-streams" || k == "shared-clock" || k == "reflect" || k == "idle-timeout" || k == "ip";
             (own ? section : c) += value(k, v);
         }
         if (!section.empty()) c += "\n[sink]\n" + section;

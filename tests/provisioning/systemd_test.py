@@ -67,7 +67,7 @@ class UnderSystemd(unittest.TestCase):
         shutil.copy(os.path.join(guest, "trafficgen.conf"), os.path.join(check, "bad.conf"))
         shutil.copy(os.path.join(guest, "environment"), os.path.join(etc, "environment"))
         with open(os.path.join(check, "good.conf"), "w", encoding="utf-8") as f:
-            f.write('vdev = "net_null0"\nduration = "1"\nrate = "10000pps"\nlcores = "0@0,1@0"\nquiet = true\n')
+            f.write('vdev = "net_null0"\ndst-mac = "02:00:00:00:00:02"\nduration = "1"\nrate = "10000pps"\nlcores = "0@0,1@0"\nquiet = true\n')
         with open(os.path.join(check, "sink.conf"), "w", encoding="utf-8") as f:
             f.write('vdev = "net_null1"\nlcores = "0@1,1@1"\nquiet = true\n')
         with open(os.path.join(check, "run.sh"), "w", encoding="utf-8") as f:
