@@ -282,7 +282,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
     app.add_option("--dst-mac", dst_mac_text,
                    "Destination MAC (default: resolved by ARP or neighbour discovery: the --gateway's, else the "
                    "first --dst-ip's)");
-    app.add_option("--gateway", o.gateway,
+    std::string gateway_text;
+    app.add_option("--gateway", gateway_text,
                    "Next hop towards --dst-ip when it is not on this link (a router, a CNI gateway): its MAC is "
                    "resolved and every frame goes to it");
     app.add_option("--src-ip", o.src_ip, "Source address or range (198.18.0.1-198.18.0.9, IPv6 too)");
@@ -447,16 +448,15 @@ std::optional<Options> parse_options(int argc, char** argv) {
         o.dst_mac_given = true;
     }
     if (!sink_ip_text.empty()) o.sink.addresses = traffic::OwnedAddresses::parse(sink_ip_text, "--ip");
-    if (!o.gateway.empty()) {
-        const auto gw = proto::IpAddress::parse(o.gateway);
-        if (!gw) {
-            throw ConfigError("--gateway '" + o.gateway + "' is not an IP address: give the next hop's IPv4 or IPv6 address");
+    if (!gateway_text.empty()) {
+        o.gateway = proto::IpAddress::parse(gateway_text);
+        if (!o.gateway) {
+            throw ConfigError("--gateway '" + gateway_text + "' is not an IP address: give the next hop's IPv4 or IPv6 address");
         }
         if (o.role == Role::loopback) throw ConfigError("--gateway names a next hop; --loopback has none");
         if (o.dst_mac_given) throw ConfigError("--gateway is resolved to a MAC and --dst-mac gives one: give one of them");
-        const auto dst = traffic::IpRange::parse(o.dst_ip, "--dst-ip");
-        if (dst.first.family != gw->family) {
-            throw ConfigError("--gateway " + o.gateway + " and --dst-ip " + o.dst_ip + " are different IP versions");
+        if (traffic::IpRange::parse(o.dst_ip, "--dst-ip").first.family != o.gateway->family) {
+            throw ConfigError("--gateway " + gateway_text + " and --dst-ip " + o.dst_ip + " are different IP versions");
         }
     }
     if (!vlan_text.empty()) o.vlans = vlan_list(vlan_text);

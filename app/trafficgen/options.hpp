@@ -66,7 +66,7 @@ struct Options {
     proto::MacAddress dst_mac{{0x02, 0x00, 0x00, 0x00, 0x00, 0x02}};
     bool src_mac_given = false;
     bool dst_mac_given = false;  // else the generator resolves its next hop (ARP, neighbour discovery)
-    std::string gateway;         // the next hop to resolve when the destination is not on the link
+    std::optional<proto::IpAddress> gateway;  // the next hop to resolve when the destination is not on the link
     std::string src_ip = "198.18.0.1";
     std::string dst_ip = "198.19.0.1";
     std::string src_port = "1024";

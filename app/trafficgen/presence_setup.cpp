@@ -14,7 +14,7 @@ namespace {
 
 // The next hop's address: the gateway, else the first destination (on the link).
 proto::IpAddress next_hop_of(const Options& o) {
-    if (!o.gateway.empty()) return *proto::IpAddress::parse(o.gateway);
+    if (o.gateway) return *o.gateway;
     return traffic::IpRange::parse(o.dst_ip, "--dst-ip").first;
 }
 
@@ -52,7 +52,7 @@ proto::MacAddress resolve_next_hop(const Options& o, dataplane::ControlPath& pat
     const char* how = hop.is_v4() ? "ARP" : "neighbour solicitation";
     presence.resolve(hop, from, steady_ms());
     spdlog::info("resolving the next hop {} ({}) by {} from {}", hop.to_string(),
-                 o.gateway.empty() ? "the destination, on this link" : "the gateway", how, from.to_string());
+                 !o.gateway ? "the destination, on this link" : "the gateway", how, from.to_string());
     while (presence.resolving() && stop.load() == 0) {
         poll_presence(path, presence);
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
@@ -62,46 +62,37 @@ proto::MacAddress resolve_next_hop(const Options& o, dataplane::ControlPath& pat
     if (h == nullptr || !h->mac) {
         if (stop.load() != 0) throw dataplane::DataplaneError("stopped by a signal while resolving the next hop " + hop.to_string());
         throw dataplane::DataplaneError(
-            "the next hop " + hop.to_string() + (o.gateway.empty() ? " (the first --dst-ip)" : " (--gateway)") +
+            "the next hop " + hop.to_string() + (!o.gateway ? " (the first --dst-ip)" : " (--gateway)") +
             " did not answer " + std::to_string(h == nullptr ? 0 : h->tries) + " " + how + " requests from " +
             from.to_string() + " on port " + port_name +
-            ": check that it is up on this link" + (o.gateway.empty() ? " (or give --gateway for a routed path)" : "") +
+            ": check that it is up on this link" + (!o.gateway ? " (or give --gateway for a routed path)" : "") +
             ", or give its MAC with --dst-mac");
     }
     spdlog::info("next hop {} is at {} ({} ms)", hop.to_string(), h->mac->to_string(), h->resolved_ms - h->first_asked_ms);
     return *h->mac;
 }
 
-nlohmann::json presence_json(const traffic::HostPresence& p) {
+nlohmann::json presence_json(const std::vector<const traffic::HostPresence*>& hosts) {
     nlohmann::json j;
-    j["mac"] = p.config().mac.to_string();
-    j["addresses"] = p.config().owned.to_string();
     nlohmann::json hops = nlohmann::json::array();
-    for (const auto& h : p.next_hops()) {
-        nlohmann::json e{{"address", h.address.to_string()}, {"asked_from", h.asked_from.to_string()}, {"requests", h.tries}};
-        if (h.mac) {
-            e["mac"] = h.mac->to_string();
-            e["resolved_in_ms"] = h.resolved_ms - h.first_asked_ms;
-        } else {
-            e["mac"] = nullptr;
-        }
-        hops.push_back(e);
-    }
-    j["next_hops"] = hops;
-    add(j, p.counters());
-    return j;
-}
-
-nlohmann::json presence_json(const std::vector<const traffic::HostPresence*>& cores) {
-    nlohmann::json j;
-    for (const auto* p : cores) {
+    for (const auto* p : hosts) {
         if (p == nullptr) continue;
         if (j.empty()) {
             j["mac"] = p->config().mac.to_string();
             j["addresses"] = p->config().owned.to_string();
         }
+        for (const auto& h : p->next_hops()) {
+            nlohmann::json e{{"address", h.address.to_string()}, {"asked_from", h.asked_from.to_string()},
+                             {"requests", h.tries}, {"mac", nullptr}};
+            if (h.mac) {
+                e["mac"] = h.mac->to_string();
+                e["resolved_in_ms"] = h.resolved_ms - h.first_asked_ms;
+            }
+            hops.push_back(e);
+        }
         add(j, p->counters());
     }
+    j["next_hops"] = hops;
     return j;
 }
 

@@ -27,9 +27,8 @@ namespace tg::app {
                                                  traffic::HostPresence& presence, const std::atomic<int>& stop,
                                                  const std::string& port_name);
 
-// The report's "neighbours" block: MAC, addresses, next hops and what was answered.
-[[nodiscard]] nlohmann::json presence_json(const traffic::HostPresence& p);
-// The sink's: its cores' counters summed (each RX lcore answers what reaches its queue).
-[[nodiscard]] nlohmann::json presence_json(const std::vector<const traffic::HostPresence*>& cores);
+// The report's "neighbours" block: MAC, addresses, next hops and what was answered, summed
+// over `hosts` (the generator's one; each of the sink's RX lcores answers what reaches its queue).
+[[nodiscard]] nlohmann::json presence_json(const std::vector<const traffic::HostPresence*>& hosts);
 
 }  // namespace tg::app

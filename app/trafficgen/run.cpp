@@ -632,7 +632,7 @@ nlohmann::json run(const Options& o) {
     ReportInputs in{o, caps, *port, tx, rx, elapsed, stopped_by, started_wall, dataplane::dpdk_version()};
     nlohmann::json report = build_report(in);
     if (profile) report["port"]["driver_profile"] = profile_json(*profile, named.has_value());
-    if (presence) report["generator"]["neighbours"] = presence_json(*presence);
+    if (presence) report["generator"]["neighbours"] = presence_json({presence.get()});
     if (o.role == Role::sink && !o.sink.addresses.empty()) {
         std::vector<const traffic::HostPresence*> cores;
         for (const auto& e : rx) cores.push_back(e->core().presence());

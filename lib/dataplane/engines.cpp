@@ -156,6 +156,7 @@ void TxEngine::receive_inbound() noexcept {
     const std::uint16_t n = rte_eth_rx_burst(c_.port, c_.queue, in, burst_size);
     if (n == 0) return;
     if (c_.inbound_presence_only) {
+        // The rest is no one's here: the port's own RX counters have it.
         std::uint16_t other = 0;
         for (std::uint16_t i = 0; i < n; ++i) {
             if (traffic::wants_presence({rte_pktmbuf_mtod(in[i], const std::uint8_t*), in[i]->data_len})) {
@@ -165,7 +166,6 @@ void TxEngine::receive_inbound() noexcept {
             }
         }
         if (other > 0) rte_pktmbuf_free_bulk(in, other);
-        add(counters_.received_not_ours, other);
         return;
     }
     std::uint64_t bytes = 0;

@@ -36,7 +36,6 @@ struct alignas(64) TxCounters {
     std::atomic<std::uint64_t> control_in_bytes{0};               // ... L2 with FCS
     std::atomic<std::uint64_t> control_in_dropped{0};             // ... that found its ring full
     std::atomic<std::uint64_t> returned{0};                       // frames received back (round trip)
-    std::atomic<std::uint64_t> received_not_ours{0};              // frames received that nobody here wanted
 };
 
 // The mbuf fields a template's packets carry, set on every mbuf taken from its pool.

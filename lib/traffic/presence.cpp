@@ -162,24 +162,32 @@ proto::L2Spec HostPresence::reply_l2(const proto::PacketView& v, const proto::Ma
     return l2;
 }
 
-std::span<std::uint8_t> HostPresence::slot() noexcept {
+template <typename Build>
+void HostPresence::answer(const Build& build, std::uint64_t& answered) noexcept {
     if (queued_ == queue_slots) {
         ++counters_.answers_dropped;
-        return {};
+        return;
     }
     const std::size_t at = (head_ + queued_) % queue_slots;
-    return {frames_.data() + at * slot_bytes, slot_bytes};
-}
-
-void HostPresence::commit(std::size_t length) noexcept {
-    lengths_[(head_ + queued_) % queue_slots] = static_cast<std::uint16_t>(length);
+    const proto::BuildResult r = build({frames_.data() + at * slot_bytes, slot_bytes});
+    if (!r.ok()) {
+        ++counters_.answers_dropped;  // larger than a slot (a jumbo ping)
+        return;
+    }
+    lengths_[at] = static_cast<std::uint16_t>(r.layout.length);
     ++queued_;
+    ++answered;
 }
 
 bool HostPresence::offer(const proto::PacketView& v, std::uint64_t now_ms) noexcept {
     if (v.arp != nullptr) return on_arp(v, now_ms);
-    if (v.icmp != nullptr) return on_icmp(v, now_ms);
-    return false;
+    if (v.icmp == nullptr) return false;
+    const std::uint8_t type = v.icmp->type;
+    if (v.ipv6 != nullptr && (type == proto::icmp_type::v6_neighbour_solicitation ||
+                              type == proto::icmp_type::v6_neighbour_advertisement)) {
+        return on_neighbour_discovery(v, now_ms);
+    }
+    return on_echo(v);
 }
 
 bool HostPresence::on_arp(const proto::PacketView& v, std::uint64_t now_ms) noexcept {
@@ -193,77 +201,62 @@ bool HostPresence::on_arp(const proto::PacketView& v, std::uint64_t now_ms) noex
         ++counters_.not_ours;
         return true;
     }
-    const auto out = slot();
-    if (out.empty()) return true;
     proto::ArpSpec reply;
     reply.operation = proto::arp_op::reply;
     reply.sender_mac = c_.mac;
     reply.sender_ip = a.target_ip;
     reply.target_mac = a.sender_mac;
     reply.target_ip = a.sender_ip;
-    const auto r = proto::build_arp_frame(out, reply_l2(v, a.sender_mac), reply);
-    if (!r.ok()) {
-        ++counters_.answers_dropped;
-        return true;
-    }
-    commit(r.layout.length);
-    ++counters_.arp_requests_answered;
+    const proto::L2Spec l2 = reply_l2(v, a.sender_mac);
+    answer([&](std::span<std::uint8_t> out) { return proto::build_arp_frame(out, l2, reply); },
+           counters_.arp_requests_answered);
     return true;
 }
 
-bool HostPresence::on_icmp(const proto::PacketView& v, std::uint64_t now_ms) noexcept {
-    const std::uint8_t type = v.icmp->type;
-    const bool v6 = v.ipv6 != nullptr;
+bool HostPresence::on_neighbour_discovery(const proto::PacketView& v, std::uint64_t now_ms) noexcept {
+    const bool solicitation = v.icmp->type == proto::icmp_type::v6_neighbour_solicitation;
     const proto::MacAddress from_mac = v.ethernet->src;
-    if (v6 && (type == proto::icmp_type::v6_neighbour_solicitation ||
-               type == proto::icmp_type::v6_neighbour_advertisement)) {
-        const bool solicitation = type == proto::icmp_type::v6_neighbour_solicitation;
-        proto::NdView nd;
-        // RFC 4861 7.1: hop limit 255 and code 0, or the message is not from this link.
-        if (v.ipv6->hop_limit != proto::nd_hop_limit || v.icmp->code != 0 ||
-            proto::parse_nd(v.payload(), solicitation ? proto::nd_option::source_link_layer
-                                                      : proto::nd_option::target_link_layer,
-                            nd) != proto::ParseError::none ||
-            proto::is_multicast(nd.target)) {
-            ++counters_.malformed;
-            return true;
-        }
-        const proto::Ipv6Address src = v.source().v6;
-        if (!solicitation) {
-            learn(nd.target, nd.link ? *nd.link : from_mac, now_ms);
-            return true;
-        }
-        if (nd.link && !proto::is_unspecified(src)) learn(src, *nd.link, now_ms);
-        if (!c_.owned.contains(nd.target)) {
-            ++counters_.not_ours;
-            return true;
-        }
-        const auto out = slot();
-        if (out.empty()) return true;
-        // A duplicate address check (from ::) is answered to all nodes, unsolicited
-        // (RFC 4861 7.2.4); otherwise to the asker, solicited.
-        const bool dad = proto::is_unspecified(src);
-        const proto::Ipv6Address dst = dad ? proto::all_nodes_address() : src;
-        const proto::MacAddress dst_mac = dad ? proto::ipv6_multicast_mac(dst) : nd.link ? *nd.link : from_mac;
-        const std::uint32_t flags = proto::nd_flag::override_entry | (dad ? 0 : proto::nd_flag::solicited);
-        const auto r = proto::build_neighbour_advertisement(out, reply_l2(v, dst_mac), nd.target, dst, flags);
-        if (!r.ok()) {
-            ++counters_.answers_dropped;
-            return true;
-        }
-        commit(r.layout.length);
-        ++counters_.neighbour_solicitations_answered;
+    proto::NdView nd;
+    // RFC 4861 7.1: hop limit 255 and code 0, or the message is not from this link.
+    if (v.ipv6->hop_limit != proto::nd_hop_limit || v.icmp->code != 0 ||
+        proto::parse_nd(v.payload(), solicitation ? proto::nd_option::source_link_layer : proto::nd_option::target_link_layer,
+                        nd) != proto::ParseError::none ||
+        proto::is_multicast(nd.target)) {
+        ++counters_.malformed;
         return true;
     }
-    const bool request = v6 ? type == proto::icmp_type::v6_echo_request : type == proto::icmp_type::v4_echo_request;
+    const proto::Ipv6Address src = v.source().v6;
+    if (!solicitation) {
+        learn(nd.target, nd.link ? *nd.link : from_mac, now_ms);
+        return true;
+    }
+    if (nd.link && !proto::is_unspecified(src)) learn(src, *nd.link, now_ms);
+    if (!c_.owned.contains(nd.target)) {
+        ++counters_.not_ours;
+        return true;
+    }
+    // A duplicate address check (from ::) is answered to all nodes, unsolicited
+    // (RFC 4861 7.2.4); otherwise to the asker, solicited.
+    const bool dad = proto::is_unspecified(src);
+    const proto::Ipv6Address dst = dad ? proto::all_nodes_address() : src;
+    const proto::L2Spec l2 = reply_l2(v, dad ? proto::ipv6_multicast_mac(dst) : nd.link ? *nd.link : from_mac);
+    const std::uint32_t flags = proto::nd_flag::override_entry | (dad ? 0 : proto::nd_flag::solicited);
+    answer([&](std::span<std::uint8_t> out) {
+        return proto::build_neighbour_advertisement(out, l2, nd.target, dst, flags);
+    }, counters_.neighbour_solicitations_answered);
+    return true;
+}
+
+bool HostPresence::on_echo(const proto::PacketView& v) noexcept {
+    const std::uint8_t type = v.icmp->type;
+    const bool request = v.ipv6 != nullptr ? type == proto::icmp_type::v6_echo_request
+                                           : type == proto::icmp_type::v4_echo_request;
     if (!request) return true;  // replies, unreachables, router adverts: seen, nothing to say
     const proto::IpAddress dst = v.destination();
     if (!c_.owned.contains(dst)) {
         ++counters_.not_ours;
         return true;
     }
-    const auto out = slot();
-    if (out.empty()) return true;
     const auto* echo = reinterpret_cast<const proto::IcmpEchoHeader*>(v.frame.data() + v.l4_offset);
     proto::L3Spec l3;
     l3.src = dst;
@@ -273,13 +266,9 @@ bool HostPresence::on_icmp(const proto::PacketView& v, std::uint64_t now_ms) noe
     spec.reply = true;
     spec.identifier = echo->identifier.get();
     spec.sequence = echo->sequence.get();
-    const auto r = proto::build_icmp_echo_frame(out, reply_l2(v, from_mac), l3, spec, v.payload());
-    if (!r.ok()) {
-        ++counters_.answers_dropped;  // larger than an answer slot (a jumbo ping)
-        return true;
-    }
-    commit(r.layout.length);
-    ++counters_.echo_requests_answered;
+    const proto::L2Spec l2 = reply_l2(v, v.ethernet->src);
+    answer([&](std::span<std::uint8_t> out) { return proto::build_icmp_echo_frame(out, l2, l3, spec, v.payload()); },
+           counters_.echo_requests_answered);
     return true;
 }
 
@@ -321,14 +310,14 @@ std::size_t HostPresence::build_request(const NextHop& h, std::span<std::uint8_t
 
 std::size_t HostPresence::next_frame(std::span<std::uint8_t> out) noexcept {
     if (queued_ > 0) {
-        const std::size_t len = lengths_[head_];
+        const std::size_t at = head_, len = lengths_[at];
         head_ = (head_ + 1) % queue_slots;
         --queued_;
         if (len > out.size()) {
             ++counters_.answers_dropped;
             return 0;
         }
-        std::memcpy(out.data(), frames_.data() + ((head_ + queue_slots - 1) % queue_slots) * slot_bytes, len);
+        std::memcpy(out.data(), frames_.data() + at * slot_bytes, len);
         ++counters_.frames_sent;
         return len;
     }

@@ -113,13 +113,16 @@ private:
     static constexpr std::size_t slot_bytes = 1536;
 
     bool on_arp(const proto::PacketView& v, std::uint64_t now_ms) noexcept;
-    bool on_icmp(const proto::PacketView& v, std::uint64_t now_ms) noexcept;
+    bool on_neighbour_discovery(const proto::PacketView& v, std::uint64_t now_ms) noexcept;
+    bool on_echo(const proto::PacketView& v) noexcept;
     void learn(const proto::IpAddress& address, const proto::MacAddress& mac, std::uint64_t now_ms) noexcept;
     // The answer's L2: to `dst`, with the tags the request came with.
     [[nodiscard]] proto::L2Spec reply_l2(const proto::PacketView& v, const proto::MacAddress& dst) const noexcept;
-    // A slot to build an answer in, or null (counted) when the queue is full.
-    std::span<std::uint8_t> slot() noexcept;
-    void commit(std::size_t length) noexcept;
+    // Builds an answer into the queue's next slot and counts it in `answered`; a full
+    // queue or a frame that does not fit a slot counts as dropped.
+    // `build(span)` returns a proto::BuildResult. Defined (and used) in presence.cpp only.
+    template <typename Build>
+    void answer(const Build& build, std::uint64_t& answered) noexcept;
     [[nodiscard]] std::size_t build_announcement(std::uint32_t i, std::span<std::uint8_t> out) const noexcept;
     [[nodiscard]] std::size_t build_request(const NextHop& h, std::span<std::uint8_t> out) const noexcept;
 

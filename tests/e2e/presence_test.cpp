@@ -38,19 +38,59 @@ std::string lower(std::string s) {
     return s;
 }
 
+// dumpcap on one of the router's interfaces, for the length of a scope.
+class RouterCapture {
+public:
+    RouterCapture(const Lab& lab, const TempDir& dir, const std::string& ifname)
+        : path_(dir / (ifname + ".pcapng")),
+          child_(in_ns(lab["TG_RTR_NS"], {"dumpcap", "-i", ifname, "-B", "16", "-w", path_}), dir / ("dumpcap-" + ifname)) {
+        if (!child_.wait_for_output("Capturing on", 30)) throw std::runtime_error("dumpcap did not start: " + child_.err());
+    }
+    // Stops the capture; the file is complete after this.
+    const std::string& stop() {
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        const Exit e = child_.stop(SIGINT, 30);
+        if (!e.ok()) throw std::runtime_error("dumpcap " + e.describe() + ": " + child_.err());
+        return path_;
+    }
+
+private:
+    std::string path_;
+    Child child_;
+};
+
+// What a host answered, as tshark counts it on the wire from its MAC.
+void expect_answers_on_the_wire(const nlohmann::json& n, const std::string& pcap, const std::string& mac) {
+    const std::string from = "eth.src==" + mac + " and ";
+    EXPECT_EQ(n.value("arp_requests_answered", 0u), tshark_count(pcap, from + "arp.opcode==2")) << n.dump();
+    EXPECT_EQ(n.value("neighbour_solicitations_answered", 0u),
+              tshark_count(pcap, from + "icmpv6.type==136 and icmpv6.nd.na.flag.s==1"))
+        << n.dump();
+    EXPECT_EQ(n.value("echo_requests_answered", 0u), tshark_count(pcap, from + "(icmp.type==0 or icmpv6.type==129)"))
+        << n.dump();
+    EXPECT_EQ(n.value("announcements", 0u),
+              tshark_count(pcap, from + "(arp.isgratuitous==1 or (icmpv6.type==136 and icmpv6.nd.na.flag.s==0))"))
+        << n.dump();
+}
+
 TEST(Presence, ARouterPingsTheSinkAndTheGeneratorAndLearnsTheirMacsOnItsOwn) {
     TempDir dir;
     Lab lab({.router = true});
     const std::string& rtr = lab["TG_RTR_NS"];
     ASSERT_EQ(neighbour(rtr, lab["TG_SINK_IP4"]), "") << "no entry before trafficgen answers";
+    RouterCapture sink_side(lab, dir, lab["TG_RTR_SINK_IF"]);
+    RouterCapture gen_side(lab, dir, lab["TG_RTR_GEN_IF"]);
     SinkRun sink(lab, dir);
     EXPECT_EQ(ping_replies(rtr, lab["TG_SINK_IP4"]), 3);
     EXPECT_EQ(ping_replies(rtr, lab["TG_SINK_IP6"]), 3);
+    // An address on the sink's link that it does not own: asked for, never answered.
+    EXPECT_EQ(ping_replies(rtr, "198.19.0.2"), 0);
     for (const char* ip : {"TG_SINK_IP4", "TG_SINK_IP6"}) {
         const std::string n = neighbour(rtr, lab[ip]);
         EXPECT_NE(n.find("lladdr " + lower(lab["TG_SINK_MAC"])), std::string::npos) << n;
         EXPECT_EQ(n.find("PERMANENT"), std::string::npos) << n;
     }
+    nlohmann::json generator_counts = nlohmann::json::object();
     for (const Family family : {Family::ipv4, Family::ipv6}) {
         const bool v6 = family == Family::ipv6;
         SCOPED_TRACE(v6 ? "IPv6" : "IPv4");
@@ -70,8 +110,10 @@ TEST(Presence, ARouterPingsTheSinkAndTheGeneratorAndLearnsTheirMacsOnItsOwn) {
         EXPECT_EQ(n["next_hops"][0].value("mac", ""), lower(lab["TG_NEXT_MAC"])) << "the router's own MAC";
         const std::string entry = neighbour(rtr, gen_ip);
         EXPECT_NE(entry.find("lladdr " + lower(lab["TG_GEN_MAC"])), std::string::npos) << entry;
-        // Every test packet crossed the router to the sink.
         EXPECT_GT(packets_of(g.report, "generator", "udp"), 5000u);
+        for (const auto& [k, v] : n.items()) {
+            if (v.is_number_unsigned()) generator_counts[k] = generator_counts.value(k, 0u) + v.get<std::uint64_t>();
+        }
     }
     const auto s = sink.stop();
     const auto& n = s["sink"]["neighbours"];
@@ -81,6 +123,22 @@ TEST(Presence, ARouterPingsTheSinkAndTheGeneratorAndLearnsTheirMacsOnItsOwn) {
     EXPECT_EQ(n.value("announcements", 0), 2) << "one address of each family";
     EXPECT_GT(packets_of(s, "sink", "udp"), 10000u);
     EXPECT_EQ(field_of(s, "sink", "udp", "lost"), 0u);
+
+    // tshark on the router's two interfaces: every answer counted went on the wire, and
+    // the kernel's requests for an address nobody owns are what the sink counted.
+    const std::string& sink_pcap = sink_side.stop();
+    const std::string& gen_pcap = gen_side.stop();
+    expect_answers_on_the_wire(n, sink_pcap, lower(lab["TG_SINK_MAC"]));
+    // (The router's duplicate address check of its own link-local address is one of them.)
+    EXPECT_EQ(n.value("requests_for_other_addresses", 0u),
+              tshark_count(sink_pcap, "(arp.opcode==1 and not arp.isgratuitous==1 and arp.dst.proto_ipv4!=" +
+                                          lab["TG_SINK_IP4"] + ") or (icmpv6.type==135 and icmpv6.nd.ns.target_address!=" +
+                                          lab["TG_SINK_IP6"] + ")"));
+    EXPECT_GE(tshark_count(sink_pcap, "arp.opcode==1 and arp.dst.proto_ipv4==198.19.0.2"), 1u);
+    expect_answers_on_the_wire(generator_counts, gen_pcap, lower(lab["TG_GEN_MAC"]));
+    EXPECT_EQ(generator_counts.value("resolution_requests", 0u),
+              tshark_count(gen_pcap, "eth.src==" + lower(lab["TG_GEN_MAC"]) +
+                                         " and ((arp.opcode==1 and not arp.isgratuitous==1) or icmpv6.type==135)"));
 }
 
 TEST(Presence, AGeneratorToldNoMacDeliversToAKernelSocketCountedByNftables) {
