@@ -77,6 +77,26 @@ struct Conn {
     bool fin = false, reset = false;
 };
 
+// Reads what one connection has (echoing it back when `echo`) until it would block; its
+// FIN is answered with ours.
+void serve_one(Conn& c, std::vector<char>& buf, bool echo) {
+    for (;;) {
+        const ssize_t n = read(c.fd, buf.data(), buf.size());
+        if (n > 0) {
+            c.bytes += static_cast<unsigned long long>(n);
+            if (echo && !write_all(c.fd, buf.data(), static_cast<std::size_t>(n))) c.reset = true;
+            continue;
+        }
+        if (n == 0) {
+            c.fin = true;
+            close(c.fd);  // our FIN back
+        } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
+            c.reset = true;
+        }
+        return;
+    }
+}
+
 int serve(long port, long secs, bool echo) {
     const int l = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     const int one = 1;
@@ -92,32 +112,31 @@ int serve(long port, long secs, bool echo) {
     std::vector<Conn> conns;
     std::vector<char> buf(1 << 16);
     const auto end = std::chrono::steady_clock::now() + std::chrono::seconds(secs);
+    // Only the connections still open are polled: poll() refuses more descriptors than
+    // RLIMIT_NOFILE, which a run of tens of thousands of short connections passes.
+    std::vector<std::size_t> open;
+    std::vector<pollfd> fds;
     while (!stop_requested && std::chrono::steady_clock::now() < end) {
-        std::vector<pollfd> fds{{l, POLLIN, 0}};
-        for (const Conn& c : conns) fds.push_back({c.fin || c.reset ? -1 : c.fd, POLLIN, 0});
-        if (poll(fds.data(), fds.size(), 100) <= 0) continue;
+        fds.assign(1, {l, POLLIN, 0});
+        for (std::size_t i : open) fds.push_back({conns[i].fd, POLLIN, 0});
+        const int ready = poll(fds.data(), fds.size(), 100);
+        if (ready < 0 && errno != EINTR) {
+            std::fprintf(stderr, "tcp_peer: poll over %zu descriptors: %s\n", fds.size(), std::strerror(errno));
+            return 1;
+        }
+        if (ready <= 0) continue;
+        const std::size_t known = conns.size();
         if (fds[0].revents & POLLIN) {
             for (int fd; (fd = accept4(l, nullptr, nullptr, SOCK_NONBLOCK)) >= 0;) conns.push_back({fd});
         }
-        for (std::size_t i = 1; i < fds.size(); ++i) {
-            if (fds[i].fd < 0 || fds[i].revents == 0) continue;
-            Conn& c = conns[i - 1];
-            for (;;) {
-                const ssize_t n = read(c.fd, buf.data(), buf.size());
-                if (n > 0) {
-                    c.bytes += static_cast<unsigned long long>(n);
-                    if (echo && !write_all(c.fd, buf.data(), static_cast<std::size_t>(n))) c.reset = true;
-                    continue;
-                }
-                if (n == 0) {
-                    c.fin = true;
-                    close(c.fd);  // our FIN back
-                } else if (errno != EAGAIN && errno != EWOULDBLOCK) {
-                    c.reset = true;
-                }
-                break;
-            }
+        std::vector<std::size_t> still_open;
+        for (std::size_t k = 1; k < fds.size(); ++k) {
+            Conn& c = conns[open[k - 1]];
+            if (fds[k].revents != 0) serve_one(c, buf, echo);
+            if (!c.fin && !c.reset) still_open.push_back(open[k - 1]);
         }
+        for (std::size_t i = known; i < conns.size(); ++i) still_open.push_back(i);  // just accepted
+        open.swap(still_open);
     }
     unsigned long long total = 0;
     std::size_t fins = 0, resets = 0;
