@@ -219,6 +219,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
     app.add_option("--lcores", o.lcores, "EAL lcore map; the first lcore is the control thread, each other one an engine");
     app.add_flag("--hugepages", o.hugepages, "Use hugepages (default: run without them)");
     app.add_option("--memory", o.memory_mb, "MB of memory for DPDK without hugepages")->check(CLI::Range(64u, 65536u));
+    std::string link_timeout_text = "10";
+    app.add_option("--link-timeout", link_timeout_text,
+                   "Seconds to wait for the port's link to come up at start (default 10); still down then: exit 3");
 
     // Traffic.
     std::string proto_text = "tcp", mix_text, size_text, vlan_text, src_mac_text, dst_mac_text;
@@ -439,6 +442,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
     if (!duration_text.empty()) o.duration_s = seconds(duration_text, "--duration", true);
     o.stats_interval_s = seconds(interval_text, "--stats-interval", false);
     o.idle_timeout_s = seconds(idle_text, "--idle-timeout", true);
+    o.link_timeout_s = seconds(link_timeout_text, "--link-timeout", true);
     if (!src_mac_text.empty()) {
         o.src_mac = mac(src_mac_text, "--src-mac");
         o.src_mac_given = true;

@@ -33,6 +33,7 @@ struct Options {
     std::string lcores;
     bool hugepages = false;
     unsigned memory_mb = 512;
+    double link_timeout_s = 10;  // how long to wait for the link at start
 
     // Traffic (generator).
     std::vector<traffic::WeightedProtocol> protocols;  // rotated in order

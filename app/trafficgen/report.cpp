@@ -442,14 +442,16 @@ void LiveStats::print(double t) {
     const double tx_pps = double(txp - last_tx_) / dt, rx_pps = double(rxp - last_rx_) / dt;
     const double tx_bps = double(txb - last_tx_bytes_) * 8 / dt, rx_bps = double(rxb - last_rx_bytes_) * 8 / dt;
     if (o_.json_lines) {
-        std::printf("%s\n", json{{"t", t}, {"tx_packets", txp}, {"tx_pps", tx_pps}, {"tx_l2_bps", tx_bps},
-                                 {"rx_packets", rxp}, {"rx_pps", rx_pps}, {"rx_l2_bps", rx_bps}}
-                                .dump()
-                                .c_str());
+        json line{{"t", t}, {"tx_packets", txp}, {"tx_pps", tx_pps}, {"tx_l2_bps", tx_bps},
+                  {"rx_packets", rxp}, {"rx_pps", rx_pps}, {"rx_l2_bps", rx_bps}};
+        if (link_ != nullptr) line["link_up"] = link_->up();
+        std::printf("%s\n", line.dump().c_str());
         std::fflush(stdout);
     } else {
-        std::fprintf(stderr, "%s%7.1fs  tx %10.3f Mpps %9.3f Gbit/s  rx %10.3f Mpps %9.3f Gbit/s%s", tty_ ? "\r" : "", t,
-                     tx_pps / 1e6, tx_bps / 1e9, rx_pps / 1e6, rx_bps / 1e9, tty_ ? "" : "\n");
+        const bool down = link_ != nullptr && !link_->up();
+        std::fprintf(stderr, "%s%7.1fs  tx %10.3f Mpps %9.3f Gbit/s  rx %10.3f Mpps %9.3f Gbit/s%s%s", tty_ ? "\r" : "", t,
+                     tx_pps / 1e6, tx_bps / 1e9, rx_pps / 1e6, rx_bps / 1e9, down ? "  LINK DOWN" : "",
+                     tty_ ? "" : "\n");
         printed_ = true;
     }
     last_t_ = t;

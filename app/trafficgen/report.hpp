@@ -11,6 +11,7 @@
 #include "dataplane/engines.hpp"
 #include "dataplane/port.hpp"
 #include "options.hpp"
+#include "stats/link_watch.hpp"
 
 namespace tg::app {
 
@@ -43,6 +44,8 @@ public:
               const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx);
     void print(double elapsed_s);
     void finish();
+    // The line says when the port's link is down.
+    void watch_link(const stats::LinkWatch* watch) { link_ = watch; }
 
 private:
     const Options& o_;
@@ -50,6 +53,7 @@ private:
     const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx_;
     bool tty_;
     bool printed_ = false;
+    const stats::LinkWatch* link_ = nullptr;
     double last_t_ = 0;
     std::uint64_t last_tx_ = 0, last_tx_bytes_ = 0, last_rx_ = 0, last_rx_bytes_ = 0;
 };

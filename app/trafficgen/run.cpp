@@ -20,6 +20,7 @@
 #include "dataplane/engines.hpp"
 #include "dataplane/mempools.hpp"
 #include "dataplane/port.hpp"
+#include "link.hpp"
 #include "presence_setup.hpp"
 #include "report.hpp"
 #include "sctp_session.hpp"
@@ -293,6 +294,7 @@ nlohmann::json run(const Options& o) {
     std::vector<std::unique_ptr<dataplane::Mempool>> pools;
     std::unique_ptr<dataplane::Mempool> rx_pool;
     auto port = std::make_unique<dataplane::Port>(port_name);
+    if (!o.iface.empty()) port->use_kernel_link_of(o.iface);
     const dataplane::PortCapabilities caps = port->capabilities();
     const auto profile = port_profile(o, caps.driver, named);
 
@@ -338,6 +340,19 @@ nlohmann::json run(const Options& o) {
     // A port that computes checksums would mend the spoiled ones.
     setup.tx_checksum_offload = o.tx_checksum_offload && o.bad_checksum_every == 0;
     port->start(setup);
+    double link_waited_s = 0;
+    const dataplane::LinkStatus link_at_start = wait_for_link(*port, o.link_timeout_s, stop_signal, link_waited_s);
+    const dataplane::MemoryMode memory = dataplane::memory_mode();
+    spdlog::info("{} port {} ({}): MAC {}, {}; memory: {}", to_string(o.role), caps.name, caps.driver, caps.mac,
+                 describe(link_at_start), describe(memory, o.memory_mb));
+    if (o.role == Role::sink) {
+        if (o.sink.addresses.empty()) {
+            spdlog::info("sink with no --ip: it answers no ARP, neighbour solicitation or ping, so a peer on a routed "
+                         "path needs a static neighbour entry for it");
+        } else {
+            spdlog::info("sink answering ARP, neighbour solicitations and ping for {}", o.sink.addresses.to_string());
+        }
+    }
 
     // The generator's presence on its link: its frames go through queue 0, straight from
     // this thread until the engines run, through engine 0's rings after.
@@ -532,7 +547,10 @@ nlohmann::json run(const Options& o) {
         else duration = 10;
     }
     LiveStats live(o, tx, rx);
+    stats::LinkWatch link_watch;
+    live.watch_link(&link_watch);
     const auto start = Clock::now();
+    auto next_link_check = start;
     std::string stopped_by;
     std::size_t rotation = 0;
     auto next_switch = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.protocol_duration_s));
@@ -550,6 +568,10 @@ nlohmann::json run(const Options& o) {
         const auto now = Clock::now();
         const double elapsed = std::chrono::duration<double>(now - start).count();
         if (stop_signal.load() != 0 && stopped_by.empty()) stopped_by = "signal";
+        if (now >= next_link_check) {
+            next_link_check = now + std::chrono::milliseconds(100);
+            watch_link(*port, link_watch, elapsed);
+        }
         bool tx_done = !tx.empty();
         for (const auto& e : tx) tx_done = tx_done && e->finished();
         if (session && control_data) {
@@ -626,12 +648,15 @@ nlohmann::json run(const Options& o) {
     rx_stop.store(true);
     rte_eal_mp_wait_lcore();
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
+    watch_link(*port, link_watch, elapsed);
     live.finish();
     if (!o.timeline_path.empty()) write_timeline(rx, o.timeline_path);
 
     ReportInputs in{o, caps, *port, tx, rx, elapsed, stopped_by, started_wall, dataplane::dpdk_version()};
     nlohmann::json report = build_report(in);
     if (profile) report["port"]["driver_profile"] = profile_json(*profile, named.has_value());
+    report["port"]["link"] = link_json(link_at_start, link_waited_s, link_watch, elapsed);
+    report["port"]["memory"] = memory_json(memory, o.memory_mb);
     if (presence) report["generator"]["neighbours"] = presence_json({presence.get()});
     if (o.role == Role::sink && !o.sink.addresses.empty()) {
         std::vector<const traffic::HostPresence*> cores;

@@ -55,3 +55,15 @@ Eal::~Eal() {
 std::string dpdk_version() { return rte_version(); }
 
 }  // namespace tg::dataplane
+
+namespace tg::dataplane {
+
+MemoryMode memory_mode() {
+    MemoryMode m;
+    m.hugepages = rte_eal_has_hugepages() != 0;
+    const rte_iova_mode iova = rte_eal_iova_mode();
+    m.iova = iova == RTE_IOVA_PA ? "pa" : iova == RTE_IOVA_VA ? "va" : "unknown";
+    return m;
+}
+
+}  // namespace tg::dataplane

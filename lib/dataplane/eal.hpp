@@ -33,4 +33,12 @@ private:
 
 [[nodiscard]] std::string dpdk_version();
 
+// The memory a started EAL uses: hugepages or not, and how DMA addresses are given to
+// devices ("va": virtual addresses through an IOMMU or a virtual device; "pa": physical).
+struct MemoryMode {
+    bool hugepages = false;
+    std::string iova;
+};
+[[nodiscard]] MemoryMode memory_mode();
+
 }  // namespace tg::dataplane

@@ -7,6 +7,8 @@
 #include <rte_ether.h>
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
 
 #include "dataplane/dataplane_error.hpp"
 
@@ -152,6 +154,36 @@ bool Port::offload_l4(int ip_protocol) const noexcept {
         case 132: return offload_sctp_;
         default: return false;
     }
+}
+
+namespace {
+
+std::string first_line(const std::string& path) {
+    std::ifstream in(path);
+    std::string s;
+    std::getline(in, s);
+    return s;
+}
+
+}  // namespace
+
+LinkStatus Port::link() const {
+    LinkStatus l;
+    if (!kernel_iface_.empty()) {
+        const std::string dir = "/sys/class/net/" + kernel_iface_ + "/";
+        l.up = first_line(dir + "carrier") == "1" && first_line(dir + "operstate") != "down";
+        const std::string speed = first_line(dir + "speed");  // "-1" or unreadable on veth: unknown
+        if (!speed.empty() && speed[0] != '-') l.speed_mbps = static_cast<std::uint32_t>(std::strtoul(speed.c_str(), nullptr, 10));
+        l.full_duplex = first_line(dir + "duplex") == "full";
+        return l;
+    }
+    rte_eth_link link{};
+    if (rte_eth_link_get_nowait(caps_.id, &link) != 0) return l;
+    l.up = link.link_status == RTE_ETH_LINK_UP;
+    l.speed_mbps = link.link_speed == RTE_ETH_SPEED_NUM_UNKNOWN ? 0 : link.link_speed;
+    l.full_duplex = link.link_duplex == RTE_ETH_LINK_FULL_DUPLEX;
+    l.autoneg = link.link_autoneg == RTE_ETH_LINK_AUTONEG;
+    return l;
 }
 
 Port::Counters Port::counters() const noexcept {

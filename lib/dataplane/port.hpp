@@ -39,6 +39,13 @@ struct PortSetup {
     bool tx_checksum_offload = true;  // use the TX offloads the port has
 };
 
+struct LinkStatus {
+    bool up = false;
+    std::uint32_t speed_mbps = 0;  // 0 when unknown
+    bool full_duplex = false;
+    bool autoneg = false;
+};
+
 class Port {
 public:
     // Throws DataplaneError naming the ports there are when `name` is not one of them.
@@ -61,9 +68,16 @@ public:
     };
     [[nodiscard]] Counters counters() const noexcept;
 
+    // The link as the port sees it now, without waiting. For a port on a kernel interface
+    // (af_xdp, af_packet), whose drivers call the link always up, the kernel's view of
+    // that interface: its carrier and operational state, and its speed and duplex.
+    [[nodiscard]] LinkStatus link() const;
+    void use_kernel_link_of(std::string iface) { kernel_iface_ = std::move(iface); }
+
 private:
     PortCapabilities caps_;
     bool started_ = false;
+    std::string kernel_iface_;
     bool offload_ip_ = false, offload_udp_ = false, offload_tcp_ = false, offload_sctp_ = false;
 };
 

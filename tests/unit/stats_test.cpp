@@ -5,6 +5,7 @@
 
 #include "stats/jitter.hpp"
 #include "stats/latency_histogram.hpp"
+#include "stats/link_watch.hpp"
 #include "stats/sequence_tracker.hpp"
 
 namespace tg::stats {
@@ -157,6 +158,40 @@ TEST(LatencyHistogram, MergeIsTheSumOfBoth) {
     EXPECT_EQ(a.max(), all.max());
     EXPECT_EQ(a.mean(), all.mean());
     EXPECT_EQ(a.quantile(0.99), all.quantile(0.99));
+}
+
+}  // namespace
+}  // namespace tg::stats
+
+namespace tg::stats {
+namespace {
+
+TEST(LinkWatch, CountsEachEpisodeWithItsTimes) {
+    LinkWatch w;
+    EXPECT_FALSE(w.observe(true, 0.1));  // up, as it started
+    EXPECT_TRUE(w.observe(false, 1.0));
+    EXPECT_FALSE(w.observe(false, 1.1));
+    EXPECT_NEAR(w.down_seconds(1.5), 0.5, 1e-9);  // still down: counted up to now
+    EXPECT_TRUE(w.observe(true, 2.5));
+    EXPECT_TRUE(w.observe(false, 4.0));
+    EXPECT_EQ(w.down_events(), 2u);
+    ASSERT_EQ(w.episodes().size(), 2u);
+    EXPECT_DOUBLE_EQ(w.episodes()[0].down_at_s, 1.0);
+    EXPECT_DOUBLE_EQ(w.episodes()[0].up_at_s, 2.5);
+    EXPECT_LT(w.episodes()[1].up_at_s, 0);  // still open
+    EXPECT_NEAR(w.down_seconds(5.0), 1.5 + 1.0, 1e-9);
+    EXPECT_FALSE(w.up());
+}
+
+TEST(LinkWatch, KeepsTheFirstEpisodesAndCountsThemAll) {
+    LinkWatch w;
+    for (int i = 0; i < 100; ++i) {
+        w.observe(false, i);
+        w.observe(true, i + 0.25);
+    }
+    EXPECT_EQ(w.down_events(), 100u);
+    EXPECT_EQ(w.episodes().size(), LinkWatch::kept_episodes);
+    EXPECT_NEAR(w.down_seconds(200), 25.0, 1e-9);
 }
 
 }  // namespace
