@@ -516,9 +516,11 @@ nlohmann::json run(const Options& o) {
     if (control) control->engines_started();
     // Real sessions: set up while the engines hold their data.
     bool send_data = true;
+    nlohmann::json not_up;  // the sessions not up when the data started, and why
     if (session) {
         spdlog::info("setting up {} {}", session->clients().size(), session_what);
         const bool all_up = session->establish(stop_signal, o.setup_timeout_s);
+        if (sctp_clients != nullptr && !all_up) not_up = not_established_json(*sctp_clients);
         if (control_data && session->any_established() && stop_signal.load() == 0) {
             // This thread hands the sessions that came up their data; the engines hold
             // theirs the whole run, engine 0 carrying the frames.
@@ -530,9 +532,11 @@ nlohmann::json run(const Options& o) {
                          o.request_response ? "request/response" : o.closed_loop ? "closed loop" : "open loop", session_what);
             // Transactions wait on answers: poll often, and let the sleeps be short.
             if (o.request_response) ::prctl(PR_SET_TIMERSLACK, 1000UL, 0UL, 0UL, 0UL);
-        } else if (all_up && !control_data && sctp_clients != nullptr) {
+        } else if (!control_data && sctp_clients != nullptr && session->any_established() && stop_signal.load() == 0) {
+            // Open loop: the engines stamp DATA on the flows whose association is up.
+            if (!all_up) spdlog::warn("{}: {}; data goes on those that are up", session_what, session->verdict());
             bind_sctp(*sctp_clients, tx);
-            spdlog::info("{} {} established", session->clients().size(), session_what);
+            if (all_up) spdlog::info("{} {} established", session->clients().size(), session_what);
             hold.store(false, std::memory_order_release);
         } else {
             send_data = false;
@@ -674,6 +678,7 @@ nlohmann::json run(const Options& o) {
             // What engine 0 received for the control thread, and what its ring had no room for.
             a["control_frames_received"] = tx.front()->counters().control_in.load();
             a["control_frames_received_dropped"] = tx.front()->counters().control_in_dropped.load();
+            if (!not_up.is_null()) a["not_established"] = not_up;
             report["generator"][sctp_clients != nullptr ? "sctp_associations" : "tcp_connections"] = a;
         } else {
             report["generator"]["protocols"]["udp"] = {{"packets", tx.front()->counters().control.load()},

@@ -25,13 +25,36 @@ std::unique_ptr<traffic::SctpClientSet> make_sctp_clients(const traffic::FlowSet
 }
 
 void bind_sctp(traffic::SctpClientSet& clients, std::vector<std::unique_ptr<dataplane::TxEngine>>& tx) {
+    // The flows whose association is up go on; the others send nothing.
+    std::vector<bool> up(clients.size());
+    for (std::size_t f = 0; f < clients.size(); ++f) up[f] = clients.of_flow(static_cast<std::uint32_t>(f)).established();
+    for (auto& e : tx) e->keep_flows(up);
     for (std::size_t f = 0; f < clients.size(); ++f) {
+        if (!up[f]) continue;
         const proto::SctpAssociation& a = clients.of_flow(static_cast<std::uint32_t>(f));
         for (auto& e : tx) {
             if (e->bind_sctp(static_cast<std::uint32_t>(f), a.peer_tag(), a.next_tsn())) break;
         }
     }
     clients.data_sent_elsewhere();
+}
+
+nlohmann::json not_established_json(const traffic::SctpClientSet& clients) {
+    nlohmann::json list = nlohmann::json::array();
+    for (std::uint32_t f = 0; f < clients.size() && list.size() < 100; ++f) {
+        const proto::SctpAssociation& a = clients.of_flow(f);
+        if (a.established()) continue;
+        const char* why = a.state() == proto::SctpState::cookie_wait     ? "no INIT ACK"
+                          : a.state() == proto::SctpState::cookie_echoed ? "no COOKIE ACK"
+                          : a.failure() != proto::SctpFailure::none      ? proto::to_string(a.failure())
+                                                                         : proto::to_string(a.state());
+        const auto& c = a.config();
+        list.push_back({{"flow", f},
+                        {"local", c.local_address.to_string() + ":" + std::to_string(c.local_port)},
+                        {"peer", c.peer_address.to_string() + ":" + std::to_string(c.peer_port)},
+                        {"reason", why}});
+    }
+    return list;
 }
 
 nlohmann::json sctp_clients_report(const traffic::SctpClientSet& clients, const SessionControl& control) {

@@ -17,8 +17,12 @@ namespace tg::app {
 [[nodiscard]] std::unique_ptr<traffic::SctpClientSet> make_sctp_clients(const traffic::FlowSet& flows,
                                                                         std::uint16_t streams, const proto::L2Spec& l2,
                                                                         const traffic::SctpSending& sending);
-// Open loop: gives each engine's flows their association's tag and first TSN.
+// Open loop: gives each engine's flows their association's tag and first TSN; a flow
+// whose association is not up sends nothing.
 void bind_sctp(traffic::SctpClientSet& clients, std::vector<std::unique_ptr<dataplane::TxEngine>>& tx);
+// When the data starts: each association not up then, its flow, addresses and why
+// (no INIT ACK, no COOKIE ACK, or how it ended); at most 100 of them.
+[[nodiscard]] nlohmann::json not_established_json(const traffic::SctpClientSet& clients);
 [[nodiscard]] nlohmann::json sctp_clients_report(const traffic::SctpClientSet& clients, const SessionControl& control);
 // Closed loop: the DATA the associations sent, into the generator's report (per
 // protocol and per flow and stream, as the data path's would be).

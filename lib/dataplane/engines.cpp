@@ -236,6 +236,7 @@ int TxEngine::run() noexcept {
         if (held) {
             // The data starts (again) now: no catching up on the time it was held.
             held = false;
+            if (sequencer_.flows_here() == 0) remaining = 0;  // none of its flows' sessions came up
             traffic::PacingSpec spec = c_.pacing;
             if (c_.mix.empty()) spec.pps = c_.protocol_pps[static_cast<std::size_t>(paced)];
             pacer = traffic::Pacer(spec, c_.clock.tsc_hz, now);

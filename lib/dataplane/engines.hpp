@@ -99,6 +99,9 @@ public:
     bool bind_sctp(std::uint32_t flow, std::uint32_t vtag, std::uint32_t first_tsn) noexcept {
         return sequencer_.bind_sctp(flow, vtag, first_tsn);
     }
+    // While the engine holds its data (or before run()): only these flows go on (the
+    // others' sessions never came up).
+    void keep_flows(const std::vector<bool>& keep) { sequencer_.keep_flows(keep); }
     [[nodiscard]] bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
 
 private:

@@ -6,8 +6,10 @@
 //   --flows 100 with single addresses and ports            -> source ports base..base+99
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <string_view>
 
 #include "proto/address.hpp"
@@ -44,6 +46,15 @@ struct FlowTuple {
     std::uint16_t src_port = 0;
     std::uint16_t dst_port = 0;
 };
+
+// One end's view of a flow: its own address and port, then the peer's. A session's
+// frames are matched to it by all four, so that flows over an address range that share
+// ports stay apart.
+using FlowKey = std::tuple<std::array<std::uint8_t, 16>, std::uint16_t, std::array<std::uint8_t, 16>, std::uint16_t>;
+[[nodiscard]] inline FlowKey flow_key(const proto::IpAddress& local, std::uint16_t local_port,
+                                      const proto::IpAddress& peer, std::uint16_t peer_port) {
+    return {local.bytes16(), local_port, peer.bytes16(), peer_port};
+}
 
 class FlowCursor;
 

@@ -17,27 +17,53 @@ PacketSequencer::PacketSequencer(const TemplateSet& templates, const FlowSet& fl
         }
     }
     sctp_seq_.assign(std::size_t{here} * streams_, 0);
+    lane_of_.resize(here);
+    for (std::uint32_t k = 0; k < here; ++k) lane_of_[k] = k;
+}
+
+std::uint32_t PacketSequencer::lane_of(std::uint32_t flow) const noexcept {
+    if (flow < first_ || (flow - first_) % step_ != 0) return none;
+    const std::size_t k = (flow - first_) / step_;
+    return k < lane_of_.size() ? lane_of_[k] : none;
+}
+
+void PacketSequencer::keep_flows(const std::vector<bool>& keep) {
+    std::vector<FlowLane> kept;
+    std::vector<std::uint32_t> seq;
+    for (std::size_t k = 0; k < lane_of_.size(); ++k) {
+        const std::uint32_t i = lane_of_[k];
+        if (i == none) continue;
+        const std::uint32_t flow = lanes_[i].flow_id;
+        if (flow >= keep.size() || !keep[flow]) {
+            lane_of_[k] = none;
+            continue;
+        }
+        lane_of_[k] = static_cast<std::uint32_t>(kept.size());
+        kept.push_back(lanes_[i]);
+        seq.insert(seq.end(), sctp_seq_.begin() + std::ptrdiff_t{i} * streams_,
+                   sctp_seq_.begin() + (std::ptrdiff_t{i} + 1) * streams_);
+    }
+    lanes_.swap(kept);
+    sctp_seq_.swap(seq);
+    lane_ = 0;
 }
 
 bool PacketSequencer::bind_sctp(std::uint32_t flow, std::uint32_t vtag, std::uint32_t first_tsn) noexcept {
-    if (flow < first_ || (flow - first_) % step_ != 0) return false;
-    const std::size_t i = (flow - first_) / step_;
-    if (i >= lanes_.size()) return false;
+    const std::uint32_t i = lane_of(flow);
+    if (i == none) return false;
     lanes_[i].sctp_vtag = vtag;
     lanes_[i].sctp_tsn = first_tsn;
     return true;
 }
 
 std::uint32_t PacketSequencer::next_sctp_tsn(std::uint32_t flow) const noexcept {
-    if (flow < first_ || (flow - first_) % step_ != 0) return 0;
-    const std::size_t i = (flow - first_) / step_;
-    return i < lanes_.size() ? lanes_[i].sctp_tsn : 0;
+    const std::uint32_t i = lane_of(flow);
+    return i == none ? 0 : lanes_[i].sctp_tsn;
 }
 
 std::uint32_t PacketSequencer::sent(Protocol p, std::uint32_t flow, std::uint16_t stream) const noexcept {
-    if (flow < first_ || (flow - first_) % step_ != 0) return 0;
-    const std::size_t i = (flow - first_) / step_;
-    if (i >= lanes_.size()) return 0;
+    const std::uint32_t i = lane_of(flow);
+    if (i == none) return 0;
     if (p == Protocol::sctp) return stream < streams_ ? sctp_seq_[i * streams_ + stream] : 0;
     return stream == 0 ? lanes_[i].seq[static_cast<std::size_t>(p)] : 0;
 }

@@ -52,6 +52,10 @@ public:
     // A flow of this lcore runs over a real SCTP association: its DATA carries the
     // association's verification tag and TSNs from `first_tsn`. False for a flow not here.
     bool bind_sctp(std::uint32_t flow, std::uint32_t vtag, std::uint32_t first_tsn) noexcept;
+    // Before the first packet (or while the engine holds its data): only the flows
+    // `keep[flow]` says go on sending from this lcore (the others' sessions never came up).
+    // A flow dropped here is no longer this lcore's: bind_sctp() and sent() do not find it.
+    void keep_flows(const std::vector<bool>& keep);
     // The TSN the flow's next DATA takes.
     [[nodiscard]] std::uint32_t next_sctp_tsn(std::uint32_t flow) const noexcept;
 
@@ -71,6 +75,9 @@ private:
     std::vector<FlowLane> lanes_;         // this lcore's flows, in the order they send
     std::size_t lane_ = 0;                // the lane the next packet takes
     std::vector<std::uint32_t> sctp_seq_;  // per (lane, stream)
+    static constexpr std::uint32_t none = ~std::uint32_t{0};
+    std::vector<std::uint32_t> lane_of_;   // per flow of this lcore, in flow order: its lane, or none
+    [[nodiscard]] std::uint32_t lane_of(std::uint32_t flow) const noexcept;
 };
 
 // Defined here so that it inlines into the engine's burst loop.

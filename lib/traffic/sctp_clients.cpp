@@ -40,19 +40,15 @@ SctpClientSet::SctpClientSet(const FlowSet& flows, std::uint16_t streams, const 
         const auto tsn = static_cast<std::uint32_t>(random());
         initial_tsn_.push_back(tsn);
         associations_.push_back(proto::SctpAssociation::connect(c, tag, tsn, now_ms));
-        flow_of_[key_of(t.src_port, t.dst_port, t.dst)] = f;
+        flow_of_[flow_key(t.src, t.src_port, t.dst, t.dst_port)] = f;
     }
-}
-
-SctpClientSet::Key SctpClientSet::key_of(std::uint16_t local_port, std::uint16_t peer_port, const proto::IpAddress& peer) {
-    return {local_port, peer_port, peer.bytes16()};
 }
 
 void SctpClientSet::offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms, std::uint64_t now_ns) {
     const proto::ParseResult r = proto::parse_frame(frame);
     const proto::PacketView& v = r.view;
     if (!r.status.ok() || v.sctp == nullptr || v.payload_length < 4) return;
-    const auto it = flow_of_.find(key_of(v.sctp->dst_port.get(), v.sctp->src_port.get(), v.source()));
+    const auto it = flow_of_.find(flow_key(v.destination(), v.sctp->dst_port.get(), v.source(), v.sctp->src_port.get()));
     if (it == flow_of_.end()) return;
     proto::SctpAssociation& a = associations_[it->second];
     const bool was_established = a.established();

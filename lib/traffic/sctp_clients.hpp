@@ -112,9 +112,6 @@ public:
 private:
     std::uint64_t fill_requests(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget);
 
-    using Key = std::tuple<std::uint16_t, std::uint16_t, std::array<std::uint8_t, 16>>;  // our port, theirs, their address
-    static Key key_of(std::uint16_t local_port, std::uint16_t peer_port, const proto::IpAddress& peer);
-
     proto::L2Spec l2_;
     SctpSending sending_;
     std::uint16_t streams_ = 1;
@@ -124,7 +121,7 @@ private:
     std::uint64_t filled_ = 0, filled_bytes_ = 0;
     std::size_t fill_cursor_ = 0;
     std::vector<proto::SctpAssociation> associations_;  // by flow
-    std::map<Key, std::uint32_t> flow_of_;
+    std::map<FlowKey, std::uint32_t> flow_of_;
     std::vector<std::uint32_t> initial_tsn_;
     std::size_t cursor_ = 0;  // where next_frame() looks first
     std::uint64_t started_ms_ = 0;

@@ -33,19 +33,15 @@ TcpClientSet::TcpClientSet(const FlowSet& flows, const proto::L2Spec& l2, const 
         c.closed_loop = sending.closed_loop;
         c.timers = timers;
         connections_.push_back(proto::TcpConnection::connect(c, static_cast<std::uint32_t>(random()), now_ms));
-        flow_of_[key_of(t.src_port, t.dst_port, t.dst)] = f;
+        flow_of_[flow_key(t.src, t.src_port, t.dst, t.dst_port)] = f;
     }
-}
-
-TcpClientSet::Key TcpClientSet::key_of(std::uint16_t local_port, std::uint16_t peer_port, const proto::IpAddress& peer) {
-    return {local_port, peer_port, peer.bytes16()};
 }
 
 void TcpClientSet::offer(std::span<const std::uint8_t> frame, std::uint64_t now_ms, std::uint64_t now_ns) {
     const proto::ParseResult r = proto::parse_frame(frame);
     const proto::PacketView& v = r.view;
     if (!r.status.ok() || v.tcp == nullptr) return;
-    const auto it = flow_of_.find(key_of(v.tcp->dst_port.get(), v.tcp->src_port.get(), v.source()));
+    const auto it = flow_of_.find(flow_key(v.destination(), v.tcp->dst_port.get(), v.source(), v.tcp->src_port.get()));
     if (it == flow_of_.end()) return;
     proto::TcpSegmentIn s;
     if (proto::segment_of(v, s) != proto::ParseError::none) return;

@@ -87,13 +87,10 @@ public:
 private:
     std::uint64_t fill_requests(std::uint64_t now_ms, std::uint64_t now_ns, std::uint64_t budget);
 
-    using Key = std::tuple<std::uint16_t, std::uint16_t, std::array<std::uint8_t, 16>>;  // our port, theirs, their address
-    static Key key_of(std::uint16_t local_port, std::uint16_t peer_port, const proto::IpAddress& peer);
-
     proto::L2Spec l2_;
     TcpSending sending_;
     std::vector<proto::TcpConnection> connections_;  // by flow
-    std::map<Key, std::uint32_t> flow_of_;
+    std::map<FlowKey, std::uint32_t> flow_of_;
     std::vector<std::uint32_t> seq_;     // closed loop: per flow, the test header's
     std::vector<std::uint8_t> payload_;  // closed loop: the segment being made
     std::uint64_t filled_ = 0, filled_bytes_ = 0;

@@ -55,7 +55,11 @@ GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector
     const std::string stem = dir / ("gen" + std::to_string(next_run++));
     std::vector<std::string> argv =
         in_ns(lab["TG_GEN_NS"], {tool_path("TRAFFICGEN"), "--iface", lab["TG_GEN_IF"], "--lcores", "0@0,1@0",
-                                 "--src-ip", lab[v6 ? "TG_GEN_IP6" : "TG_GEN_IP4"], "--quiet", "--json", stem + ".json"});
+                                 "--quiet", "--json", stem + ".json"});
+    // The lab's generator address unless the test sends from a range of its own.
+    if (std::find(args.begin(), args.end(), "--src-ip") == args.end()) {
+        argv.insert(argv.end(), {"--src-ip", lab[v6 ? "TG_GEN_IP6" : "TG_GEN_IP4"]});
+    }
     // No --dst-mac: the generator resolves its next hop, the router (--gateway) where
     // there is one, else the destination on the link.
     const std::string& gateway = lab[v6 ? "TG_GATEWAY_IP6" : "TG_GATEWAY_IP4"];

@@ -38,7 +38,7 @@ enum class Family { ipv4, ipv6 };
 
 // Runs the generator to its end (bounded: 60 s). `args` come after the lab's defaults
 // (interface, lcores, --gateway where the lab has a router, the lab's addresses of `family`), which they must
-// not repeat; a --dst-ip among them replaces the sink's address. `meanwhile`, if given,
+// not repeat; a --dst-ip or --src-ip among them replaces the lab's address. `meanwhile`, if given,
 // runs once the generator has started.
 GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector<std::string>& args,
                            Family family = Family::ipv4, const std::function<void(Child&)>& meanwhile = {});

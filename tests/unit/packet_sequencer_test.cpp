@@ -45,6 +45,31 @@ TEST(PacketSequencer, LcoresSplitTheFlowsWithoutSharingOne) {
     EXPECT_EQ(idle.flows_here(), 0u);
 }
 
+TEST(PacketSequencer, OnlyTheFlowsKeptGoOnAndTheRestAreNoLongerFound) {
+    // 6 flows over 2 lcores (this one: 0, 2, 4); the sessions of 2 never came up.
+    const TemplateSet templates = one_template(Protocol::sctp);
+    const FlowSet set = flows(6);
+    PacketSequencer s(templates, set, 2, 0, 2);
+    EXPECT_TRUE(s.bind_sctp(2, 7, 100));
+    s.keep_flows({true, true, false, true, true, true});
+    EXPECT_EQ(s.flows_here(), 2u);
+    EXPECT_FALSE(s.bind_sctp(2, 7, 100)) << "flow 2 is no longer this lcore's";
+    EXPECT_TRUE(s.bind_sctp(4, 9, 500));
+    std::map<std::uint32_t, int> per_flow;
+    for (int i = 0; i < 40; ++i) {
+        const FlowLane* lane = nullptr;
+        PacketVars v;
+        (void)s.next(Protocol::sctp, lane, v);
+        ++per_flow[lane->flow_id];
+    }
+    EXPECT_EQ(per_flow, (std::map<std::uint32_t, int>{{0, 20}, {4, 20}}));
+    EXPECT_EQ(s.sent(Protocol::sctp, 4, 0) + s.sent(Protocol::sctp, 4, 1), 20u);
+    EXPECT_EQ(s.sent(Protocol::sctp, 2, 0), 0u);
+    EXPECT_EQ(s.next_sctp_tsn(4), 520u) << "flow 4 kept its binding: TSNs from 500";
+    s.keep_flows({false, false, false, false, false, false});
+    EXPECT_EQ(s.flows_here(), 0u);
+}
+
 TEST(PacketSequencer, SctpRotatesStreamsAndNumbersEachOne) {
     const TemplateSet templates = one_template(Protocol::sctp);
     const FlowSet set = flows(2);
