@@ -1,5 +1,6 @@
 #include "check.hpp"
 
+#include <algorithm>
 #include <sstream>
 
 #include "orch_error.hpp"
@@ -43,6 +44,24 @@ HostFacts parse_facts(const std::string& probe_output) {
         f[line.substr(0, eq)] = line.substr(eq + 1);
     }
     return f;
+}
+
+profiles::MemoryPlan run_memory(const HostSpec& host, const HostFacts& f,
+                               const std::vector<profiles::DriverProfile>& profiles) {
+    // trafficgen gets --pci when the NIC is (or `bind` makes it) a DPDK-bound device.
+    const auto dpdk_bound = [](const std::string& d) { return d == "vfio-pci" || d == "uio_pci_generic" || d == "igb_uio"; };
+    std::string bind = host.nic ? host.nic->driver : "";
+    if (host.nic && !host.nic->driver_given) {
+        if (const auto p = profiles::find_by_kernel_driver(profiles, get(f, "nic_driver"))) bind = p->bind;
+    }
+    const bool pci = host.nic && host.nic->driver != "kernel" && (dpdk_bound(bind) || dpdk_bound(get(f, "nic_driver")));
+    profiles::HostMemory m;
+    m.hugepages_2m_free = std::max<std::uint64_t>(number(f, "hugepages_2m_free"), host.hugepages);
+    m.hugepages_1g_free = number(f, "hugepages_1g_free");
+    m.hugetlbfs_mounted = get(f, "hugetlbfs") == "mounted" || host.hugepages > 0;  // provision mounts it
+    m.iommu = number(f, "iommu_groups") > 0;
+    const std::string address = get(f, "nic_pci").empty() && host.nic ? host.nic->value : get(f, "nic_pci");
+    return profiles::plan_memory(m, profiles::MemoryRequest::automatic, pci ? address : "", false, 512);
 }
 
 std::vector<CheckNote> judge(const HostSpec& host, const HostFacts& f, const std::vector<profiles::DriverProfile>& profiles) {
@@ -93,6 +112,9 @@ std::vector<CheckNote> judge(const HostSpec& host, const HostFacts& f, const std
         note(L::warning, "no hugepages reserved: trafficgen runs without them (--no-huge), with fewer mbufs and "
                          "lower rates; give \"hugepages\" and run `trafficgen-orch provision`");
     }
+    if (const profiles::MemoryPlan m = run_memory(host, f, profiles); !m.refusal.empty()) {
+        note(L::error, "trafficgen will refuse to start: " + m.refusal);
+    }
     const bool vfio = host.nic && host.nic->driver == "vfio-pci";
     if (vfio && number(f, "iommu_groups") == 0 && get(f, "noiommu") != "Y") {
         note(L::warning, "no IOMMU and vfio's no-IOMMU mode is off: vfio-pci cannot take the NIC (a guest without a "
@@ -139,6 +161,15 @@ std::vector<HostCheck> check_hosts(const Inventory& inv, const std::string& sysf
     return out;
 }
 
+namespace {
+
+nlohmann::json memory_json(const profiles::MemoryPlan& m) {
+    if (!m.refusal.empty()) return {{"refused", m.refusal}};
+    return {{"hugepages", m.hugepages}, {"why", m.why}};
+}
+
+}  // namespace
+
 std::string check_text(const std::vector<HostCheck>& checks) {
     std::ostringstream o;
     for (const HostCheck& c : checks) {
@@ -162,6 +193,8 @@ std::string check_text(const std::vector<HostCheck>& checks) {
               << (get(f, "hugepages_1g").empty() ? "0" : get(f, "hugepages_1g")) << "\n";
             o << "  modules: sctp " << get(f, "sctp") << ", vfio-pci " << get(f, "vfio_pci") << "; trafficgen "
               << get(f, "trafficgen") << "\n";
+            const profiles::MemoryPlan m = run_memory(*c.host, f);
+            if (m.refusal.empty()) o << "  memory: a run takes " << (m.hugepages ? "hugepages" : "no hugepages") << " (" << m.why << ")\n";
         }
         for (const CheckNote& n : c.notes) o << "  " << level_name(n.level) << ": " << n.text << "\n";
     }
@@ -178,6 +211,7 @@ nlohmann::json check_json(const std::vector<HostCheck>& checks) {
                          {"port", c.host->port},
                          {"reached", c.reached},
                          {"facts", c.facts},
+                         {"memory", memory_json(run_memory(*c.host, c.facts))},
                          {"notes", notes}});
     }
     return {{"schema", "trafficgen.orch.check"}, {"schema_version", 1}, {"hosts", hosts}};

@@ -12,6 +12,7 @@
 
 #include "inventory.hpp"
 #include "profiles/driver_profile.hpp"
+#include "profiles/memory_plan.hpp"
 
 namespace tg::orch {
 
@@ -37,6 +38,10 @@ struct HostCheck {
 // `profiles` are drivers-config's: the NIC's driver's profile adds its offloads and quirks.
 [[nodiscard]] std::vector<CheckNote> judge(const HostSpec& host, const HostFacts& facts,
                                            const std::vector<profiles::DriverProfile>& profiles = {});
+// The memory trafficgen will choose on that host once `provision` has reserved the
+// inventory's hugepages, by trafficgen's own rule (profiles/memory_plan.hpp).
+[[nodiscard]] profiles::MemoryPlan run_memory(const HostSpec& host, const HostFacts& facts,
+                                              const std::vector<profiles::DriverProfile>& profiles = {});
 
 // Reaches every host of the inventory (each in turn) and judges it; never throws for a
 // host it cannot reach (that host's check says why).

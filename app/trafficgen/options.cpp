@@ -217,7 +217,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
                    "its EAL arguments with --pci, its offloads and quirks (default: the profile of the port's driver)");
     app.add_option("--drivers-config", o.drivers_config, "Where the NIC profiles are (default: the installed ones)");
     app.add_option("--lcores", o.lcores, "EAL lcore map; the first lcore is the control thread, each other one an engine");
-    app.add_flag("--hugepages", o.hugepages, "Use hugepages (default: run without them)");
+    bool hugepages = false, no_huge = false;
+    app.add_flag("--hugepages", hugepages,
+                 "Use hugepages (default: with a NIC (--pci) when the host has them reserved, else none)");
+    app.add_flag("--no-huge", no_huge, "Run without hugepages, on --memory MB (a NIC reached by physical address cannot)");
     app.add_option("--memory", o.memory_mb, "MB of memory for DPDK without hugepages")->check(CLI::Range(64u, 65536u));
     std::string link_timeout_text = "10";
     app.add_option("--link-timeout", link_timeout_text,
@@ -443,6 +446,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
     o.stats_interval_s = seconds(interval_text, "--stats-interval", false);
     o.idle_timeout_s = seconds(idle_text, "--idle-timeout", true);
     o.link_timeout_s = seconds(link_timeout_text, "--link-timeout", true);
+    if (hugepages && no_huge) throw ConfigError("--hugepages and --no-huge ask for opposite memory: give one of them");
+    if (hugepages) o.memory = profiles::MemoryRequest::hugepages;
+    if (no_huge) o.memory = profiles::MemoryRequest::no_hugepages;
     if (!src_mac_text.empty()) {
         o.src_mac = mac(src_mac_text, "--src-mac");
         o.src_mac_given = true;

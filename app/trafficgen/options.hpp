@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "profiles/memory_plan.hpp"
 #include "proto/build.hpp"
 #include "sink/sink_core.hpp"
 #include "traffic/flows.hpp"
@@ -31,7 +32,7 @@ struct Options {
     std::vector<std::string> vdevs;
     std::string eal;
     std::string lcores;
-    bool hugepages = false;
+    profiles::MemoryRequest memory = profiles::MemoryRequest::automatic;  // --hugepages, --no-huge, or chosen
     unsigned memory_mb = 512;
     double link_timeout_s = 10;  // how long to wait for the link at start
 

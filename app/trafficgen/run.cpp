@@ -160,6 +160,8 @@ double pps_for(const traffic::Rate& r, double mean_frame, const dataplane::PortC
     return r.packets_per_second(mean_frame, double(caps.link_speed_mbps) * 1e6);
 }
 
+const std::vector<std::string> physical_iova_args = {"--iova-mode", "pa"};
+
 // TCP_CRR: the source ports the connections take turns on (one port: from it up to 65535).
 traffic::PortRange crr_source_ports(const Options& o) {
     traffic::PortRange ports = traffic::PortRange::parse(o.src_port, "--src-port");
@@ -239,7 +241,16 @@ nlohmann::json run(const Options& o) {
         const auto more = profile_eal_args(*named, o);
         eo.extra.insert(eo.extra.begin(), more.begin(), more.end());
     }
-    eo.hugepages = o.hugepages;
+    // Hugepages where a NIC needs or can use them; none for virtual devices and kernel interfaces.
+    const bool physical_iova = std::find(eo.extra.begin(), eo.extra.end(), "--iova-mode=pa") != eo.extra.end() ||
+                               std::search(eo.extra.begin(), eo.extra.end(), physical_iova_args.begin(),
+                                           physical_iova_args.end()) != eo.extra.end();
+    const profiles::MemoryPlan memory_plan =
+        profiles::plan_memory(profiles::read_host_memory(), o.memory, o.pci, physical_iova, o.memory_mb);
+    if (!memory_plan.refusal.empty()) throw dataplane::DataplaneError(memory_plan.refusal);
+    eo.hugepages = memory_plan.hugepages;
+    spdlog::info("memory: {} ({})", memory_plan.hugepages ? "hugepages" : "no hugepages, " + std::to_string(o.memory_mb) + " MB",
+                 memory_plan.why);
     eo.memory_mb = o.memory_mb;
     dataplane::Eal eal(eo);
 
@@ -661,6 +672,7 @@ nlohmann::json run(const Options& o) {
     if (profile) report["port"]["driver_profile"] = profile_json(*profile, named.has_value());
     report["port"]["link"] = link_json(link_at_start, link_waited_s, link_watch, elapsed);
     report["port"]["memory"] = memory_json(memory, o.memory_mb);
+    report["port"]["memory"]["chosen_because"] = memory_plan.why;
     if (presence) report["generator"]["neighbours"] = presence_json({presence.get()});
     if (o.role == Role::sink && !o.sink.addresses.empty()) {
         std::vector<const traffic::HostPresence*> cores;

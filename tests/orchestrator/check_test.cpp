@@ -84,6 +84,33 @@ TEST(Check, EachProblemIsExplained) {
                                    "attached to this VM or pod?");
 }
 
+TEST(Check, SaysWhichMemoryTheRunWillTake) {
+    // A vfio NIC with the inventory's 512 hugepages: trafficgen takes them once provisioned.
+    const profiles::MemoryPlan m = run_memory(host(), healthy());
+    EXPECT_TRUE(m.hugepages);
+    EXPECT_EQ(m.refusal, "");
+    // A guest without a vIOMMU and no hugepages asked for: the run would be refused.
+    HostSpec h = host();
+    h.hugepages = 0;
+    HostFacts f = healthy();
+    f["iommu_groups"] = "0";
+    f["noiommu"] = "Y";
+    f["hugepages_2m"] = "0";
+    const auto notes = judge(h, f);
+    bool refused = false;
+    for (const auto& n : notes) {
+        if (n.level == CheckNote::Level::error && n.text.find("reserve at least 256 2 MB hugepages") != std::string::npos &&
+            n.text.find("0000:03:00.0") != std::string::npos) {
+            refused = true;
+        }
+    }
+    EXPECT_TRUE(refused) << all(notes);
+    // The same NIC left with its kernel driver (af_xdp/af_packet): no hugepages needed.
+    h.nic->driver = "kernel";
+    EXPECT_EQ(run_memory(h, f).refusal, "");
+    EXPECT_FALSE(run_memory(h, f).hugepages);
+}
+
 std::string through_shell(const std::vector<std::string>& argv) {
     const std::string cmd = "sh -c " + shell_quote("printf '<%s>' " + shell_command(argv));
     std::string out;
