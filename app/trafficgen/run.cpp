@@ -308,6 +308,7 @@ nlohmann::json run(const Options& o) {
 
     Traffic traffic_plan;
     PacingPlan pacing_plan;
+    const Protocol session_protocol = o.connections > 0 ? Protocol::tcp : o.associations > 0 ? Protocol::sctp : Protocol::udp;
     if (!tx_lcores.empty()) {
         traffic_plan = compile_traffic(o, caps);
         if (traffic_plan.flows->size() < tx_lcores.size()) {
@@ -321,8 +322,7 @@ nlohmann::json run(const Options& o) {
                               " carries: " + std::to_string(port_max_frame(caps)) + " bytes with FCS");
         }
         pacing_plan = plan_pacing(o, traffic_plan, caps);
-        const Protocol first = o.connections > 0 ? Protocol::tcp : o.associations > 0 ? Protocol::sctp : Protocol::udp;
-        if (o.request_response) check_transaction_sizes(o, first, traffic_plan.flows->ipv6(), caps);
+        if (o.request_response) check_transaction_sizes(o, session_protocol, traffic_plan.flows->ipv6(), caps);
         if (o.connect_per_request) traffic::TcpCrrClientSet::check_ports(*traffic_plan.flows, crr_source_ports(o));
     }
     const std::uint32_t max_frame = std::max<std::uint32_t>(traffic_plan.max_frame, o.role == Role::sink ? 9018 : 1518);
@@ -402,7 +402,6 @@ nlohmann::json run(const Options& o) {
     // TCP connections carry their data from this thread in both modes; SCTP associations
     // only in closed loop (open loop: the engines stamp each flow's DATA); requests always.
     const bool control_data = o.closed_loop || o.connections > 0 || o.request_response;
-    const Protocol session_protocol = o.connections > 0 ? Protocol::tcp : o.associations > 0 ? Protocol::sctp : Protocol::udp;
     const char* session_what = o.connections > 0 ? "TCP connections" : o.associations > 0 ? "SCTP associations" : "UDP flows";
     traffic::TransactionSpec rr;
     rr.request_bytes = o.request_bytes;
