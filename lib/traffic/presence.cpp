@@ -63,7 +63,10 @@ bool OwnedAddresses::contains(const proto::IpAddress& a) const noexcept {
 
 std::string OwnedAddresses::to_string() const {
     std::string s;
-    for (const auto& r : ranges_) s += (s.empty() ? "" : ",") + r.to_string();
+    for (const auto& r : ranges_) {
+        if (!s.empty()) s += ',';
+        s += r.to_string();
+    }
     return s;
 }
 
