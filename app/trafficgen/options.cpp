@@ -1,4 +1,6 @@
 #include "options.hpp"
+#include "option_values.hpp"
+#include "protocol_options.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -23,29 +25,6 @@ const char* to_string(Role r) noexcept {
 }
 
 namespace {
-
-double seconds(const std::string& text, const std::string& what, bool zero_ok) {
-    // "10", "10s", "250ms", "5us", "2m"
-    std::size_t used = 0;
-    double v = 0;
-    try {
-        v = std::stod(text, &used);
-    } catch (...) {
-        used = 0;
-    }
-    const std::string unit = text.substr(used);
-    double scale = 1;
-    if (unit == "" || unit == "s") scale = 1;
-    else if (unit == "ms") scale = 1e-3;
-    else if (unit == "us") scale = 1e-6;
-    else if (unit == "m") scale = 60;
-    else used = 0;
-    if (used == 0 || !std::isfinite(v) || v < 0 || (!zero_ok && v == 0)) {
-        throw ConfigError(what + " '" + text + "' is not a duration: give seconds (10, 2.5s), ms, us or m" +
-                          (zero_ok ? "" : ", above zero"));
-    }
-    return v * scale;
-}
 
 proto::MacAddress mac(const std::string& text, const std::string& what) {
     const auto m = proto::MacAddress::parse(text);
@@ -73,20 +52,6 @@ std::vector<std::uint16_t> vlan_list(const std::string& text) {
         throw ConfigError("--vlan '" + text + "' must give one VLAN ID, or two (outer,inner) for QinQ");
     }
     return ids;
-}
-
-unsigned whole_number(const std::string& text, const std::string& what, unsigned lo, unsigned hi, const std::string& range) {
-    std::size_t used = 0;
-    unsigned long v = 0;
-    try {
-        v = std::stoul(text, &used);
-    } catch (...) {
-        used = 0;
-    }
-    if (used == 0 || used != text.size() || text.front() == '-' || v < lo || v > hi) {
-        throw ConfigError(what + " " + text + " is out of range: " + range);
-    }
-    return static_cast<unsigned>(v);
 }
 
 // The multi-protocol network workload's settings (network-*, or NETWORK_* in the
@@ -231,7 +196,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
     std::string duration_text, protocol_duration_text = "300", burst_gap_text = "1ms", backoff_max_text = "64ms",
                 ramp_time_text = "10", ramp_from_text;
     unsigned streams = 4;
-    app.add_option("--proto", proto_text, "Protocols, rotated in order: tcp, udp, sctp (comma-separated)");
+    app.add_option("--proto", proto_text,
+                   "Protocols, rotated in order (comma-separated): tcp, udp, sctp; icmp (echo requests), arp "
+                   "(requests for --dst-ip), dns (queries for --dns-names), whose answers are counted here with "
+                   "their round-trip time; raw (Ethernet frames of --ethertype)");
     auto* mix_opt = app.add_option("--mix", mix_text, "Protocols sent together by weight, such as tcp:1,udp:2,sctp:1");
     app.add_option("--protocol-duration", protocol_duration_text, "Seconds per protocol when rotating");
     app.add_option("--streams", streams, "SCTP streams per association");
@@ -284,6 +252,17 @@ std::optional<Options> parse_options(int argc, char** argv) {
     std::string setup_timeout_text = "30";
     app.add_option("--setup-timeout", setup_timeout_text,
                    "How long --associations or --connections may take to come up (default 30 s)");
+    std::string dns_names_text, dns_type_text, dns_port_text, dns_timeout_text, ether_type_text, payload_pattern_text;
+    app.add_option("--dns-names", dns_names_text,
+                   "--proto dns: the names queried in turn, comma-separated, or @FILE with one name per line");
+    app.add_option("--dns-type", dns_type_text, "--proto dns: the query type: A (default), AAAA, SRV, NAPTR, ... or a number");
+    app.add_option("--dns-port", dns_port_text, "--proto dns: the server's port (default 53)");
+    app.add_option("--dns-timeout", dns_timeout_text,
+                   "--proto dns: an answer later than this counts its query as timed out (default 1 s)");
+    app.add_option("--ethertype", ether_type_text,
+                   "--proto raw: the frames' EtherType, 0x0600..0xffff (default 0x88b5, local experimental)");
+    app.add_option("--payload-pattern", payload_pattern_text,
+                   "--proto raw: hex bytes repeated after the test header, such as deadbeef (default: zeros)");
     app.add_option("--src-mac", src_mac_text, "Source MAC (default: the port's)");
     app.add_option("--dst-mac", dst_mac_text,
                    "Destination MAC (default: resolved by ARP or neighbour discovery: the --gateway's, else the "
@@ -382,7 +361,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
                                     "--round-trip", "--request-response", "--request-size", "--response-size",
                                     "--response-timeout", "--connect-per-request", "--udp-rate", "--udp-payload",
                                     "--network-protocols", "--network-udp-bandwidth", "--network-udp-packet-size",
-                                    "--network-sctp-streams", "--network-protocol-duration", "--gateway"}) {
+                                    "--network-sctp-streams", "--network-protocol-duration", "--gateway",
+                                    "--dns-names", "--dns-type", "--dns-port", "--dns-timeout", "--ethertype",
+                                    "--payload-pattern"}) {
             if (app.count(gen_only) > 0) {
                 throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
             }
@@ -540,6 +521,8 @@ std::optional<Options> parse_options(int argc, char** argv) {
             if (app.count(rr_only) > 0) throw ConfigError(std::string(rr_only) + " belongs to --request-response: give that too");
         }
     }
+    parse_answered_options(o, {dns_names_text, dns_type_text, dns_port_text, dns_timeout_text, ether_type_text,
+                               payload_pattern_text});
     if (o.flows > traffic::max_flows) {
         throw ConfigError("--flows " + std::to_string(o.flows) + " is more than the " + std::to_string(traffic::max_flows) +
                           " flows a run can tell apart");

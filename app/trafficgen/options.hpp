@@ -76,6 +76,15 @@ struct Options {
     std::vector<std::uint16_t> vlans;  // outer first; two means QinQ
     std::uint8_t ttl = 64;
     std::uint32_t sctp_ppid = 0;
+    // --proto dns: the names queried in turn, their type, the server's port, and how long
+    // an answer may take before its query counts as timed out.
+    std::vector<std::string> dns_names;
+    std::uint16_t dns_type = 1;  // A
+    std::uint16_t dns_port = 53;
+    double dns_timeout_s = 1;
+    // --proto raw: the EtherType, and the bytes filling each frame after the test header.
+    std::uint16_t ether_type = 0x88b5;
+    std::vector<std::uint8_t> payload_pattern;
     bool tx_checksum_offload = true;
     std::uint32_t bad_checksum_every = 0;  // spoil every Nth packet's L4 checksum (0: none)
 

@@ -1,5 +1,7 @@
 #include "report.hpp"
 
+#include "answers_report.hpp"
+
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -116,7 +118,7 @@ json port_json(const dataplane::PortCapabilities& c, const dataplane::Port& port
 
 json generator_json(const ReportInputs& in) {
     std::uint64_t packets = 0, bytes = 0, payload = 0, no_mbuf = 0;
-    std::array<std::uint64_t, 3> per{}, spoiled{};
+    std::array<std::uint64_t, traffic::protocol_count> per{}, spoiled{};
     json streams = json::array();
     for (const auto& e : in.tx) {
         const auto& c = e->counters();
@@ -124,7 +126,7 @@ json generator_json(const ReportInputs& in) {
         bytes += load(c.bytes);
         payload += load(c.payload_bytes);
         no_mbuf += load(c.no_mbuf);
-        for (std::size_t i = 0; i < 3; ++i) {
+        for (std::size_t i = 0; i < traffic::protocol_count; ++i) {
             per[i] += load(c.per_protocol[i]);
             spoiled[i] += load(c.bad_l4_checksum[i]);
         }
@@ -247,7 +249,13 @@ json arrivals_json(const std::vector<const sink::SinkCore*>& cores, bool latency
         t.untracked += s.untracked;
         t.negative_latency += s.negative_latency;
         t.presence += s.presence;
-        for (std::size_t i = 0; i < 3; ++i) {
+        t.dns.answered += s.dns.answered;
+        t.dns.late += s.dns.late;
+        t.dns.unmatched += s.dns.unmatched;
+        t.dns.truncated += s.dns.truncated;
+        t.dns.with_answers += s.dns.with_answers;
+        for (std::size_t i = 0; i < t.dns.rcodes.size(); ++i) t.dns.rcodes[i] += s.dns.rcodes[i];
+        for (std::size_t i = 0; i < traffic::protocol_count; ++i) {
             auto& d = t.protocols[i];
             const auto& src = s.protocols[i];
             d.packets += src.packets;
@@ -312,6 +320,7 @@ json arrivals_json(const std::vector<const sink::SinkCore*>& cores, bool latency
     json out = {{"frames", t.frames},   {"non_test", t.non_test}, {"malformed", t.malformed},
                 {"untracked", t.untracked}, {"negative_latency", t.negative_latency},
                 {"presence_frames", t.presence}, {"protocols", protocols}, {"streams", streams}};
+    if (protocols.contains("dns")) out["dns"] = dns_tally_json(t.dns);
     return out;
 }
 
@@ -372,6 +381,16 @@ json build_report(const ReportInputs& in) {
             json rt = arrivals_json(cores, true);
             rt["frames_received"] = returned;
             r["generator"]["round_trip"] = rt;
+        }
+        if (in.tx.front()->returns() != nullptr && !in.options.round_trip) {
+            // The answers to ICMP echo, ARP and DNS requests, on the generator's own clock.
+            std::vector<const sink::SinkCore*> cores;
+            std::uint64_t returned = 0;
+            for (const auto& e : in.tx) {
+                if (e->returns() != nullptr) cores.push_back(e->returns());
+                returned += load(e->counters().returned);
+            }
+            r["generator"]["answers"] = answers_json(r["generator"]["protocols"], arrivals_json(cores, true), returned);
         }
     }
     if (!in.rx.empty()) r["sink"] = sink_json(in);

@@ -29,7 +29,9 @@
 #include "traffic/udp_clients.hpp"
 #include "transactions_report.hpp"
 #include "traffic/config_error.hpp"
+#include "traffic/dns_clock.hpp"
 #include "traffic/frame_template.hpp"
+#include "proto/dns.hpp"
 
 namespace tg::app {
 
@@ -72,8 +74,34 @@ struct Traffic {
     proto::L2Spec l2;  // what every frame starts with: MACs and VLAN tags
     std::vector<Protocol> used;
     std::uint32_t max_frame = 0;
-    std::array<double, 3> mean_frame{};  // per protocol, with FCS
+    std::array<double, traffic::protocol_count> mean_frame{};  // per protocol, with FCS
 };
+
+// ARP and DNS: frames as long as their request, whatever --size says. ARP has one; DNS
+// one per name, sent in the order given.
+void add_request_templates(const Options& o, Protocol p, bool v6, Traffic& t) {
+    auto& cycle = t.templates.cycle[static_cast<std::size_t>(p)];
+    double bytes = 0;
+    const std::size_t n = p == Protocol::dns ? o.dns_names.size() : 1;
+    for (std::size_t i = 0; i < n; ++i) {
+        traffic::TemplateSpec spec;
+        spec.protocol = p;
+        spec.ipv6 = v6;
+        spec.l2 = t.l2;
+        spec.ttl = o.ttl;
+        if (p == Protocol::dns) {
+            std::string why;
+            spec.dns_query = proto::dns_query(o.dns_names[i], o.dns_type, why);
+            spec.dns_port = o.dns_port;
+        }
+        auto tmpl = std::make_unique<traffic::FrameTemplate>(spec);
+        t.max_frame = std::max(t.max_frame, tmpl->frame_size());
+        bytes += tmpl->frame_size();
+        cycle.push_back(static_cast<std::uint16_t>(t.templates.templates.size()));
+        t.templates.templates.push_back(std::move(tmpl));
+    }
+    t.mean_frame[static_cast<std::size_t>(p)] = bytes / double(n);
+}
 
 Traffic compile_traffic(const Options& o, const dataplane::PortCapabilities& caps) {
     Traffic t;
@@ -96,6 +124,10 @@ Traffic compile_traffic(const Options& o, const dataplane::PortCapabilities& cap
     t.l2 = l2;
     for (const auto& wp : o.mix.empty() ? o.protocols : o.mix) t.used.push_back(wp.protocol);
     for (Protocol p : t.used) {
+        if (p == Protocol::dns || p == Protocol::arp) {
+            add_request_templates(o, p, v6, t);
+            continue;
+        }
         const auto vl = static_cast<std::uint8_t>(o.vlans.size());
         traffic::SizeMix sizes = o.sizes ? *o.sizes
                                          : traffic::SizeMix::single(traffic::FrameTemplate::frame_size_for_payload(
@@ -118,6 +150,8 @@ Traffic compile_traffic(const Options& o, const dataplane::PortCapabilities& cap
             spec.frame_size = e.size;
             spec.ttl = o.ttl;
             spec.sctp_ppid = o.sctp_ppid;
+            spec.ether_type = o.ether_type;
+            spec.pattern = o.payload_pattern;
             auto tmpl = std::make_unique<traffic::FrameTemplate>(spec);
             t.max_frame = std::max(t.max_frame, tmpl->frame_size());
             bytes += double(tmpl->frame_size()) * e.weight;
@@ -141,8 +175,12 @@ Traffic compile_traffic(const Options& o, const dataplane::PortCapabilities& cap
 traffic::Rate rate_for(const Options& o, Protocol p) {
     if (p == Protocol::udp && !o.udp_rate_text.empty()) return traffic::Rate::parse(o.udp_rate_text);
     if (!o.rate_text.empty()) return traffic::Rate::parse(o.rate_text);
-    // The seed's defaults: UDP has no flow control, so it gets a target (iperf3 -b 100M).
-    if (p == Protocol::udp) return traffic::Rate::parse("100M");
+    // The seed's defaults: UDP has no flow control, so it gets a target (iperf3 -b 100M),
+    // as do raw frames. Requests a peer answers go at a rate a host answers without
+    // taking it for a flood: ping -i 0.001, and a resolver's ordinary load.
+    if (p == Protocol::udp || p == Protocol::raw) return traffic::Rate::parse("100M");
+    if (p == Protocol::icmp || p == Protocol::dns) return traffic::Rate::parse("1000pps");
+    if (p == Protocol::arp) return traffic::Rate::parse("100pps");
     return {};
 }
 
@@ -162,6 +200,17 @@ double pps_for(const traffic::Rate& r, double mean_frame, const dataplane::PortC
 
 const std::vector<std::string> physical_iova_args = {"--iova-mode", "pa"};
 
+bool sends(const Options& o, Protocol p) {
+    const auto& list = o.mix.empty() ? o.protocols : o.mix;
+    return std::any_of(list.begin(), list.end(), [&](const auto& wp) { return wp.protocol == p; });
+}
+
+// A generator sending ICMP echo, ARP or DNS requests counts their answers itself.
+bool expects_answers(const Options& o) {
+    return o.role == Role::generator &&
+           (sends(o, Protocol::icmp) || sends(o, Protocol::arp) || sends(o, Protocol::dns));
+}
+
 // TCP_CRR: the source ports the connections take turns on (one port: from it up to 65535).
 traffic::PortRange crr_source_ports(const Options& o) {
     traffic::PortRange ports = traffic::PortRange::parse(o.src_port, "--src-port");
@@ -172,7 +221,7 @@ traffic::PortRange crr_source_ports(const Options& o) {
 // The rates of a run, in packets/s for the whole port: per rotating protocol, or for the
 // mix with its per-packet protocol cycle. Checked before the port sends anything.
 struct PacingPlan {
-    std::array<double, 3> protocol_pps{};
+    std::array<double, traffic::protocol_count> protocol_pps{};
     double pps = 0;                  // the first protocol's, or the mix's
     std::vector<Protocol> mix;       // per-packet protocol cycle, or empty
 };
@@ -189,7 +238,12 @@ PacingPlan plan_pacing(const Options& o, const Traffic& t, const dataplane::Port
         }
         for (std::uint32_t pi : traffic::SizeMix{weights}.cycle()) plan.mix.push_back(static_cast<Protocol>(pi));
         const bool only_udp = o.mix.size() == 1 && o.mix[0].protocol == Protocol::udp;
-        plan.pps = pps_for(rate_for(o, only_udp ? Protocol::udp : Protocol::tcp), bytes / n, caps);
+        Protocol paced = only_udp ? Protocol::udp : Protocol::tcp;
+        // Requests a peer answers set the mix's pace unless --rate does: the slowest of them.
+        for (Protocol p : {Protocol::dns, Protocol::icmp, Protocol::arp}) {
+            if (std::any_of(o.mix.begin(), o.mix.end(), [&](const auto& wp) { return wp.protocol == p; })) paced = p;
+        }
+        plan.pps = pps_for(rate_for(o, paced), bytes / n, caps);
     } else {
         for (const auto& wp : o.protocols) {
             const auto pi = static_cast<std::size_t>(wp.protocol);
@@ -266,7 +320,7 @@ nlohmann::json run(const Options& o) {
         // socket received (measured: 5500 of 20020 DATA frames, with nothing counted
         // anywhere); af_packet carried every frame both ways.
         port_name = "net_af_xdp_tg0";
-        if (o.associations > 0 || o.connections > 0 || o.round_trip || o.request_response) {
+        if (o.associations > 0 || o.connections > 0 || o.round_trip || o.request_response || expects_answers(o)) {
             spdlog::info("sending and receiving: using af_packet on {} (af_xdp loses frames when one queue sends and receives)",
                          o.iface);
             port_name = "net_af_packet_tg0";
@@ -445,6 +499,11 @@ nlohmann::json run(const Options& o) {
         udp_clients = clients.get();
         session = std::make_unique<SessionControl>(std::move(clients), control_data, *control, presence.get(), clock);
     }
+    // ICMP echo, ARP and DNS: each engine counts the answers that reach its queue; a DNS
+    // answer finds its query's send time whichever engine sent it.
+    const bool answers = expects_answers(o);
+    std::unique_ptr<traffic::DnsQueryClock> dns_clock;
+    if (answers && sends(o, Protocol::dns)) dns_clock = std::make_unique<traffic::DnsQueryClock>();
     std::vector<std::unique_ptr<dataplane::TxEngine>> tx;
     for (std::size_t i = 0; i < tx_lcores.size(); ++i) {
         dataplane::TxEngineConfig c;
@@ -455,7 +514,8 @@ nlohmann::json run(const Options& o) {
         for (const auto& t : traffic_plan.templates.templates) {
             const auto ipproto = traffic::ip_protocol_number(t->spec().protocol);
             // What the port offers, less what its profile knows it gets wrong.
-            c.offload.push_back(setup.tx_checksum_offload && port->offload_l4(ipproto) && (t->spec().ipv6 || port->offload_ip()) &&
+            c.offload.push_back(setup.tx_checksum_offload && traffic::is_transport(t->spec().protocol) &&
+                                port->offload_l4(ipproto) && (t->spec().ipv6 || port->offload_ip()) &&
                                 profile_allows_offload(profile, ipproto, t->spec().ipv6));
         }
         c.flows = traffic_plan.flows.get();
@@ -483,13 +543,23 @@ nlohmann::json run(const Options& o) {
             // With no sessions only the presence's frames go to this thread; the rest is freed.
             c.inbound_presence_only = !session;
         }
-        if (o.round_trip) {
-            c.hold = &hold;  // at the end: no more data, the returns still counted
-            c.round_trip = true;
+        if (o.round_trip || answers) {
+            // What comes back (reflections, or answers to requests) is counted on this
+            // host's TSC; at the end the engines send no more and go on counting.
+            c.hold = &hold;
+            c.round_trip = o.round_trip;
+            c.answers = answers;
             c.returns.max_streams = o.sink.max_streams;
-            c.returns.shared_clock = true;  // sent and received on this host's TSC
+            c.returns.shared_clock = true;
             c.returns.sctp_server = false;
             c.returns.tcp_server = false;
+        }
+        if (answers) {
+            c.returns.udp_answers = false;
+            c.returns.count_answers = true;
+            c.returns.dns_clock = dns_clock.get();
+            c.returns.dns_timeout_ns = static_cast<std::uint64_t>(o.dns_timeout_s * 1e9);
+            c.dns_clock = dns_clock.get();
         }
         c.stop = &tx_stop;
         c.clock = clock;
@@ -617,7 +687,7 @@ nlohmann::json run(const Options& o) {
         if (stopped_by.empty()) continue;
         // With sessions the engines live on (holding their data) for the SHUTDOWNs and FINs;
         // with a round trip, for the returns still on their way.
-        if (session || o.round_trip) hold.store(true, std::memory_order_release);
+        if (session || o.round_trip || answers) hold.store(true, std::memory_order_release);
         else tx_stop.store(true);
         if (o.role != Role::loopback) break;
         // Loopback: let what is still in the port's rings arrive, then stop the sink.
@@ -631,12 +701,15 @@ nlohmann::json run(const Options& o) {
             break;
         }
     }
-    if (o.round_trip && stop_signal.load() == 0) {
-        // The last reflections are still on their way back: wait until every packet sent
-        // has returned, or none returned for half a second (5 s at most).
+    if ((o.round_trip || answers) && stop_signal.load() == 0) {
+        // The last reflections or answers are still on their way back: wait until every
+        // packet sent has returned, or none returned for half a second (a DNS answer may
+        // take up to --dns-timeout), 5 s at most beyond that.
         std::uint64_t sent = 0, back = 0, last_back = ~std::uint64_t{0};
         auto last_change = Clock::now();
-        const auto limit = Clock::now() + std::chrono::seconds(5);
+        const double quiet_s = dns_clock ? std::max(0.5, o.dns_timeout_s) : 0.5;
+        const auto quiet = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(quiet_s));
+        const auto limit = Clock::now() + std::chrono::seconds(5) + quiet;
         while (Clock::now() < limit && stop_signal.load() == 0) {
             sent = back = 0;
             for (const auto& e : tx) {
@@ -647,7 +720,7 @@ nlohmann::json run(const Options& o) {
                 last_back = back;
                 last_change = Clock::now();
             }
-            if (back >= sent || Clock::now() - last_change > std::chrono::milliseconds(500)) break;
+            if (back >= sent || Clock::now() - last_change > quiet) break;
             std::this_thread::sleep_for(std::chrono::milliseconds(5));
         }
     }

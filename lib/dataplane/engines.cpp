@@ -48,11 +48,26 @@ void set_tx_offload(rte_mbuf* m, const traffic::FrameTemplate& t) noexcept {
 // frame is already in them, and a freed mbuf keeps refcnt 1, one segment and no next);
 // the fields a PMD reads are set here. With Tail, the burst holds packets that are the
 // last of their sequence in a counted run, and those carry the "last" flag.
+// What a burst's packets share besides their template: the transmit time, and where a
+// DNS query's send time goes.
+struct BurstTime {
+    proto::TestHeaderTime header;
+    std::uint64_t ns = 0;
+    traffic::DnsQueryClock* dns = nullptr;
+};
+
+// A DNS query's ID and source port, read back from the frame just stamped.
+inline void note_dns_query(const BurstTime& time, const std::uint8_t* frame, const traffic::FrameTemplate& t,
+                           std::uint16_t id) noexcept {
+    if (time.dns == nullptr) return;
+    const std::uint8_t* udp = frame + t.l2_length() + t.l3_length();
+    time.dns->sent(id, proto::load_be16(udp), time.ns);
+}
+
 template <traffic::Protocol P, bool Offload, bool Tail>
 void build_uniform(traffic::PacketSequencer& seq, const traffic::FrameTemplate& t, const MbufShape& shape,
-                   rte_mbuf** burst, std::uint16_t n, const proto::TestHeaderTime& time,
-                   std::uint64_t remaining) noexcept {
-    const traffic::FrameStamper<P, Offload> stamp(t, time);
+                   rte_mbuf** burst, std::uint16_t n, const BurstTime& time, std::uint64_t remaining) noexcept {
+    const traffic::FrameStamper<P, Offload> stamp(t, time.header);
     const std::uint32_t payload = t.payload_bytes();
     [[maybe_unused]] const std::uint64_t keys = seq.keys(P);
     for (std::uint16_t i = 0; i < n; ++i) {
@@ -69,14 +84,18 @@ void build_uniform(traffic::PacketSequencer& seq, const traffic::FrameTemplate& 
             if (remaining - i <= keys) v.flags = proto::test_flag::last;
         }
         stamp(rte_pktmbuf_mtod(m, std::uint8_t*), lane, v);
+        if constexpr (P == traffic::Protocol::dns) {
+            note_dns_query(time, rte_pktmbuf_mtod(m, const std::uint8_t*), t, static_cast<std::uint16_t>(v.l4_seq));
+        }
     }
 }
 
 template <traffic::Protocol P>
 void build_uniform(bool offload, traffic::PacketSequencer& seq, const traffic::FrameTemplate& t,
-                   const MbufShape& shape, rte_mbuf** burst, std::uint16_t n, const proto::TestHeaderTime& time,
+                   const MbufShape& shape, rte_mbuf** burst, std::uint16_t n, const BurstTime& time,
                    std::uint64_t remaining) noexcept {
     const bool tail = remaining - n < seq.keys(P);
+    if (!traffic::is_transport(P)) offload = false;  // nothing for a NIC to compute
     if (offload) {
         if (tail) build_uniform<P, true, true>(seq, t, shape, burst, n, time, remaining);
         else build_uniform<P, true, false>(seq, t, shape, burst, n, time, remaining);
@@ -92,7 +111,7 @@ TxEngine::TxEngine(TxEngineConfig config)
     : c_(std::move(config)),
       spoil_in_(c_.bad_checksum_every),
       sequencer_(*c_.templates, *c_.flows, c_.streams, c_.first_flow, c_.flow_step) {
-    if (c_.round_trip) returns_ = std::make_unique<sink::SinkCore>(c_.returns);
+    if (c_.round_trip || c_.answers) returns_ = std::make_unique<sink::SinkCore>(c_.returns);
     // The fields of a fresh mbuf a burst sets again on each one it takes raw from its pool.
     for (std::size_t i = 0; i < c_.pools.size(); ++i) {
         const traffic::FrameTemplate& t = *c_.templates->templates[i];
@@ -129,8 +148,9 @@ void TxEngine::receive_returns() noexcept {
     std::uint16_t returned = 0;
     for (std::uint16_t i = 0; i < n; ++i) {
         const std::span<const std::uint8_t> frame{rte_pktmbuf_mtod(in[i], const std::uint8_t*), in[i]->data_len};
-        // ARP, neighbour discovery and ping are for the control thread's presence.
-        if (c_.inbound != nullptr && traffic::wants_presence(frame)) {
+        // ARP, neighbour discovery and ping are for the control thread's presence; the
+        // answers to --proto icmp and arp are counted here.
+        if (c_.inbound != nullptr && traffic::wants_presence(frame) && !(c_.answers && traffic::is_echo_or_arp_reply(frame))) {
             hand_inbound(in[i]);
             in[i] = nullptr;
             continue;
@@ -255,10 +275,11 @@ int TxEngine::run() noexcept {
             rte_pause();
             continue;
         }
-        const proto::TestHeaderTime time = proto::test_header_time(c_.clock.ns(now));
+        const std::uint64_t now_ns = c_.clock.ns(now);
+        const BurstTime time{proto::test_header_time(now_ns), now_ns, c_.dns_clock};
         std::uint16_t built = 0;
         std::uint64_t bytes = 0, payload = 0;
-        std::array<std::uint64_t, 3> per_protocol{};
+        std::array<std::uint64_t, traffic::protocol_count> per_protocol{};
         // One template for the whole burst (one protocol, one size): take its mbufs in one
         // go and build them in a loop made for that protocol.
         const auto& cycle = c_.templates->cycle[static_cast<std::size_t>(rotating)];
@@ -280,6 +301,18 @@ int TxEngine::run() noexcept {
                     break;
                 case traffic::Protocol::sctp:
                     build_uniform<traffic::Protocol::sctp>(off, sequencer_, t, shape, burst, n, time, remaining);
+                    break;
+                case traffic::Protocol::icmp:
+                    build_uniform<traffic::Protocol::icmp>(off, sequencer_, t, shape, burst, n, time, remaining);
+                    break;
+                case traffic::Protocol::arp:
+                    build_uniform<traffic::Protocol::arp>(off, sequencer_, t, shape, burst, n, time, remaining);
+                    break;
+                case traffic::Protocol::dns:
+                    build_uniform<traffic::Protocol::dns>(off, sequencer_, t, shape, burst, n, time, remaining);
+                    break;
+                case traffic::Protocol::raw:
+                    build_uniform<traffic::Protocol::raw>(off, sequencer_, t, shape, burst, n, time, remaining);
                     break;
             }
             built = n;
@@ -306,11 +339,12 @@ int TxEngine::run() noexcept {
             m->data_len = len;
             m->pkt_len = len;
             if (c_.offload[ti]) {
-                t.stamp<true>(data, *lane, v, time);
+                t.stamp<true>(data, *lane, v, time.header);
                 set_tx_offload(m, t);
             } else {
-                t.stamp<false>(data, *lane, v, time);
+                t.stamp<false>(data, *lane, v, time.header);
             }
+            if (p == traffic::Protocol::dns) note_dns_query(time, data, t, static_cast<std::uint16_t>(v.l4_seq));
             burst[built] = m;
             bytes += t.frame_size();
             payload += t.payload_bytes();
@@ -330,7 +364,7 @@ int TxEngine::run() noexcept {
         add(counters_.packets, built);
         add(counters_.bytes, bytes);
         add(counters_.payload_bytes, payload);
-        for (std::size_t i = 0; i < 3; ++i) add(counters_.per_protocol[i], per_protocol[i]);
+        for (std::size_t i = 0; i < traffic::protocol_count; ++i) add(counters_.per_protocol[i], per_protocol[i]);
     }
     while (pending > 0) {
         // Whatever the port never took was not sent.

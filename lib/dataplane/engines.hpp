@@ -10,6 +10,7 @@
 
 #include "dataplane/clock.hpp"
 #include "sink/sink_core.hpp"
+#include "traffic/dns_clock.hpp"
 #include "traffic/pacer.hpp"
 #include "traffic/packet_sequencer.hpp"
 
@@ -27,8 +28,8 @@ struct alignas(64) TxCounters {
     std::atomic<std::uint64_t> bytes{0};          // L2, FCS included
     std::atomic<std::uint64_t> payload_bytes{0};
     std::atomic<std::uint64_t> no_mbuf{0};
-    std::array<std::atomic<std::uint64_t>, 3> per_protocol{};
-    std::array<std::atomic<std::uint64_t>, 3> bad_l4_checksum{};  // sent spoiled, per protocol
+    std::array<std::atomic<std::uint64_t>, traffic::protocol_count> per_protocol{};
+    std::array<std::atomic<std::uint64_t>, traffic::protocol_count> bad_l4_checksum{};  // sent spoiled, per protocol
     std::atomic<std::uint64_t> control{0};                        // control frames sent for the control thread
     std::atomic<std::uint64_t> control_dropped{0};                // ... that the port did not take
     std::atomic<std::uint64_t> control_bytes{0};                  // ... sent, L2 with FCS
@@ -57,7 +58,7 @@ struct TxEngineConfig {
     std::uint32_t first_flow = 0;
     std::uint32_t flow_step = 1;
     traffic::PacingSpec pacing;                  // for the first protocol, or the mix
-    std::array<double, 3> protocol_pps{};        // rotating protocols: each one's rate (0: unlimited)
+    std::array<double, traffic::protocol_count> protocol_pps{};  // rotating protocols: each one's rate (0: unlimited)
     std::uint64_t count = 0;                     // 0: until stopped
     std::uint32_t bad_checksum_every = 0;        // spoil every Nth packet's L4 checksum (0: none)
     std::vector<traffic::Protocol> mix;          // per-packet protocol cycle, or empty
@@ -80,7 +81,13 @@ struct TxEngineConfig {
     // the round trip between hosts that share no clock. It keeps receiving after its
     // last packet, until stopped.
     bool round_trip = false;
+    // ICMP echo, ARP or DNS in the run: the engine receives their answers on its queue
+    // and counts them on its own clock as a round trip does (`returns`, with
+    // count_answers), ARP requests and pings for this host still going to `inbound`.
+    bool answers = false;
     sink::SinkConfig returns;
+    // DNS: where each query's send time goes, for the engine that receives its answer.
+    traffic::DnsQueryClock* dns_clock = nullptr;
     const std::atomic<bool>* stop = nullptr;
     Clock clock;
 };

@@ -13,6 +13,7 @@ struct MacAddress {
     std::array<std::uint8_t, 6> bytes{};
 
     [[nodiscard]] static std::optional<MacAddress> parse(std::string_view text);
+    [[nodiscard]] static constexpr MacAddress broadcast() noexcept { return {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}}; }
     [[nodiscard]] std::string to_string() const;
     friend bool operator==(const MacAddress&, const MacAddress&) = default;
 };

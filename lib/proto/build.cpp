@@ -247,6 +247,21 @@ BuildResult build_icmp_frame(std::span<std::uint8_t> out, const L2Spec& l2, cons
     return f.result;
 }
 
+BuildResult build_raw_frame(std::span<std::uint8_t> out, const L2Spec& l2, std::uint16_t type,
+                            std::span<const std::uint8_t> payload) noexcept {
+    BuildResult r;
+    const std::size_t off = write_l2(out, l2, type, r.error);
+    if (!r.ok()) return r;
+    const std::size_t end = off + payload.size();
+    const std::size_t padded = end < ethernet_min_frame ? ethernet_min_frame : end;
+    if (out.size() < padded) return {BuildError::buffer_too_small, {}};
+    if (!payload.empty()) std::memcpy(out.data() + off, payload.data(), payload.size());
+    std::memset(out.data() + end, 0, padded - end);
+    const auto o = static_cast<std::uint32_t>(off);
+    r.layout = FrameLayout{o, o, o, static_cast<std::uint32_t>(payload.size()), static_cast<std::uint32_t>(padded)};
+    return r;
+}
+
 BuildResult build_arp_frame(std::span<std::uint8_t> out, const L2Spec& l2, const ArpSpec& arp) noexcept {
     BuildResult r;
     const std::size_t off = write_l2(out, l2, ether_type::arp, r.error);

@@ -120,6 +120,11 @@ struct BuildResult {
                                            std::uint8_t type, std::uint8_t code,
                                            std::span<const std::uint8_t> body) noexcept;
 
+// An Ethernet frame of any EtherType carrying `payload` (padded to the minimum). The
+// layout's l3, l4 and payload offsets are all where the payload starts.
+[[nodiscard]] BuildResult build_raw_frame(std::span<std::uint8_t> out, const L2Spec& l2, std::uint16_t ether_type,
+                                          std::span<const std::uint8_t> payload) noexcept;
+
 [[nodiscard]] BuildResult build_arp_frame(std::span<std::uint8_t> out, const L2Spec& l2, const ArpSpec& arp) noexcept;
 
 }  // namespace tg::proto

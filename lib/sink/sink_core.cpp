@@ -4,7 +4,9 @@
 #include <bit>
 #include <random>
 
+#include "proto/dns.hpp"
 #include "proto/ethernet.hpp"
+#include "proto/icmp.hpp"
 #include "proto/ip.hpp"
 #include "proto/parse.hpp"
 #include "proto/request.hpp"
@@ -22,6 +24,8 @@ bool protocol_of(std::uint8_t ip_proto, Protocol& out) noexcept {
         case proto::ip_proto::tcp: out = Protocol::tcp; return true;
         case proto::ip_proto::udp: out = Protocol::udp; return true;
         case proto::ip_proto::sctp: out = Protocol::sctp; return true;
+        case proto::ip_proto::icmp:
+        case proto::ip_proto::icmpv6: out = Protocol::icmp; return true;
         default: return false;
     }
 }
@@ -145,6 +149,60 @@ bool SinkCore::count_test_packet(Protocol p, std::span<const std::uint8_t> paylo
     return true;
 }
 
+bool SinkCore::count_arp(const proto::PacketView& v, std::uint32_t wire_bytes) noexcept {
+    const std::uint16_t op = v.arp->operation.get();
+    // An announcement (gratuitous ARP: sender and target the same) asks nobody anything.
+    const bool counted = config_.count_answers ? op == proto::arp_op::reply
+                                               : op == proto::arp_op::request && !(v.arp->sender_ip == v.arp->target_ip);
+    if (!counted) return false;
+    ProtocolTotals& pt = totals_.protocols[index(Protocol::arp)];
+    ++pt.packets;
+    pt.bytes += wire_bytes;
+    return true;
+}
+
+bool SinkCore::count_echo(const proto::PacketView& v, std::uint32_t wire_bytes, const RxMeta& meta) noexcept {
+    const std::uint8_t type = v.icmp->type;
+    const bool request = type == proto::icmp_type::v4_echo_request || type == proto::icmp_type::v6_echo_request;
+    const bool reply = type == proto::icmp_type::v4_echo_reply || type == proto::icmp_type::v6_echo_reply;
+    if (!(config_.count_answers ? reply : request)) return false;
+    // Someone else's ping carries no test header: not ours to count.
+    proto::TestHeader h;
+    if (proto::read_test_header(v.payload(), h) != proto::TestHeaderStatus::ok) return false;
+    return count_test_packet(Protocol::icmp, v.payload(), wire_bytes, v.payload_length, meta);
+}
+
+bool SinkCore::count_dns(const proto::PacketView& v, std::uint32_t wire_bytes, const RxMeta& meta) noexcept {
+    const std::uint16_t src = v.udp->src_port.get(), dst = v.udp->dst_port.get();
+    if (src != proto::dns_port && dst != proto::dns_port) return false;
+    proto::TestHeader th;
+    if (proto::read_test_header(v.payload(), th) == proto::TestHeaderStatus::ok) return false;  // UDP test traffic
+    const auto h = proto::read_dns_header(v.payload());
+    if (!h || h->response != config_.count_answers) return false;
+    ProtocolTotals& pt = totals_.protocols[index(Protocol::dns)];
+    ++pt.packets;
+    pt.bytes += wire_bytes;
+    pt.payload_bytes += v.payload_length;
+    if (!config_.count_answers || config_.dns_clock == nullptr) return true;
+    DnsTally& d = totals_.dns;
+    std::uint64_t sent_ns = 0;
+    if (!config_.dns_clock->answered(h->id, dst, sent_ns) || sent_ns > meta.rx_ns) {
+        ++d.unmatched;
+        return true;
+    }
+    const std::uint64_t rtt = meta.rx_ns - sent_ns;
+    if (rtt > config_.dns_timeout_ns) {
+        ++d.late;
+        return true;
+    }
+    ++d.answered;
+    ++d.rcodes[h->rcode];
+    if (h->truncated) ++d.truncated;
+    if (h->answers > 0) ++d.with_answers;
+    pt.latency.record(rtt);
+    return true;
+}
+
 bool SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta, proto::FrameShape* shape) noexcept {
     ++totals_.frames;
     // Trust what the NIC checked; check in software what it did not.
@@ -153,10 +211,23 @@ bool SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta, 
     const proto::PacketView& v = r.view;
     const auto wire_bytes = static_cast<std::uint32_t>(frame.size() + proto::ethernet_fcs_size);
 
-    // ARP, neighbour discovery and echo: the host's presence, never test traffic.
-    if (presence_ && r.status.ok() && (v.arp != nullptr || v.icmp != nullptr)) {
-        presence_->offer(v, meta.rx_ns / 1000000);
-        ++totals_.presence;
+    // ARP, neighbour discovery and echo: the host's presence. Echo requests with a test
+    // header and ARP requests are also --proto icmp and arp traffic (their answers, where
+    // the generator counts what came back).
+    if (r.status.ok() && (v.arp != nullptr || v.icmp != nullptr)) {
+        const bool counted = v.arp != nullptr ? count_arp(v, wire_bytes) : count_echo(v, wire_bytes, meta);
+        if (presence_) {
+            presence_->offer(v, meta.rx_ns / 1000000);
+            ++totals_.presence;
+        } else if (!counted) {
+            ++totals_.non_test;
+        }
+        return false;
+    }
+    // An EtherType of no protocol trafficgen knows: --proto raw, when a test header follows.
+    if (r.status.error == proto::ParseError::unknown_protocol && r.status.layer == proto::Layer::ethernet) {
+        const auto payload = frame.subspan(v.l3_offset);
+        count_test_packet(Protocol::raw, payload, wire_bytes, static_cast<std::uint32_t>(payload.size()), meta);
         return false;
     }
     Protocol p = Protocol::udp;
@@ -196,6 +267,7 @@ bool SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta, 
     if (shape != nullptr) {
         *shape = {v.l3_offset, v.l4_offset, v.l4_length, v.ipv6 != nullptr, v.l4_protocol};
     }
+    if (p == Protocol::udp && count_dns(v, wire_bytes, meta)) return false;
     if (p != Protocol::sctp) {
         bool taken = p == Protocol::tcp && tcp_ && tcp_->offer(v, meta.rx_ns / 1000000);
         const bool test = count_test_packet(p, v.payload(), wire_bytes, v.payload_length, meta);

@@ -17,6 +17,7 @@
 #include "stats/jitter.hpp"
 #include "stats/latency_histogram.hpp"
 #include "stats/sequence_tracker.hpp"
+#include "traffic/dns_clock.hpp"
 #include "traffic/presence.hpp"
 #include "traffic/protocol.hpp"
 
@@ -45,6 +46,15 @@ struct SinkConfig {
     traffic::OwnedAddresses addresses{};
     proto::MacAddress mac{};
     bool announce = false;  // announce the addresses at start (one core of the port does)
+    // The generator's own count of what came back to it: ICMP echo replies, ARP replies
+    // and DNS responses. A sink counts the requests instead (echo requests, ARP requests
+    // that are not announcements, DNS queries).
+    bool count_answers = false;
+    // DNS responses are matched to their queries through it (count_answers only): the
+    // latency is the time from query to response, and one later than `dns_timeout_ns` is
+    // a timeout, counted as late rather than answered.
+    traffic::DnsQueryClock* dns_clock = nullptr;
+    std::uint64_t dns_timeout_ns = 1'000'000'000;
 };
 
 // One test packet's arrival, for --timeline.
@@ -79,14 +89,25 @@ struct StreamStats {
     stats::Jitter jitter;
 };
 
+// DNS responses, matched to the generator's queries by ID and port.
+struct DnsTally {
+    std::array<std::uint64_t, 16> rcodes{};  // in time, by the header's RCODE
+    std::uint64_t answered = 0;              // in time
+    std::uint64_t late = 0;                  // after the timeout: the query had timed out
+    std::uint64_t unmatched = 0;             // no query of ours waiting: duplicates, strays
+    std::uint64_t truncated = 0;             // TC set: the answer did not fit UDP
+    std::uint64_t with_answers = 0;          // in time, with at least one answer record
+};
+
 struct SinkTotals {
-    std::array<ProtocolTotals, 3> protocols{};  // indexed by traffic::Protocol
+    std::array<ProtocolTotals, traffic::protocol_count> protocols{};  // indexed by traffic::Protocol
     std::uint64_t frames = 0;
     std::uint64_t non_test = 0;       // well-formed, but not our traffic
     std::uint64_t malformed = 0;      // could not be parsed
     std::uint64_t untracked = 0;      // test packets past max_streams
     std::uint64_t negative_latency = 0;  // tx time after rx time: the clocks are not shared
     std::uint64_t presence = 0;          // ARP, neighbour discovery and ICMP echo, for the host's presence
+    DnsTally dns;
 };
 
 class SinkCore {
@@ -135,6 +156,12 @@ private:
     // False when the payload does not start with a test header.
     bool count_test_packet(traffic::Protocol p, std::span<const std::uint8_t> payload, std::uint32_t wire_bytes,
                            std::uint32_t payload_bytes, const RxMeta& meta) noexcept;
+    // ARP and ICMP echo: counted as traffic when they are the kind this side counts
+    // (requests at a sink, answers at the generator). True when counted.
+    bool count_arp(const proto::PacketView& v, std::uint32_t wire_bytes) noexcept;
+    bool count_echo(const proto::PacketView& v, std::uint32_t wire_bytes, const RxMeta& meta) noexcept;
+    // A DNS message to or from port 53 that carries no test header; true when counted.
+    bool count_dns(const proto::PacketView& v, std::uint32_t wire_bytes, const RxMeta& meta) noexcept;
 
     SinkConfig config_;
     std::vector<Slot> slots_;

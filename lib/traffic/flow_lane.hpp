@@ -8,6 +8,7 @@
 
 #include "proto/test_header.hpp"
 #include "traffic/flows.hpp"
+#include "traffic/protocol.hpp"
 
 namespace tg::traffic {
 
@@ -21,7 +22,7 @@ struct FlowLane {
     std::uint32_t l4_sum = 0;         // addr_sum + ports + test head: the flow's share of a UDP/TCP checksum
     std::uint32_t sctp_vtag = 0;      // a stateless association per flow: its tag comes from the flow id
     // Progress.
-    std::array<std::uint32_t, 2> seq{};  // packets sent, for TCP and UDP (SCTP counts per stream)
+    std::array<std::uint32_t, protocol_count> seq{};  // packets sent per protocol (SCTP counts per stream)
     std::uint32_t tcp_seq = 0;           // next TCP sequence number
     std::uint32_t sctp_tsn = 0;          // next SCTP TSN
     std::uint16_t sctp_next_stream = 0;

@@ -36,14 +36,22 @@ struct TemplateSpec {
     std::uint8_t tos = 0;
     std::uint32_t sctp_ppid = 0;
     std::uint16_t tcp_window = 65535;
+    // DNS: the query (proto::dns_query(), ID 0) and the server's port. The frame is as
+    // long as the query makes it; frame_size is not read.
+    std::vector<std::uint8_t> dns_query;
+    std::uint16_t dns_port = 53;
+    // Raw Ethernet: the EtherType, and the bytes that fill the payload after the test
+    // header, repeated (empty: zeros).
+    std::uint16_t ether_type = 0x88b5;  // IEEE 802 local experimental EtherType 1
+    std::vector<std::uint8_t> pattern;
 };
 
 // What changes from one packet of a flow to the next.
 struct PacketVars {
     std::uint32_t seq = 0;     // the test header's sequence number
-    std::uint16_t stream = 0;  // SCTP stream id; 0 for TCP and UDP
+    std::uint16_t stream = 0;  // SCTP stream id; 0 for the others
     std::uint8_t flags = 0;    // test header flags
-    std::uint32_t l4_seq = 0;  // TCP sequence number or SCTP TSN
+    std::uint32_t l4_seq = 0;  // TCP sequence number, SCTP TSN, or DNS ID
     std::uint16_t ssn = 0;     // SCTP stream sequence number
 };
 
@@ -60,6 +68,7 @@ struct PacketFields {
     std::uint32_t sctp_vtag = 0;
     std::uint32_t sctp_tsn = 0;
     std::uint16_t sctp_ssn = 0;
+    std::uint16_t dns_id = 0;
 };
 
 class FrameTemplate {
@@ -67,7 +76,8 @@ public:
     // Throws ConfigError when the size is below what the headers and test header need.
     explicit FrameTemplate(const TemplateSpec& spec);
 
-    // The smallest frame (with FCS) that carries this protocol's headers and the test header.
+    // The smallest frame (with FCS) that carries this protocol's headers and the test header
+    // (ARP: the request; DNS: headers and an empty question).
     [[nodiscard]] static std::uint32_t min_frame_size(Protocol p, bool ipv6, std::uint8_t vlan_count) noexcept;
     // The frame (with FCS) whose transport carries `payload` bytes (UDP/TCP data, SCTP user data).
     [[nodiscard]] static std::uint32_t frame_size_for_payload(Protocol p, bool ipv6, std::uint8_t vlan_count,
@@ -105,6 +115,7 @@ private:
     std::uint32_t l4_base_sum_ = 0;  // transport segment with variable fields zero, plus the
                                      // pseudo-header's protocol and length
     std::uint16_t l4_length_ = 0;
+    std::uint16_t dns_port_wire_ = 0;  // DNS: the server's port as on the wire
     // SCTP
     std::uint32_t sctp_template_crc_ = 0;
     std::uint32_t sctp_template_head_ = 0;
@@ -128,14 +139,16 @@ public:
           test_header_(t.test_header_offset_),
           ipv6_(t.spec_.ipv6),
           ip_base_(t.ip_base_sum_),
-          l4_base_(t.l4_base_sum_ + time.sum),
+          // DNS carries no test header, so no transmit time.
+          l4_base_(t.l4_base_sum_ + (P == Protocol::dns ? 0 : time.sum)),
           pseudo_(std::uint32_t{ip_protocol_number(P)} + t.l4_length_),
           time_(time),
           sctp_chunk_word_(t.sctp_chunk_word_),
           sctp_ppid_wire_(t.sctp_ppid_wire_),
           crc_template_(t.sctp_template_crc_),
           crc_template_head_(t.sctp_template_head_),
-          shift_(t.sctp_shift_.get()) {}
+          shift_(t.sctp_shift_.get()),
+          dns_port_wire_(t.dns_port_wire_) {}
 
     [[gnu::always_inline]] inline void operator()(std::uint8_t* frame, const FlowLane& lane,
                                                   const PacketVars& v) const noexcept;
@@ -152,6 +165,7 @@ private:
     std::uint32_t sctp_ppid_wire_;
     std::uint32_t crc_template_, crc_template_head_;
     const proto::Crc32cZeroShift* shift_;
+    std::uint16_t dns_port_wire_;
 };
 
 // The first bytes of an SCTP packet a stamp changes: common header, DATA chunk header
@@ -185,6 +199,15 @@ inline void FrameStamper<P, Offload>::operator()(std::uint8_t* frame, const Flow
     [[maybe_unused]] const std::uint32_t vtag = lane.sctp_vtag;
 
     std::uint8_t* l3 = frame + l3_;
+    if constexpr (P == Protocol::raw) {
+        proto::put_test_header(frame + test_header_, head, v.seq, time_);
+        return;
+    } else if constexpr (P == Protocol::arp) {
+        // Who has the flow's destination? Tell its source (IPv4 only).
+        std::memcpy(l3 + 14, addresses, 4);     // sender protocol address
+        std::memcpy(l3 + 24, addresses + 4, 4);  // target protocol address
+        return;
+    }
     std::uint8_t* l4 = frame + l4_;
     if (!ipv6_) {
         std::memcpy(l3 + offsetof(proto::Ipv4Header, src), addresses, 8);  // source, destination
@@ -193,7 +216,30 @@ inline void FrameStamper<P, Offload>::operator()(std::uint8_t* frame, const Flow
     } else {
         std::memcpy(l3 + offsetof(proto::Ipv6Header, src), addresses, 32);
     }
-    if constexpr (P == Protocol::sctp) {
+    if constexpr (P == Protocol::icmp) {
+        // Echo: the identifier is the flow's source port, the sequence the packet's (as
+        // ping numbers them), then the test header. ICMPv4 has no pseudo-header.
+        std::uint8_t id_seq[4];
+        std::memcpy(id_seq, &ports, 2);
+        proto::store_be16(id_seq + 2, static_cast<std::uint16_t>(v.seq));
+        std::memcpy(l4 + 4, id_seq, 4);
+        proto::put_test_header(frame + test_header_, head, v.seq, time_);
+        const std::uint32_t sum = l4_base_ + (ipv6_ ? addr_sum : 0) + proto::load_be16(id_seq) +
+                                  (v.seq & 0xffff) + lane.test_head.sum + head_extra + (v.seq >> 16) + (v.seq & 0xffff);
+        proto::store_be16(l4 + 2, static_cast<std::uint16_t>(~proto::inet_fold32(sum)));
+        return;
+    } else if constexpr (P == Protocol::dns) {
+        // The flow's source port to the server's port; the query's ID.
+        std::memcpy(l4, &ports, 2);
+        std::memcpy(l4 + 2, &dns_port_wire_, 2);
+        const auto id = static_cast<std::uint16_t>(v.l4_seq);
+        proto::store_be16(frame + test_header_, id);
+        std::uint16_t c = static_cast<std::uint16_t>(
+            ~proto::inet_fold32(l4_base_ + addr_sum + proto::load_be16(l4) + id));
+        if (c == 0) c = 0xffff;
+        proto::store_be16(l4 + offsetof(proto::UdpHeader, checksum), c);
+        return;
+    } else if constexpr (P == Protocol::sctp) {
         // The 46 bytes that change (common header, DATA chunk header, test header) are
         // built as words in registers, stored, and run through the CRC from the registers:
         // read back from the frame, each 8-byte load would wait on the narrower stores.
@@ -257,6 +303,10 @@ inline void FrameTemplate::stamp(std::uint8_t* frame, const FlowLane& lane, cons
         case Protocol::udp: FrameStamper<Protocol::udp, Offload>(*this, time)(frame, lane, v); break;
         case Protocol::tcp: FrameStamper<Protocol::tcp, Offload>(*this, time)(frame, lane, v); break;
         case Protocol::sctp: FrameStamper<Protocol::sctp, Offload>(*this, time)(frame, lane, v); break;
+        case Protocol::icmp: FrameStamper<Protocol::icmp, Offload>(*this, time)(frame, lane, v); break;
+        case Protocol::arp: FrameStamper<Protocol::arp, Offload>(*this, time)(frame, lane, v); break;
+        case Protocol::dns: FrameStamper<Protocol::dns, Offload>(*this, time)(frame, lane, v); break;
+        case Protocol::raw: FrameStamper<Protocol::raw, Offload>(*this, time)(frame, lane, v); break;
     }
 }
 
@@ -264,7 +314,10 @@ template <bool Offload>
 inline void FrameTemplate::stamp(std::uint8_t* frame, const PacketFields& f) const noexcept {
     FlowLane lane = FlowLane::make(*f.flow, f.flow_id);
     lane.sctp_vtag = f.sctp_vtag;
-    const PacketVars v{f.seq, f.stream_id, f.flags, spec_.protocol == Protocol::tcp ? f.tcp_seq : f.sctp_tsn,
+    const PacketVars v{f.seq, f.stream_id, f.flags,
+                       spec_.protocol == Protocol::tcp   ? f.tcp_seq
+                       : spec_.protocol == Protocol::dns ? f.dns_id
+                                                         : f.sctp_tsn,
                        f.sctp_ssn};
     stamp<Offload>(frame, lane, v, proto::test_header_time(f.tx_ns));
 }

@@ -4,7 +4,11 @@ namespace tg::traffic {
 
 PacketSequencer::PacketSequencer(const TemplateSet& templates, const FlowSet& flows, std::uint16_t streams,
                                  std::uint32_t first, std::uint32_t step)
-    : templates_(templates), streams_(streams == 0 ? 1 : streams), first_(first), step_(step == 0 ? 1 : step) {
+    : templates_(templates),
+      streams_(streams == 0 ? 1 : streams),
+      first_(first),
+      step_(step == 0 ? 1 : step),
+      dns_id_(static_cast<std::uint16_t>(first)) {
     const std::uint32_t here = first < flows.size() ? (flows.size() - first + step_ - 1) / step_ : 0;
     lanes_.reserve(here);
     if (here > 0) {

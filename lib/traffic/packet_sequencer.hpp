@@ -20,7 +20,7 @@ namespace tg::traffic {
 // The templates of one run, by protocol, in the order that protocol's size cycle sends them.
 struct TemplateSet {
     std::vector<std::unique_ptr<FrameTemplate>> templates;
-    std::array<std::vector<std::uint16_t>, 3> cycle;  // per protocol: indexes into templates
+    std::array<std::vector<std::uint16_t>, protocol_count> cycle;  // per protocol: indexes into templates
 
     [[nodiscard]] bool has(Protocol p) const noexcept { return !cycle[static_cast<std::size_t>(p)].empty(); }
 };
@@ -71,7 +71,8 @@ private:
     std::uint16_t streams_;
     std::uint32_t first_;
     std::uint32_t step_;
-    std::array<std::uint32_t, 3> size_pos_{};
+    std::array<std::uint32_t, protocol_count> size_pos_{};
+    std::uint16_t dns_id_ = 0;  // the next DNS query's ID: this lcore's are first, first + step, ...
     std::vector<FlowLane> lanes_;         // this lcore's flows, in the order they send
     std::size_t lane_ = 0;                // the lane the next packet takes
     std::vector<std::uint32_t> sctp_seq_;  // per (lane, stream)
@@ -102,6 +103,9 @@ inline const FlowLane& PacketSequencer::take(PacketVars& v, std::uint32_t payloa
         if constexpr (P == Protocol::tcp) {
             v.l4_seq = l.tcp_seq;
             l.tcp_seq += payload_bytes;
+        } else if constexpr (P == Protocol::dns) {
+            v.l4_seq = dns_id_;
+            dns_id_ = static_cast<std::uint16_t>(dns_id_ + step_);
         } else {
             v.l4_seq = 0;
         }
@@ -118,6 +122,10 @@ inline const FrameTemplate& PacketSequencer::next(Protocol p, const FlowLane*& l
         case Protocol::udp: lane = &take<Protocol::udp>(v, t.payload_bytes()); break;
         case Protocol::tcp: lane = &take<Protocol::tcp>(v, t.payload_bytes()); break;
         case Protocol::sctp: lane = &take<Protocol::sctp>(v, t.payload_bytes()); break;
+        case Protocol::icmp: lane = &take<Protocol::icmp>(v, t.payload_bytes()); break;
+        case Protocol::arp: lane = &take<Protocol::arp>(v, t.payload_bytes()); break;
+        case Protocol::dns: lane = &take<Protocol::dns>(v, t.payload_bytes()); break;
+        case Protocol::raw: lane = &take<Protocol::raw>(v, t.payload_bytes()); break;
     }
     return t;
 }

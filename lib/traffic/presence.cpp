@@ -32,7 +32,7 @@ std::optional<std::uint32_t> offset_of(const proto::IpAddress& a, const proto::I
     return static_cast<std::uint32_t>(xv - yv);
 }
 
-const proto::MacAddress broadcast{{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+const proto::MacAddress broadcast = proto::MacAddress::broadcast();
 
 }  // namespace
 
@@ -70,21 +70,51 @@ std::string OwnedAddresses::to_string() const {
     return s;
 }
 
-bool wants_presence(std::span<const std::uint8_t> frame) noexcept {
-    std::size_t off = 12;
+namespace {
+
+// The EtherType after at most two VLAN tags, and where what it names starts; false for a
+// frame too short to say.
+bool network_layer(std::span<const std::uint8_t> frame, std::uint16_t& type, std::size_t& off) noexcept {
+    off = 12;
     for (int tags = 0;; ++tags) {
         if (frame.size() < off + 2) return false;
-        const std::uint16_t type = static_cast<std::uint16_t>(frame[off] << 8 | frame[off + 1]);
-        if ((type == proto::ether_type::vlan || type == proto::ether_type::qinq) && tags < 2) {
-            off += 4;
-            continue;
-        }
+        type = static_cast<std::uint16_t>(frame[off] << 8 | frame[off + 1]);
         off += 2;
-        if (type == proto::ether_type::arp) return true;
-        if (type == proto::ether_type::ipv4) return frame.size() > off + 9 && frame[off + 9] == proto::ip_proto::icmp;
-        if (type == proto::ether_type::ipv6) return frame.size() > off + 6 && frame[off + 6] == proto::ip_proto::icmpv6;
-        return false;
+        if ((type != proto::ether_type::vlan && type != proto::ether_type::qinq) || tags == 2) return true;
+        off += 2;
     }
+}
+
+}  // namespace
+
+bool wants_presence(std::span<const std::uint8_t> frame) noexcept {
+    std::uint16_t type = 0;
+    std::size_t off = 0;
+    if (!network_layer(frame, type, off)) return false;
+    if (type == proto::ether_type::arp) return true;
+    if (type == proto::ether_type::ipv4) return frame.size() > off + 9 && frame[off + 9] == proto::ip_proto::icmp;
+    if (type == proto::ether_type::ipv6) return frame.size() > off + 6 && frame[off + 6] == proto::ip_proto::icmpv6;
+    return false;
+}
+
+bool is_echo_or_arp_reply(std::span<const std::uint8_t> frame) noexcept {
+    std::uint16_t type = 0;
+    std::size_t off = 0;
+    if (!network_layer(frame, type, off)) return false;
+    if (type == proto::ether_type::arp) {
+        return frame.size() >= off + 8 && proto::load_be16(frame.data() + off + 6) == proto::arp_op::reply;
+    }
+    if (type == proto::ether_type::ipv4) {
+        if (frame.size() <= off + 9 || frame[off + 9] != proto::ip_proto::icmp) return false;
+        const std::size_t l4 = off + 4u * (frame[off] & 0x0f);
+        return frame.size() > l4 && frame[l4] == proto::icmp_type::v4_echo_reply;
+    }
+    if (type == proto::ether_type::ipv6) {
+        // Echo replies carry no extension headers here: the next header is ICMPv6.
+        return frame.size() > off + 40 && frame[off + 6] == proto::ip_proto::icmpv6 &&
+               frame[off + 40] == proto::icmp_type::v6_echo_reply;
+    }
+    return false;
 }
 
 HostPresence::HostPresence(PresenceConfig config) : c_(std::move(config)), frames_(queue_slots * slot_bytes) {

@@ -77,6 +77,9 @@ struct NextHop {
 // Cheap look at a raw frame: ARP, ICMP or ICMPv6 (what a HostPresence takes), read from
 // the EtherType and the IP protocol only. Lets a data path hand just those on.
 [[nodiscard]] bool wants_presence(std::span<const std::uint8_t> frame) noexcept;
+// An ARP reply or an ICMP/ICMPv6 echo reply: the answers to --proto arp and icmp, which
+// the generator counts itself. Read the same cheap way.
+[[nodiscard]] bool is_echo_or_arp_reply(std::span<const std::uint8_t> frame) noexcept;
 
 class HostPresence {
 public:

@@ -11,6 +11,10 @@ const char* to_string(Protocol p) noexcept {
         case Protocol::tcp: return "tcp";
         case Protocol::udp: return "udp";
         case Protocol::sctp: return "sctp";
+        case Protocol::icmp: return "icmp";
+        case Protocol::arp: return "arp";
+        case Protocol::dns: return "dns";
+        case Protocol::raw: return "raw";
     }
     return "unknown";
 }
@@ -20,6 +24,10 @@ std::uint8_t ip_protocol_number(Protocol p) noexcept {
         case Protocol::tcp: return 6;
         case Protocol::udp: return 17;
         case Protocol::sctp: return 132;
+        case Protocol::icmp: return 1;
+        case Protocol::dns: return 17;
+        case Protocol::arp:
+        case Protocol::raw: return 0;
     }
     return 0;
 }
@@ -36,9 +44,13 @@ std::vector<WeightedProtocol> parse_protocols(std::string_view text, std::string
         if (name == "tcp") wp.protocol = Protocol::tcp;
         else if (name == "udp") wp.protocol = Protocol::udp;
         else if (name == "sctp") wp.protocol = Protocol::sctp;
+        else if (name == "icmp") wp.protocol = Protocol::icmp;
+        else if (name == "arp") wp.protocol = Protocol::arp;
+        else if (name == "dns") wp.protocol = Protocol::dns;
+        else if (name == "raw") wp.protocol = Protocol::raw;
         else {
             throw ConfigError(std::string(what) + " has unknown protocol '" + std::string(name) +
-                              "': use tcp, udp or sctp, comma-separated");
+                              "': use tcp, udp, sctp, icmp, arp, dns or raw, comma-separated");
         }
         if (colon != std::string_view::npos) {
             const std::string_view w = item.substr(colon + 1);

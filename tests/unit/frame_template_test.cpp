@@ -2,9 +2,13 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <array>
 #include <vector>
 
+#include "proto/byte_order.hpp"
 #include "proto/checksum.hpp"
+#include "proto/dns.hpp"
 #include "proto/parse.hpp"
 #include "proto/sctp_build.hpp"
 #include "proto/sctp_parse.hpp"
@@ -34,7 +38,9 @@ std::vector<std::uint8_t> reference(const FrameTemplate& t, const PacketFields& 
     l3.dst = f.flow->dst;
     l3.ttl = s.ttl;
     std::vector<std::uint8_t> payload(t.payload_bytes(), 0);
-    EXPECT_TRUE(write_test_header(payload, {f.flow_id, f.stream_id, f.seq, f.tx_ns, f.flags}));
+    if (s.protocol != Protocol::arp && s.protocol != Protocol::dns) {
+        EXPECT_TRUE(write_test_header(payload, {f.flow_id, f.stream_id, f.seq, f.tx_ns, f.flags}));
+    }
     std::vector<std::uint8_t> out(10000);
     BuildResult r;
     switch (s.protocol) {
@@ -55,6 +61,29 @@ std::vector<std::uint8_t> reference(const FrameTemplate& t, const PacketFields& 
             r = build_sctp_frame(out, s.l2, l3, {f.flow->src_port, f.flow->dst_port, f.sctp_vtag}, w.written());
             break;
         }
+        case Protocol::icmp:
+            r = build_icmp_echo_frame(out, s.l2, l3, {false, f.flow->src_port, static_cast<std::uint16_t>(f.seq)}, payload);
+            break;
+        case Protocol::arp: {
+            L2Spec broadcast = s.l2;
+            broadcast.dst = MacAddress::broadcast();
+            r = build_arp_frame(out, broadcast, {arp_op::request, s.l2.src, f.flow->src.v4, {}, f.flow->dst.v4});
+            break;
+        }
+        case Protocol::dns: {
+            std::array<std::uint8_t, 512> query{};
+            std::copy(s.dns_query.begin(), s.dns_query.end(), query.begin());
+            store_be16(query.data(), f.dns_id);
+            r = build_udp_frame(out, s.l2, l3, {f.flow->src_port, s.dns_port},
+                                std::span<const std::uint8_t>(query).first(s.dns_query.size()));
+            break;
+        }
+        case Protocol::raw:
+            for (std::size_t i = test_header_size; i < payload.size(); ++i) {
+                payload[i] = s.pattern[(i - test_header_size) % s.pattern.size()];
+            }
+            r = build_raw_frame(out, s.l2, s.ether_type, payload);
+            break;
     }
     EXPECT_TRUE(r.ok());
     out.resize(r.layout.length);
@@ -72,22 +101,34 @@ TEST(FrameTemplate, StampedPacketsEqualPacketsBuiltFromScratch) {
         {*IpAddress::parse("2001:2:ffff::"), *IpAddress::parse("2001:2::2"), 40000, 36412},
     };
     int checked = 0;
+    std::string why;
+    const auto query = dns_query("_diameter._sctp.epc.mnc001.mcc001.3gppnetwork.org", dns_type::naptr, why);
+    ASSERT_FALSE(query.empty()) << why;
     for (Protocol p : all_protocols) {
+        // ARP and DNS frames are as long as their request.
+        const bool sized = p != Protocol::arp && p != Protocol::dns;
         for (bool v6 : {false, true}) {
+            if (p == Protocol::arp && v6) continue;
             for (int vlan_n : {0, 1, 2}) {
                 const auto vlans = static_cast<std::uint8_t>(vlan_n);
                 const std::uint32_t min = FrameTemplate::min_frame_size(p, v6, vlans);
                 for (std::uint32_t size : {min, min + 1, min + 2, min + 3, 128u, 1518u, 9018u}) {
-                    if (size < min) continue;
+                    if (size < min || (!sized && size != min)) continue;
                     TemplateSpec spec;
                     spec.protocol = p;
                     spec.ipv6 = v6;
                     spec.l2 = l2_with(vlans);
                     spec.frame_size = size;
                     spec.sctp_ppid = 46;
+                    spec.dns_query = query;
+                    spec.dns_port = 5353;
+                    spec.ether_type = 0x88b5;
+                    spec.pattern = {0xde, 0xad, 0xbe, 0xef, 0x01};
                     const FrameTemplate t(spec);
-                    ASSERT_LE(t.frame_size(), size);
-                    ASSERT_GE(t.frame_size() + 3, size);
+                    if (sized) {
+                        ASSERT_LE(t.frame_size(), size);
+                        ASSERT_GE(t.frame_size() + 3, size);
+                    }
                     EXPECT_EQ(t.bytes().size() + 4, std::max<std::size_t>(t.frame_size(), 64));
                     // One buffer stamped again and again: nothing of an earlier packet may stay.
                     std::vector<std::uint8_t> buf(t.bytes().begin(), t.bytes().end());
@@ -105,11 +146,15 @@ TEST(FrameTemplate, StampedPacketsEqualPacketsBuiltFromScratch) {
                             f.sctp_vtag = ~seq;
                             f.sctp_tsn = seq + 1;
                             f.sctp_ssn = static_cast<std::uint16_t>(seq);
+                            f.dns_id = static_cast<std::uint16_t>(seq * 3);
                             t.stamp<false>(buf.data(), f);
                             const auto ref = reference(t, f);
                             ASSERT_EQ(buf, ref) << to_string(p) << (v6 ? " v6" : " v4") << " vlans " << int{vlans}
                                                 << " size " << size;
-                            ASSERT_TRUE(parse_frame(buf).status.ok());
+                            // Raw frames are of an EtherType no parser knows.
+                            if (p != Protocol::raw) {
+                                ASSERT_TRUE(parse_frame(buf).status.ok()) << to_string(p);
+                            }
                             ++checked;
                         }
                     }

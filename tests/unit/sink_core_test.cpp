@@ -61,8 +61,11 @@ std::map<std::pair<std::uint32_t, std::uint16_t>, const StreamStats*> by_stream(
     return m;
 }
 
+// The protocols whose every packet carries the test header.
+constexpr Protocol sequenced[] = {Protocol::tcp, Protocol::udp, Protocol::sctp, Protocol::icmp, Protocol::raw};
+
 TEST(SinkCore, CountsEveryProtocolPerFlowAndStreamWithNothingLost) {
-    for (Protocol p : traffic::all_protocols) {
+    for (Protocol p : sequenced) {
         for (bool v6 : {false, true}) {
             SCOPED_TRACE(std::string(traffic::to_string(p)) + (v6 ? "/v6" : "/v4"));
             auto run = generate(p, v6, p == Protocol::udp && !v6 ? "64:3,1518:1" : "128:7,594:4,1518:1", 5, 4, 2000);
@@ -93,7 +96,8 @@ TEST(SinkCore, CountsEveryProtocolPerFlowAndStreamWithNothingLost) {
 }
 
 TEST(SinkCore, CraftedDefectsAreEachCountedExactly) {
-    for (Protocol p : traffic::all_protocols) {
+    // Raw frames have no checksum to spoil.
+    for (Protocol p : {Protocol::tcp, Protocol::udp, Protocol::sctp, Protocol::icmp}) {
         SCOPED_TRACE(traffic::to_string(p));
         auto run = generate(p, false, "256", 3, 2, 3000);
         // Packets `apart` apart are neighbours in one flow's (and SCTP stream's) sequence:
@@ -133,13 +137,13 @@ TEST(SinkCore, CraftedDefectsAreEachCountedExactly) {
             wire.push_back(corrupt_ip);
             ++bad_ip;
         }
-        // Foreign traffic: a valid UDP datagram without our header, and an ARP request.
+        // Foreign traffic: a valid UDP datagram without our header, and an ARP announcement.
         std::vector<std::uint8_t> other(128);
         proto::L3Spec l3;
         l3.src = proto::Ipv4Address::of(198, 18, 0, 9);
         l3.dst = proto::Ipv4Address::of(198, 18, 0, 10);
-        const std::uint8_t dns[20] = {0x12, 0x34, 1, 0};
-        other.resize(proto::build_udp_frame(other, {}, l3, {5353, 53}, dns).layout.length);
+        const std::uint8_t data[20] = {0x12, 0x34, 1, 0};
+        other.resize(proto::build_udp_frame(other, {}, l3, {5353, 5201}, data).layout.length);
         std::vector<std::uint8_t> arp(64);
         arp.resize(proto::build_arp_frame(arp, {}, {}).layout.length);
         for (int k = 0; k < 4; ++k) {

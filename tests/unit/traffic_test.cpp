@@ -82,7 +82,11 @@ TEST(Protocols, ListsAndWeights) {
     EXPECT_EQ(p[2].protocol, Protocol::sctp);
     const auto m = parse_protocols("udp:3,sctp:1", "--mix");
     EXPECT_EQ(m[0].weight, 3u);
-    for (const char* bad : {"icmp", "tcp,tcp", "tcp:0", "udp:x", "", "tcp,"}) {
+    const auto all = parse_protocols("icmp,arp,dns,raw", "--proto");
+    ASSERT_EQ(all.size(), 4u);
+    EXPECT_EQ(all[0].protocol, Protocol::icmp);
+    EXPECT_EQ(all[3].protocol, Protocol::raw);
+    for (const char* bad : {"icmpv6", "tcp,tcp", "tcp:0", "udp:x", "", "tcp,", "ICMP"}) {
         EXPECT_THROW((void)parse_protocols(bad, "--proto"), ConfigError) << bad;
     }
 }
