@@ -503,7 +503,7 @@ nlohmann::json run(const Options& o) {
     // answer finds its query's send time whichever engine sent it.
     const bool answers = expects_answers(o);
     std::unique_ptr<traffic::DnsQueryClock> dns_clock;
-    if (answers && sends(o, Protocol::dns)) dns_clock = std::make_unique<traffic::DnsQueryClock>();
+    if (answers && sends(o, Protocol::dns)) dns_clock = std::make_unique<traffic::DnsQueryClock>(clock.ns(rte_rdtsc()));
     std::vector<std::unique_ptr<dataplane::TxEngine>> tx;
     for (std::size_t i = 0; i < tx_lcores.size(); ++i) {
         dataplane::TxEngineConfig c;

@@ -16,11 +16,14 @@ class DnsQueryClock {
 public:
     static constexpr std::size_t slots = 65536;
 
-    DnsQueryClock() : slots_(std::make_unique<std::atomic<std::uint64_t>[]>(slots)) {}
+    // Times are kept from `base_ns` on (the run's start on the generator's clock), so that
+    // 48 bits hold them: 78 hours.
+    explicit DnsQueryClock(std::uint64_t base_ns = 0)
+        : base_ns_(base_ns), slots_(std::make_unique<std::atomic<std::uint64_t>[]>(slots)) {}
 
-    // `ns` on the generator's clock (below 2^48: 78 hours).
     void sent(std::uint16_t id, std::uint16_t source_port, std::uint64_t ns) noexcept {
-        slots_[id].store((ns + 1) << 16 | source_port, std::memory_order_relaxed);
+        const std::uint64_t since = ns > base_ns_ ? ns - base_ns_ : 0;
+        slots_[id].store((since + 1) << 16 | source_port, std::memory_order_relaxed);
     }
     // The send time of the query that an answer with `id` to `port` answers, taken out of
     // its slot; false when none of ours is waiting there (a duplicate answer, a late one
@@ -29,11 +32,12 @@ public:
         std::uint64_t v = slots_[id].load(std::memory_order_relaxed);
         if (v == 0 || (v & 0xffff) != port) return false;
         if (!slots_[id].compare_exchange_strong(v, 0, std::memory_order_relaxed)) return false;
-        sent_ns = (v >> 16) - 1;
+        sent_ns = base_ns_ + (v >> 16) - 1;
         return true;
     }
 
 private:
+    std::uint64_t base_ns_;
     std::unique_ptr<std::atomic<std::uint64_t>[]> slots_;
 };
 

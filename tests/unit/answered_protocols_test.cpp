@@ -107,23 +107,25 @@ TEST(AnsweredProtocols, ASinkCountsRequestsAndTheGeneratorCountsAnswers) {
 }
 
 TEST(AnsweredProtocols, DnsAnswersAreMatchedByIdAndPortAndCountedByRcodeInTime) {
-    traffic::DnsQueryClock clock;
+    // On a clock that reads like the time of day: far beyond 48 bits.
+    const std::uint64_t base = 1'780'000'000'000'000'000ull;
+    traffic::DnsQueryClock clock(base - 1000);
     SinkConfig c;
     c.count_answers = true;
     c.shared_clock = true;
     c.dns_clock = &clock;
     c.dns_timeout_ns = 1'000'000;
     SinkCore generator(c);
-    clock.sent(10, 1024, 100);
-    clock.sent(11, 1024, 100);
-    clock.sent(12, 1025, 100);
-    clock.sent(13, 1024, 100);
-    (void)generator.process(dns(true, 10, 1024, 0, 2), {100 + 300'000});   // NOERROR in 0.3 ms
-    (void)generator.process(dns(true, 10, 1024, 0, 2), {100 + 400'000});   // the same again: a duplicate
-    (void)generator.process(dns(true, 11, 1024, 3), {100 + 500'000});      // NXDOMAIN
-    (void)generator.process(dns(true, 12, 1024, 0, 1), {100 + 500'000});   // to the wrong port: not ours
-    (void)generator.process(dns(true, 13, 1024, 2), {100 + 2'000'000});    // SERVFAIL after the timeout
-    (void)generator.process(dns(false, 14, 1024, 0), {100});               // a query is no answer
+    clock.sent(10, 1024, base);
+    clock.sent(11, 1024, base);
+    clock.sent(12, 1025, base);
+    clock.sent(13, 1024, base);
+    (void)generator.process(dns(true, 10, 1024, 0, 2), {base + 300'000});   // NOERROR in 0.3 ms
+    (void)generator.process(dns(true, 10, 1024, 0, 2), {base + 400'000});   // the same again: a duplicate
+    (void)generator.process(dns(true, 11, 1024, 3), {base + 500'000});      // NXDOMAIN
+    (void)generator.process(dns(true, 12, 1024, 0, 1), {base + 500'000});   // to the wrong port: not ours
+    (void)generator.process(dns(true, 13, 1024, 2), {base + 2'000'000});    // SERVFAIL after the timeout
+    (void)generator.process(dns(false, 14, 1024, 0), {base});               // a query is no answer
     const DnsTally& d = generator.totals().dns;
     EXPECT_EQ(d.answered, 2u);
     EXPECT_EQ(d.rcodes[0], 1u);
@@ -137,7 +139,7 @@ TEST(AnsweredProtocols, DnsAnswersAreMatchedByIdAndPortAndCountedByRcodeInTime) 
     // Query 12 is still waiting for its answer on port 1025.
     std::uint64_t sent = 0;
     EXPECT_TRUE(clock.answered(12, 1025, sent));
-    EXPECT_EQ(sent, 100u);
+    EXPECT_EQ(sent, base);
 }
 
 TEST(AnsweredProtocols, RepliesAreToldApartFromRequestsTheCheapWay) {
