@@ -264,6 +264,8 @@ json arrivals_json(const std::vector<const sink::SinkCore*>& cores, bool latency
             d.bad_ip_checksum += src.bad_ip_checksum;
             d.bad_l4_checksum += src.bad_l4_checksum;
             d.latency.merge(src.latency);
+            if (src.first_rx_ns != 0 && (d.first_rx_ns == 0 || src.first_rx_ns < d.first_rx_ns)) d.first_rx_ns = src.first_rx_ns;
+            d.last_rx_ns = std::max(d.last_rx_ns, src.last_rx_ns);
         }
         core->for_each_stream([&](const sink::StreamStats& st) {
             streams_of[static_cast<std::size_t>(st.protocol)].push_back(&st);
@@ -277,7 +279,8 @@ json arrivals_json(const std::vector<const sink::SinkCore*>& cores, bool latency
         const auto& list = streams_of[pi];
         if (pt.packets == 0 && pt.bad_ip_checksum == 0 && pt.bad_l4_checksum == 0) continue;
         std::uint64_t lost = 0, reordered = 0, dups = 0, expected = 0, jitter_max = 0, jitter_sum = 0;
-        std::uint64_t first = ~std::uint64_t{0}, last = 0;
+        // Protocols with no streams (ARP, DNS) keep their first and last arrival themselves.
+        std::uint64_t first = pt.first_rx_ns != 0 ? pt.first_rx_ns : ~std::uint64_t{0}, last = pt.last_rx_ns;
         for (const auto* s : list) {
             lost += s->sequence.lost();
             reordered += s->sequence.reordered();

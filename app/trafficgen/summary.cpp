@@ -121,6 +121,41 @@ void print_tcp_connections(const json& a, bool generator) {
     if (!verdict.empty()) std::printf("tcp: %s\n", verdict.c_str());
 }
 
+std::string latency_us(const json& l) {
+    char text[160];
+    std::snprintf(text, sizeof text, "min %.1f p50 %.1f p90 %.1f p99 %.1f p99.9 %.1f max %.1f",
+                  double(u64(l, "min_ns")) / 1000, double(u64(l, "p50_ns")) / 1000, double(u64(l, "p90_ns")) / 1000,
+                  double(u64(l, "p99_ns")) / 1000, double(u64(l, "p999_ns")) / 1000, double(u64(l, "max_ns")) / 1000);
+    return text;
+}
+
+// What came back to ICMP echo, ARP and DNS requests, counted by the generator.
+void print_answers(const json& a) {
+    if (a.contains("icmp")) {
+        const json& i = a["icmp"];
+        std::printf("\nicmp: %llu echo requests, %llu replies, %llu lost (%.3f%%), %llu duplicates; RTT us %s\n",
+                    ull(u64(i, "requests")), ull(u64(i, "replies")), ull(u64(i, "lost")), num(i, "loss_percent"),
+                    ull(u64(i, "duplicates")), latency_us(i.value("rtt", json::object())).c_str());
+    }
+    if (a.contains("arp")) {
+        const json& p = a["arp"];
+        std::printf("\narp: %llu requests, %llu replies, %llu unanswered (%.1f%%)\n", ull(u64(p, "requests")),
+                    ull(u64(p, "replies")), ull(u64(p, "unanswered")), num(p, "unanswered_percent"));
+    }
+    if (a.contains("dns")) {
+        const json& d = a["dns"];
+        std::string rcodes;
+        for (const auto& [name, n] : d["rcodes"].items()) {
+            rcodes += (rcodes.empty() ? "" : ", ") + name + " " + std::to_string(n.get<std::uint64_t>());
+        }
+        std::printf("\ndns: %llu queries, %llu answered in time (%s), %llu timed out (%.3f%%, %llu answered late), "
+                    "%llu answers to no query of ours; latency us %s\n",
+                    ull(u64(d, "queries")), ull(u64(d, "answered")), rcodes.empty() ? "none" : rcodes.c_str(),
+                    ull(u64(d, "timed_out")), num(d, "timed_out_percent"), ull(u64(d, "late")),
+                    ull(u64(d, "unmatched")), latency_us(d.value("latency", json::object())).c_str());
+    }
+}
+
 }  // namespace
 
 void print_summary(const json& r) {
@@ -129,7 +164,7 @@ void print_summary(const json& r) {
     const json& sink = r.contains("sink") ? r["sink"]["protocols"] : empty;
     std::printf("\n%-6s %12s %12s %9s %12s %13s %10s %9s\n", "proto", "sent", "received", "loss %", "rx pps",
                 "rx bit/s (L2)", "jitter us", "csum err");
-    for (const char* p : {"tcp", "udp", "sctp"}) {
+    for (const char* p : {"tcp", "udp", "sctp", "icmp", "arp", "dns", "raw"}) {
         if (!gen.contains(p) && !sink.contains(p)) continue;
         const std::string sent = gen.contains(p) ? std::to_string(u64(gen[p], "packets")) : "-";
         if (!sink.contains(p)) {
@@ -161,26 +196,21 @@ void print_summary(const json& r) {
         // Round trip on the generator's clock: what the reflector sent back.
         for (const auto& [p, t] : r["generator"]["round_trip"]["protocols"].items()) {
             const json& l = t.contains("latency") ? t["latency"] : json::object();
-            std::printf("\nround trip %s: %llu back, %llu lost (%.3f%%), RTT us min %.1f p50 %.1f p90 %.1f p99 %.1f "
-                        "p99.9 %.1f max %.1f, jitter us max %.2f",
-                        p.c_str(), ull(u64(t, "packets")), ull(u64(t, "lost")), num(t, "loss_percent"),
-                        double(u64(l, "min_ns")) / 1000, double(u64(l, "p50_ns")) / 1000, double(u64(l, "p90_ns")) / 1000,
-                        double(u64(l, "p99_ns")) / 1000, double(u64(l, "p999_ns")) / 1000,
-                        double(u64(l, "max_ns")) / 1000, double(u64(t, "jitter_ns_max")) / 1000);
+            std::printf("\nround trip %s: %llu back, %llu lost (%.3f%%), RTT us %s, jitter us max %.2f", p.c_str(),
+                        ull(u64(t, "packets")), ull(u64(t, "lost")), num(t, "loss_percent"), latency_us(l).c_str(),
+                        double(u64(t, "jitter_ns_max")) / 1000);
         }
         std::printf("\n");
     }
+    if (r.contains("generator") && r["generator"].contains("answers")) print_answers(r["generator"]["answers"]);
     if (r.contains("generator") && r["generator"].contains("request_response")) {
         const json& t = r["generator"]["request_response"];
         const json& l = t.contains("latency") ? t["latency"] : json::object();
         std::printf("\nrequest/response %s: %llu transactions on %llu sessions, %.0f per second, %llu lost, %llu "
-                    "unanswered at the end; %llu-byte requests, %llu-byte responses; latency us min %.1f p50 %.1f "
-                    "p90 %.1f p99 %.1f p99.9 %.1f max %.1f\n",
+                    "unanswered at the end; %llu-byte requests, %llu-byte responses; latency us %s\n",
                     t.value("protocol", "").c_str(), ull(u64(t, "transactions")), ull(u64(t, "sessions")),
                     num(t, "per_second"), ull(u64(t, "lost")), ull(u64(t, "unanswered_at_end")),
-                    ull(u64(t, "request_bytes")), ull(u64(t, "response_bytes")), double(u64(l, "min_ns")) / 1000,
-                    double(u64(l, "p50_ns")) / 1000, double(u64(l, "p90_ns")) / 1000, double(u64(l, "p99_ns")) / 1000,
-                    double(u64(l, "p999_ns")) / 1000, double(u64(l, "max_ns")) / 1000);
+                    ull(u64(t, "request_bytes")), ull(u64(t, "response_bytes")), latency_us(l).c_str());
         if (!t.value("verdict", "").empty()) std::printf("request/response: %s\n", t.value("verdict", "").c_str());
     }
     if (r.contains("sink") && r["sink"].contains("requests")) {

@@ -149,15 +149,24 @@ bool SinkCore::count_test_packet(Protocol p, std::span<const std::uint8_t> paylo
     return true;
 }
 
-bool SinkCore::count_arp(const proto::PacketView& v, std::uint32_t wire_bytes) noexcept {
+namespace {
+
+void arrived(ProtocolTotals& pt, std::uint32_t wire_bytes, std::uint64_t rx_ns) noexcept {
+    ++pt.packets;
+    pt.bytes += wire_bytes;
+    if (pt.first_rx_ns == 0) pt.first_rx_ns = rx_ns;
+    pt.last_rx_ns = rx_ns;
+}
+
+}  // namespace
+
+bool SinkCore::count_arp(const proto::PacketView& v, std::uint32_t wire_bytes, std::uint64_t rx_ns) noexcept {
     const std::uint16_t op = v.arp->operation.get();
     // An announcement (gratuitous ARP: sender and target the same) asks nobody anything.
     const bool counted = config_.count_answers ? op == proto::arp_op::reply
                                                : op == proto::arp_op::request && !(v.arp->sender_ip == v.arp->target_ip);
     if (!counted) return false;
-    ProtocolTotals& pt = totals_.protocols[index(Protocol::arp)];
-    ++pt.packets;
-    pt.bytes += wire_bytes;
+    arrived(totals_.protocols[index(Protocol::arp)], wire_bytes, rx_ns);
     return true;
 }
 
@@ -180,8 +189,7 @@ bool SinkCore::count_dns(const proto::PacketView& v, std::uint32_t wire_bytes, c
     const auto h = proto::read_dns_header(v.payload());
     if (!h || h->response != config_.count_answers) return false;
     ProtocolTotals& pt = totals_.protocols[index(Protocol::dns)];
-    ++pt.packets;
-    pt.bytes += wire_bytes;
+    arrived(pt, wire_bytes, meta.rx_ns);
     pt.payload_bytes += v.payload_length;
     if (!config_.count_answers || config_.dns_clock == nullptr) return true;
     DnsTally& d = totals_.dns;
@@ -215,7 +223,7 @@ bool SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta, 
     // header and ARP requests are also --proto icmp and arp traffic (their answers, where
     // the generator counts what came back).
     if (r.status.ok() && (v.arp != nullptr || v.icmp != nullptr)) {
-        const bool counted = v.arp != nullptr ? count_arp(v, wire_bytes) : count_echo(v, wire_bytes, meta);
+        const bool counted = v.arp != nullptr ? count_arp(v, wire_bytes, meta.rx_ns) : count_echo(v, wire_bytes, meta);
         if (presence_) {
             presence_->offer(v, meta.rx_ns / 1000000);
             ++totals_.presence;

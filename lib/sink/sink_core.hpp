@@ -75,6 +75,9 @@ struct ProtocolTotals {
     std::uint64_t bad_ip_checksum = 0;
     std::uint64_t bad_l4_checksum = 0;
     stats::LatencyHistogram latency;
+    // ARP and DNS, which have no streams: when the first and the last arrived (0: none).
+    std::uint64_t first_rx_ns = 0;
+    std::uint64_t last_rx_ns = 0;
 };
 
 struct StreamStats {
@@ -158,7 +161,7 @@ private:
                            std::uint32_t payload_bytes, const RxMeta& meta) noexcept;
     // ARP and ICMP echo: counted as traffic when they are the kind this side counts
     // (requests at a sink, answers at the generator). True when counted.
-    bool count_arp(const proto::PacketView& v, std::uint32_t wire_bytes) noexcept;
+    bool count_arp(const proto::PacketView& v, std::uint32_t wire_bytes, std::uint64_t rx_ns) noexcept;
     bool count_echo(const proto::PacketView& v, std::uint32_t wire_bytes, const RxMeta& meta) noexcept;
     // A DNS message to or from port 53 that carries no test header; true when counted.
     bool count_dns(const proto::PacketView& v, std::uint32_t wire_bytes, const RxMeta& meta) noexcept;

@@ -16,6 +16,7 @@
 #include <sstream>
 #include <thread>
 
+#include "capture.hpp"
 #include "judges.hpp"
 #include "trafficgen_runs.hpp"
 
@@ -41,26 +42,6 @@ void kernel_owns_the_sink_addresses(const Lab& lab) {
         if (!r.exit.ok()) throw std::runtime_error("cannot give the sink namespace its IPv6 address: " + r.err);
     }
 }
-
-// dumpcap on an interface of a namespace, for the length of a scope.
-class Capture {
-public:
-    Capture(const std::string& ns, const std::string& ifname, const TempDir& dir)
-        : path_(dir / (ifname + ".pcapng")),
-          child_(in_ns(ns, {"dumpcap", "-i", ifname, "-B", "64", "-w", path_}), dir / ("dumpcap-" + ifname)) {
-        if (!child_.wait_for_output("Capturing on", 30)) throw std::runtime_error("dumpcap did not start: " + child_.err());
-    }
-    const std::string& stop() {
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        const Exit e = child_.stop(SIGINT, 30);
-        if (!e.ok()) throw std::runtime_error("dumpcap " + e.describe() + ": " + child_.err());
-        return path_;
-    }
-
-private:
-    std::string path_;
-    Child child_;
-};
 
 std::uint64_t delta(const std::map<std::string, std::uint64_t>& before, const std::map<std::string, std::uint64_t>& after,
                     const std::string& name) {

@@ -12,6 +12,7 @@
 #include <regex>
 #include <thread>
 
+#include "capture.hpp"
 #include "judges.hpp"
 #include "trafficgen_runs.hpp"
 
@@ -38,27 +39,6 @@ std::string lower(std::string s) {
     return s;
 }
 
-// dumpcap on one of the router's interfaces, for the length of a scope.
-class RouterCapture {
-public:
-    RouterCapture(const Lab& lab, const TempDir& dir, const std::string& ifname)
-        : path_(dir / (ifname + ".pcapng")),
-          child_(in_ns(lab["TG_RTR_NS"], {"dumpcap", "-i", ifname, "-B", "16", "-w", path_}), dir / ("dumpcap-" + ifname)) {
-        if (!child_.wait_for_output("Capturing on", 30)) throw std::runtime_error("dumpcap did not start: " + child_.err());
-    }
-    // Stops the capture; the file is complete after this.
-    const std::string& stop() {
-        std::this_thread::sleep_for(std::chrono::milliseconds(300));
-        const Exit e = child_.stop(SIGINT, 30);
-        if (!e.ok()) throw std::runtime_error("dumpcap " + e.describe() + ": " + child_.err());
-        return path_;
-    }
-
-private:
-    std::string path_;
-    Child child_;
-};
-
 // What a host answered, as tshark counts it on the wire from its MAC.
 void expect_answers_on_the_wire(const nlohmann::json& n, const std::string& pcap, const std::string& mac) {
     const std::string from = "eth.src==" + mac + " and ";
@@ -78,8 +58,8 @@ TEST(Presence, ARouterPingsTheSinkAndTheGeneratorAndLearnsTheirMacsOnItsOwn) {
     Lab lab({.router = true});
     const std::string& rtr = lab["TG_RTR_NS"];
     ASSERT_EQ(neighbour(rtr, lab["TG_SINK_IP4"]), "") << "no entry before trafficgen answers";
-    RouterCapture sink_side(lab, dir, lab["TG_RTR_SINK_IF"]);
-    RouterCapture gen_side(lab, dir, lab["TG_RTR_GEN_IF"]);
+    Capture sink_side(rtr, lab["TG_RTR_SINK_IF"], dir);
+    Capture gen_side(rtr, lab["TG_RTR_GEN_IF"], dir);
     SinkRun sink(lab, dir);
     EXPECT_EQ(ping_replies(rtr, lab["TG_SINK_IP4"]), 3);
     EXPECT_EQ(ping_replies(rtr, lab["TG_SINK_IP6"]), 3);
