@@ -65,7 +65,7 @@ inline void note_dns_query(const BurstTime& time, const std::uint8_t* frame, con
 }
 
 template <traffic::Protocol P, bool Offload, bool Tail>
-void build_uniform(traffic::PacketSequencer& seq, const traffic::FrameTemplate& t, const MbufShape& shape,
+[[gnu::always_inline]] inline void build_uniform(traffic::PacketSequencer& seq, const traffic::FrameTemplate& t, const MbufShape& shape,
                    rte_mbuf** burst, std::uint16_t n, const BurstTime& time, std::uint64_t remaining) noexcept {
     const traffic::FrameStamper<P, Offload> stamp(t, time.header);
     const std::uint32_t payload = t.payload_bytes();
@@ -90,8 +90,11 @@ void build_uniform(traffic::PacketSequencer& seq, const traffic::FrameTemplate& 
     }
 }
 
+// One function per protocol, called once per burst: whatever the number of protocols,
+// the compiler lays out each burst loop the same way (with all of them inlined into the
+// engine's loop, or some, SCTP and TCP at 64 bytes lost 5 to 8% on net_null).
 template <traffic::Protocol P>
-void build_uniform(bool offload, traffic::PacketSequencer& seq, const traffic::FrameTemplate& t,
+[[gnu::noinline]] void build_uniform(bool offload, traffic::PacketSequencer& seq, const traffic::FrameTemplate& t,
                    const MbufShape& shape, rte_mbuf** burst, std::uint16_t n, const BurstTime& time,
                    std::uint64_t remaining) noexcept {
     const bool tail = remaining - n < seq.keys(P);
