@@ -59,13 +59,13 @@ TEST(PcapDefects, SinkCountsEachDefectExactly) {
         bad_ip[14 + 8] ^= 1;  // TTL, under the IPv4 header checksum only
         for (int k = 0; k < 7; ++k) wire.push_back(bad_l4);
         for (int k = 0; k < 5; ++k) wire.push_back(bad_ip);
-        // Someone else's: a DNS-looking datagram and an ARP request.
+        // Someone else's: a datagram without our header and an ARP announcement.
         std::vector<std::uint8_t> other(128), arp(64);
         proto::L3Spec l3;
         l3.src = proto::Ipv4Address::of(198, 18, 0, 9);
         l3.dst = proto::Ipv4Address::of(198, 18, 0, 10);
-        const std::uint8_t dns[20] = {0x12, 0x34, 1, 0};
-        other.resize(proto::build_udp_frame(other, {}, l3, {5353, 53}, dns).layout.length);
+        const std::uint8_t data[20] = {0x12, 0x34, 1, 0};
+        other.resize(proto::build_udp_frame(other, {}, l3, {5353, 5201}, data).layout.length);
         arp.resize(proto::build_arp_frame(arp, {}, {}).layout.length);
         for (int k = 0; k < 4; ++k) {
             wire.push_back(other);

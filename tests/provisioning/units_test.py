@@ -92,7 +92,7 @@ class Units(unittest.TestCase):
     def test_bad_value_fails_the_service_with_one_sentence(self):
         from helpers import TRAFFICGEN
         for key, bad, said in [("--network-sctp-streams", "0", "network-sctp-streams 0 "),
-                               ("--network-protocols", "tcp,icmp", "'icmp'"),
+                               ("--network-protocols", "tcp,gre", "'gre'"),
                                ("--network-udp-bandwidth", "lots", "network-udp-bandwidth 'lots'"),
                                ("--network-udp-packet-size", "70000", "network-udp-packet-size 70000 "),
                                ("--network-protocol-duration", "0", "network-protocol-duration '0'")]:
