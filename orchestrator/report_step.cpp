@@ -10,6 +10,7 @@
 
 #include "orch_error.hpp"
 #include "output.hpp"
+#include "report/delivery.hpp"
 
 namespace tg::orch {
 
@@ -54,25 +55,27 @@ json pair_block(const std::string& name, const fs::path& dir, const json& run) {
     b["sink_report"] = s.is_object();
     const json gen = g.is_object() && g.contains("generator") ? g["generator"] : json::object();
     const json sink = s.is_object() && s.contains("sink") ? s["sink"] : json::object();
+    // Loss against what was sent (lib/report/delivery), the sink's rates, jitter and
+    // latency beside it.
+    const json delivered = report::delivery_json(gen, sink);
     json protocols = json::object();
     std::set<std::string> names;
     if (gen.contains("protocols")) for (const auto& [p, v] : gen["protocols"].items()) names.insert(p);
     if (sink.contains("protocols")) for (const auto& [p, v] : sink["protocols"].items()) names.insert(p);
     for (const auto& p : names) {
-        const json gp = gen.contains("protocols") && gen["protocols"].contains(p) ? gen["protocols"][p] : json::object();
         const json sp = sink.contains("protocols") && sink["protocols"].contains(p) ? sink["protocols"][p] : json::object();
-        const std::uint64_t sent = u64(gp, "packets"), received = u64(sp, "packets");
-        json e = {{"sent", sent},
-                  {"received", received},
-                  {"lost", u64(sp, "lost")},
-                  {"loss_percent", num(sp, "loss_percent")},
-                  {"duplicates", u64(sp, "duplicates")},
-                  {"reordered", u64(sp, "reordered")},
-                  {"rx_l2_bps", num(sp, "l2_bps")},
+        json e = delivered["protocols"].contains(p) ? delivered["protocols"][p]
+                                                    : report::deliver(0, sp).to_json();  // only the sink saw it
+        if (!delivered["protocols"].contains(p)) e["received"] = u64(sp, "packets");
+        if (!s.is_object()) {
+            // No sink report: what arrived is unknown, not lost.
+            e = {{"sent", e["sent"]}};
+        }
+        e.update({{"rx_l2_bps", num(sp, "l2_bps")},
                   {"rx_pps", num(sp, "pps")},
                   {"jitter_ns_max", u64(sp, "jitter_ns_max")},
                   {"jitter_ns_mean", u64(sp, "jitter_ns_mean")},
-                  {"bad_checksums", u64(sp, "bad_ip_checksum") + u64(sp, "bad_l4_checksum")}};
+                  {"bad_checksums", u64(sp, "bad_ip_checksum") + u64(sp, "bad_l4_checksum")}});
         if (sink.contains("protocols") && sink["protocols"].contains(p)) {
             auto [lat, where] = latency_of(gen, sink, p);
             if (!lat.is_null()) {
@@ -83,42 +86,15 @@ json pair_block(const std::string& name, const fs::path& dir, const json& run) {
         protocols[p] = e;
     }
     b["protocols"] = protocols;
-    // Per flow and stream: what the generator sent on it against what the sink got.
-    std::map<std::tuple<std::string, std::uint64_t, std::uint64_t>, json> streams;
-    if (gen.contains("streams")) {
-        for (const auto& st : gen["streams"]) {
-            json& e = streams[{st.value("protocol", ""), u64(st, "flow"), u64(st, "stream")}];
-            e["sent"] = u64(st, "packets");
-        }
-    }
-    if (sink.contains("streams")) {
-        for (const auto& st : sink["streams"]) {
-            json& e = streams[{st.value("protocol", ""), u64(st, "flow"), u64(st, "stream")}];
-            e["received"] = u64(st, "packets");
-            e["lost"] = u64(st, "lost");
-            e["jitter_ns"] = u64(st, "jitter_ns");
-            e["bytes"] = u64(st, "bytes");
-        }
-    }
-    json list = json::array();
-    for (auto& [k, e] : streams) {
-        const auto& [p, flow, stream] = k;
-        const std::uint64_t expected = u64(e, "received") + u64(e, "lost");
-        list.push_back({{"protocol", p},
-                        {"flow", flow},
-                        {"stream", stream},
-                        {"sent", u64(e, "sent")},
-                        {"received", u64(e, "received")},
-                        {"lost", u64(e, "lost")},
-                        {"loss_percent", expected > 0 ? 100.0 * double(u64(e, "lost")) / double(expected) : 0.0},
-                        {"jitter_ns", u64(e, "jitter_ns")},
-                        {"bytes", u64(e, "bytes")}});
-    }
-    b["streams"] = list;
+    b["streams"] = s.is_object() ? delivered["streams"] : json::array();
     // Verdicts the generator gave (sessions that never came up, requests never answered).
     json verdicts = json::array();
     for (const char* k : {"tcp_connections", "sctp_associations", "request_response"}) {
         if (gen.contains(k) && !gen[k].value("verdict", "").empty()) verdicts.push_back(gen[k]["verdict"]);
+    }
+    // And each protocol or stream nothing of which arrived.
+    if (s.is_object()) {
+        for (const auto& v : delivered["verdicts"]) verdicts.push_back(v);
     }
     b["verdicts"] = verdicts;
     // Throughput over time, each side on its own clock from its start.
@@ -274,7 +250,12 @@ json build_report(const std::string& out_dir) {
         json b = pair_block(name, fs::path(out_dir) / name, r);
         for (const auto& [p, e] : b["protocols"].items()) {
             json& t = total[p];
-            for (const char* k : {"sent", "received", "lost", "bad_checksums"}) t[k] = u64(t, k) + u64(e, k);
+            for (const char* k : {"sent", "received", "lost", "lost_in_gaps", "lost_at_end_or_in_flight", "duplicates",
+                                  "reordered", "unexpected", "bad_checksums"}) {
+                t[k] = u64(t, k) + u64(e, k);
+            }
+            // Loss is a share of what was sent where a sink said what arrived.
+            if (b["sink_report"].get<bool>()) t["sent_to_a_reporting_sink"] = u64(t, "sent_to_a_reporting_sink") + u64(e, "sent");
             t["rx_l2_bps"] = num(t, "rx_l2_bps") + num(e, "rx_l2_bps");
             t["rx_pps"] = num(t, "rx_pps") + num(e, "rx_pps");
             t["jitter_ns_max"] = std::max(u64(t, "jitter_ns_max"), u64(e, "jitter_ns_max"));
@@ -282,8 +263,8 @@ json build_report(const std::string& out_dir) {
         pairs.push_back(std::move(b));
     }
     for (auto& [p, t] : total.items()) {
-        const std::uint64_t expected = u64(t, "received") + u64(t, "lost");
-        t["loss_percent"] = expected > 0 ? 100.0 * double(u64(t, "lost")) / double(expected) : 0.0;
+        const std::uint64_t measured = u64(t, "sent_to_a_reporting_sink");
+        t["loss_percent"] = measured > 0 ? 100.0 * double(u64(t, "lost")) / double(measured) : 0.0;
     }
     return {{"schema", "trafficgen.orch.report"}, {"schema_version", 1}, {"pairs", pairs}, {"total", {{"protocols", total}}}};
 }

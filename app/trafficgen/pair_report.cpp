@@ -9,6 +9,7 @@
 
 #include "options.hpp"
 #include "path_verdict.hpp"
+#include "report/delivery.hpp"
 #include "report.hpp"
 #include "summary.hpp"
 
@@ -74,6 +75,7 @@ int pair_report_main(int argc, char** argv) {
                   {"generator", gen["generator"]},
                   {"sink", sink["sink"]},
                   {"runs", {{"generator", gen}, {"sink", sink}}}};
+        joined["delivery"] = report::delivery_json(gen["generator"], sink["sink"]);
         const json path = path_verdicts(gen["generator"], sink["sink"]);
         if (!path.empty()) joined["path"] = path;
     } catch (const BadReport& e) {

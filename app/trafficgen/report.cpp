@@ -1,6 +1,7 @@
 #include "report.hpp"
 
 #include "answers_report.hpp"
+#include "report/delivery.hpp"
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -397,6 +398,8 @@ json build_report(const ReportInputs& in) {
         }
     }
     if (!in.rx.empty()) r["sink"] = sink_json(in);
+    // Both ends in one process: what arrived against what was sent.
+    if (r.contains("generator") && r.contains("sink")) r["delivery"] = report::delivery_json(r["generator"], r["sink"]);
     return r;
 }
 

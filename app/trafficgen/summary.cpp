@@ -162,20 +162,36 @@ void print_summary(const json& r) {
     const json empty = json::object();
     const json& gen = r.contains("generator") ? r["generator"]["protocols"] : empty;
     const json& sink = r.contains("sink") ? r["sink"]["protocols"] : empty;
-    std::printf("\n%-6s %12s %12s %9s %12s %13s %10s %9s\n", "proto", "sent", "received", "loss %", "rx pps",
-                "rx bit/s (L2)", "jitter us", "csum err");
+    // Loss is sent minus received where both ends are in the report; a sink alone has only
+    // the gaps in what it received.
+    const json& delivered = r.contains("delivery") ? r["delivery"]["protocols"] : empty;
+    std::printf("\n%-6s %12s %12s %12s %9s %12s %13s %10s %9s\n", "proto", "sent", "received", "lost", "loss %",
+                "rx pps", "rx bit/s (L2)", "jitter us", "csum err");
     for (const char* p : {"tcp", "udp", "sctp", "icmp", "arp", "dns", "raw"}) {
         if (!gen.contains(p) && !sink.contains(p)) continue;
         const std::string sent = gen.contains(p) ? std::to_string(u64(gen[p], "packets")) : "-";
-        if (!sink.contains(p)) {
+        const json& s = sink.contains(p) ? sink[p] : empty;
+        const json& d = delivered.contains(p) ? delivered[p] : empty;
+        const bool both = !d.empty();
+        if (!both && s.empty()) {
             std::printf("%-6s %12s %12s\n", p, sent.c_str(), "-");
             continue;
         }
-        const json& s = sink[p];
-        std::printf("%-6s %12s %12llu %9.3f %12s %13s %10.2f %9llu\n", p, sent.c_str(), ull(u64(s, "packets")),
-                    num(s, "loss_percent"), si(num(s, "pps")).c_str(), si(num(s, "l2_bps")).c_str(),
-                    double(u64(s, "jitter_ns_max")) / 1000,
+        std::printf("%-6s %12s %12llu %12llu %9.3f %12s %13s %10.2f %9llu\n", p, sent.c_str(), ull(u64(s, "packets")),
+                    ull(u64(both ? d : s, "lost")), num(both ? d : s, "loss_percent"), si(num(s, "pps")).c_str(),
+                    si(num(s, "l2_bps")).c_str(), double(u64(s, "jitter_ns_max")) / 1000,
                     ull(u64(s, "bad_ip_checksum") + u64(s, "bad_l4_checksum")));
+    }
+    for (const auto& [p, d] : delivered.items()) {
+        if (u64(d, "lost_at_end_or_in_flight") > 0 && u64(d, "received") > 0) {
+            std::printf("%s: %llu of the %llu lost came after the last frame received (lost at the end, or still in "
+                        "flight when the sink stopped); %llu were gaps\n",
+                        p.c_str(), ull(u64(d, "lost_at_end_or_in_flight")), ull(u64(d, "lost")),
+                        ull(u64(d, "lost_in_gaps")));
+        }
+    }
+    if (r.contains("delivery")) {
+        for (const auto& v : r["delivery"]["verdicts"]) std::printf("%s\n", v.get<std::string>().c_str());
     }
     // One row per SCTP stream: what the generator sent on it and what the sink saw.
     std::map<std::pair<std::uint64_t, std::uint64_t>, std::uint64_t> sent;
@@ -227,15 +243,28 @@ void print_summary(const json& r) {
         std::printf("\n");
         for (const auto& [p, v] : r["path"].items()) std::printf("path: %s\n", v.value("verdict", "").c_str());
     }
+    const auto stream_header = [] {
+        std::printf("\n%-11s %6s %12s %12s %12s %10s\n", "sctp flow", "stream", "sent", "received", "lost", "jitter us");
+    };
+    if (r.contains("delivery")) {
+        // Every stream the generator sent on, those that received nothing too.
+        bool shown = false;
+        for (const auto& st : r["delivery"]["streams"]) {
+            if (st.value("protocol", "") != "sctp") continue;
+            if (!shown) stream_header();
+            shown = true;
+            std::printf("%-11llu %6llu %12llu %12llu %12llu %10.2f\n", ull(u64(st, "flow")), ull(u64(st, "stream")),
+                        ull(u64(st, "sent")), ull(u64(st, "received")), ull(u64(st, "lost")),
+                        double(u64(st, "jitter_ns")) / 1000);
+        }
+        return;
+    }
     if (!r.contains("sink") || !r["sink"].contains("streams")) return;
     bool header = false;
     for (const auto& st : r["sink"]["streams"]) {
         if (st.value("protocol", "") != "sctp") continue;
-        if (!header) {
-            std::printf("\n%-11s %6s %12s %12s %12s %10s\n", "sctp flow", "stream", "sent", "received", "lost",
-                        "jitter us");
-            header = true;
-        }
+        if (!header) stream_header();
+        header = true;
         const auto key = std::make_pair(u64(st, "flow"), u64(st, "stream"));
         const auto it = sent.find(key);
         const std::string s = it == sent.end() ? "-" : std::to_string(it->second);

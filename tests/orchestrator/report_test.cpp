@@ -72,6 +72,8 @@ TEST(Report, AFleetIsLinedUpPerPairAndSummed) {
     EXPECT_EQ(t["udp"]["lost"], 10u);
     EXPECT_DOUBLE_EQ(t["udp"]["loss_percent"].get<double>(), 100.0 * 10 / 3000);
     EXPECT_EQ(t["sctp"]["received"], 1000u);
+    // Pair c's sink never reported: its frames are not counted as lost.
+    EXPECT_FALSE(r["pairs"][2]["protocols"]["udp"].contains("lost"));
     EXPECT_DOUBLE_EQ(t["udp"]["rx_l2_bps"].get<double>(), 2e8);
     EXPECT_EQ(t["sctp"]["jitter_ns_max"], 9000u);
     EXPECT_FALSE(r["pairs"][2]["sink_report"].get<bool>());
@@ -93,6 +95,33 @@ TEST(Report, NothingToReportOnIsSaid) {
         EXPECT_EQ(std::string(e.what()), "there is no run to report on in " + d.path.string() +
                                              " (no run.json): give the --out directory of `trafficgen-orch run`");
     }
+}
+
+}  // namespace
+}  // namespace tg::orch
+
+namespace tg::orch {
+namespace {
+
+TEST(Report, AProtocolThePathDroppedIsAllLostInThePairAndTheTotal) {
+    Dir d;
+    d.put("a/generator.json", generator(1000, 4986));
+    json s = sink(1000, 0, 0);
+    s["sink"]["protocols"].erase("sctp");
+    s["sink"]["streams"] = json::array({{{"protocol", "udp"}, {"flow", 0}, {"stream", 0}, {"packets", 1000}, {"lost", 0}}});
+    d.put("a/sink.json", s);
+    d.put("run.json", {{"pairs", {{{"pair", "a"}, {"exit_code", 0}}}}});
+    const json r = build_report(d.path.string());
+    const json& p = r["pairs"][0]["protocols"]["sctp"];
+    EXPECT_EQ(p["sent"], 4986u);
+    EXPECT_EQ(p["received"], 0u);
+    EXPECT_EQ(p["lost"], 4986u);
+    EXPECT_DOUBLE_EQ(p["loss_percent"].get<double>(), 100.0);
+    EXPECT_DOUBLE_EQ(r["total"]["protocols"]["sctp"]["loss_percent"].get<double>(), 100.0);
+    EXPECT_EQ(r["pairs"][0]["streams"][1]["lost"], 2493u) << "each stream: sent, none received";
+    const std::string text = report_text(r);
+    EXPECT_NE(text.find("a: sctp: 4986 sent and none received: 100 % lost"), std::string::npos) << text;
+    EXPECT_NE(report_html(r).find("sctp: 4986 sent and none received"), std::string::npos);
 }
 
 }  // namespace
