@@ -49,7 +49,7 @@ void PacketSequencer::keep_flows(const std::vector<bool>& keep) {
     }
     lanes_.swap(kept);
     sctp_seq_.swap(seq);
-    lane_ = 0;
+    lane_.fill(0);
 }
 
 bool PacketSequencer::bind_sctp(std::uint32_t flow, std::uint32_t vtag, std::uint32_t first_tsn) noexcept {

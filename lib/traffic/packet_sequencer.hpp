@@ -1,6 +1,7 @@
 // The generator's per-lcore state between templates and packets: which template (protocol
 // and size) and which flow and stream each packet uses, and the sequence numbers each flow
-// and stream has reached. Packet order: this lcore's flows round robin; an SCTP flow's
+// and stream has reached. Packet order: this lcore's flows round robin, each protocol
+// its own round; an SCTP flow's
 // stream advances each time its turn comes; each protocol steps through its own size
 // cycle (IMIX).
 #pragma once
@@ -74,7 +75,9 @@ private:
     std::array<std::uint32_t, protocol_count> size_pos_{};
     std::uint16_t dns_id_ = 0;  // the next DNS query's ID: this lcore's are first, first + step, ...
     std::vector<FlowLane> lanes_;         // this lcore's flows, in the order they send
-    std::size_t lane_ = 0;                // the lane the next packet takes
+    // Per protocol, the lane its next packet takes: in a mix each protocol goes round all
+    // the flows (one cursor for all would tie each protocol to some of them).
+    std::array<std::size_t, protocol_count> lane_{};
     std::vector<std::uint32_t> sctp_seq_;  // per (lane, stream)
     static constexpr std::uint32_t none = ~std::uint32_t{0};
     std::vector<std::uint32_t> lane_of_;   // per flow of this lcore, in flow order: its lane, or none
@@ -84,8 +87,9 @@ private:
 // Defined here so that it inlines into the engine's burst loop.
 template <Protocol P>
 inline const FlowLane& PacketSequencer::take(PacketVars& v, std::uint32_t payload_bytes) noexcept {
-    const std::size_t i = lane_;
-    lane_ = i + 1 == lanes_.size() ? 0 : i + 1;
+    std::size_t& cursor = lane_[static_cast<std::size_t>(P)];
+    const std::size_t i = cursor;
+    cursor = i + 1 == lanes_.size() ? 0 : i + 1;
     FlowLane& l = lanes_[i];
     v.flags = 0;
     if constexpr (P == Protocol::sctp) {

@@ -45,6 +45,35 @@ TEST(PacketSequencer, LcoresSplitTheFlowsWithoutSharingOne) {
     EXPECT_EQ(idle.flows_here(), 0u);
 }
 
+TEST(PacketSequencer, InAMixEachProtocolGoesRoundEveryFlow) {
+    // UDP and SCTP alternating over 2 flows: each protocol reaches both flows (one cursor
+    // for all would send every UDP packet on flow 0 and every SCTP packet on flow 1).
+    TemplateSet templates;
+    for (Protocol p : {Protocol::udp, Protocol::sctp}) {
+        TemplateSpec spec;
+        spec.protocol = p;
+        spec.frame_size = 128;
+        templates.cycle[static_cast<std::size_t>(p)].push_back(static_cast<std::uint16_t>(templates.templates.size()));
+        templates.templates.push_back(std::make_unique<FrameTemplate>(spec));
+    }
+    const FlowSet set = flows(2);
+    PacketSequencer s(templates, set, 4, 0, 1);
+    std::map<Protocol, std::set<std::uint32_t>> seen;
+    for (int i = 0; i < 40; ++i) {
+        const Protocol p = i % 2 == 0 ? Protocol::udp : Protocol::sctp;
+        const FlowLane* lane = nullptr;
+        PacketVars v;
+        (void)s.next(p, lane, v);
+        seen[p].insert(lane->flow_id);
+    }
+    EXPECT_EQ(seen[Protocol::udp], (std::set<std::uint32_t>{0, 1}));
+    EXPECT_EQ(seen[Protocol::sctp], (std::set<std::uint32_t>{0, 1}));
+    for (std::uint32_t f = 0; f < 2; ++f) {
+        EXPECT_EQ(s.sent(Protocol::udp, f, 0), 10u);
+        for (std::uint16_t st = 0; st < 4; ++st) EXPECT_EQ(s.sent(Protocol::sctp, f, st), 10u / 4 + (st < 2 ? 1u : 0u));
+    }
+}
+
 TEST(PacketSequencer, OnlyTheFlowsKeptGoOnAndTheRestAreNoLongerFound) {
     // 6 flows over 2 lcores (this one: 0, 2, 4); the sessions of 2 never came up.
     const TemplateSet templates = one_template(Protocol::sctp);
