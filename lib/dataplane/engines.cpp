@@ -204,6 +204,7 @@ void TxEngine::receive_inbound() noexcept {
 
 int TxEngine::run() noexcept {
     rte_mbuf* burst[burst_size];
+    std::uint16_t burst_template[burst_size];  // each packet's template, for what the port never takes at stop
     std::uint16_t pending = 0, pending_at = 0;
     std::size_t mix_pos = 0;
     traffic::Pacer pacer(c_.pacing, c_.clock.tsc_hz, rte_rdtsc());
@@ -318,6 +319,7 @@ int TxEngine::run() noexcept {
                     build_uniform<traffic::Protocol::raw>(off, sequencer_, t, shape, burst, n, time, remaining);
                     break;
             }
+            std::fill_n(burst_template, n, cycle[0]);
             built = n;
             bytes = std::uint64_t{n} * t.frame_size();
             payload = std::uint64_t{n} * t.payload_bytes();
@@ -349,6 +351,7 @@ int TxEngine::run() noexcept {
             }
             if (p == traffic::Protocol::dns) note_dns_query(time, data, t, static_cast<std::uint16_t>(v.l4_seq));
             burst[built] = m;
+            burst_template[built] = ti;
             bytes += t.frame_size();
             payload += t.payload_bytes();
             ++per_protocol[static_cast<std::size_t>(p)];
@@ -369,13 +372,25 @@ int TxEngine::run() noexcept {
         add(counters_.payload_bytes, payload);
         for (std::size_t i = 0; i < traffic::protocol_count; ++i) add(counters_.per_protocol[i], per_protocol[i]);
     }
-    while (pending > 0) {
-        // Whatever the port never took was not sent.
-        rte_mbuf* m = burst[pending_at++];
-        --pending;
-        add(counters_.packets, ~std::uint64_t{0});  // minus one
-        add(counters_.bytes, ~std::uint64_t{m->pkt_len + 4ull} + 1);
-        rte_pktmbuf_free(m);
+    // Whatever the port never took was not sent: off every count, the protocol's, the
+    // payload and the flow's and stream's too, the last built first.
+    std::uint64_t unsent_bytes = 0, unsent_payload = 0;
+    std::array<std::uint64_t, traffic::protocol_count> unsent{};
+    for (std::uint16_t k = pending; k > 0; --k) {
+        const std::uint16_t i = static_cast<std::uint16_t>(pending_at + k - 1);
+        const traffic::FrameTemplate& t = *c_.templates->templates[burst_template[i]];
+        const traffic::Protocol p = t.spec().protocol;
+        sequencer_.untake(p, t.payload_bytes());
+        unsent_bytes += t.frame_size();
+        unsent_payload += t.payload_bytes();
+        ++unsent[static_cast<std::size_t>(p)];
+        rte_pktmbuf_free(burst[i]);
+    }
+    if (pending > 0) {
+        add(counters_.packets, ~std::uint64_t{pending} + 1);  // minus pending
+        add(counters_.bytes, ~unsent_bytes + 1);
+        add(counters_.payload_bytes, ~unsent_payload + 1);
+        for (std::size_t i = 0; i < traffic::protocol_count; ++i) add(counters_.per_protocol[i], ~unsent[i] + 1);
     }
     finished_.store(true, std::memory_order_release);
     return 0;

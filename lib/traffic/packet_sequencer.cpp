@@ -52,6 +52,35 @@ void PacketSequencer::keep_flows(const std::vector<bool>& keep) {
     lane_.fill(0);
 }
 
+void PacketSequencer::untake(Protocol p, std::uint32_t payload_bytes) noexcept {
+    if (lanes_.empty()) return;
+    const auto pi = static_cast<std::size_t>(p);
+    std::size_t& cursor = lane_[pi];
+    cursor = cursor == 0 ? lanes_.size() - 1 : cursor - 1;
+    FlowLane& l = lanes_[cursor];
+    switch (p) {
+        case Protocol::sctp: {
+            const std::uint16_t stream = l.sctp_next_stream == 0 ? static_cast<std::uint16_t>(streams_ - 1)
+                                                                 : static_cast<std::uint16_t>(l.sctp_next_stream - 1);
+            l.sctp_next_stream = stream;
+            --sctp_seq_[cursor * streams_ + stream];
+            --l.sctp_tsn;
+            break;
+        }
+        case Protocol::tcp:
+            --l.seq[pi];
+            l.tcp_seq -= payload_bytes;
+            break;
+        case Protocol::dns:
+            --l.seq[pi];
+            dns_id_ = static_cast<std::uint16_t>(dns_id_ - step_);
+            break;
+        default: --l.seq[pi]; break;
+    }
+    const auto& cycle = templates_.cycle[pi];
+    if (!cycle.empty()) size_pos_[pi] = size_pos_[pi] == 0 ? static_cast<std::uint32_t>(cycle.size() - 1) : size_pos_[pi] - 1;
+}
+
 bool PacketSequencer::bind_sctp(std::uint32_t flow, std::uint32_t vtag, std::uint32_t first_tsn) noexcept {
     const std::uint32_t i = lane_of(flow);
     if (i == none) return false;

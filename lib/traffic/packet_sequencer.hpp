@@ -44,6 +44,9 @@ public:
     // Needs flows_here() > 0.
     template <Protocol P>
     const FlowLane& take(PacketVars& v, std::uint32_t payload_bytes) noexcept;
+    // Gives back the last packet of protocol `p` taken (the port never took it): its lane,
+    // stream and sequence numbers are as before it, so sent() counts only what went out.
+    void untake(Protocol p, std::uint32_t payload_bytes) noexcept;
     // (flow, stream) pairs this lcore sends on per protocol: its last `keys()` packets are
     // each the last of their sequence.
     [[nodiscard]] std::uint64_t keys(Protocol p) const noexcept {

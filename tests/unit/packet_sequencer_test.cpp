@@ -4,6 +4,7 @@
 #include <memory>
 #include <set>
 #include <utility>
+#include <vector>
 
 #include "traffic/packet_sequencer.hpp"
 
@@ -139,6 +140,54 @@ TEST(PacketSequencer, TcpSequenceAdvancesByThePayload) {
         EXPECT_EQ(v.stream, 0);
     }
     EXPECT_EQ(s.sent(Protocol::tcp, 0, 0), 5u);
+}
+
+}  // namespace
+}  // namespace tg::traffic
+
+namespace tg::traffic {
+namespace {
+
+TEST(PacketSequencer, WhatThePortNeverTookIsGivenBackExactly) {
+    for (Protocol p : {Protocol::udp, Protocol::tcp, Protocol::sctp, Protocol::icmp, Protocol::raw}) {
+        SCOPED_TRACE(to_string(p));
+        const TemplateSet templates = one_template(p);
+        const FlowSet set = flows(3);
+        PacketSequencer s(templates, set, 4, 0, 1);
+        std::vector<PacketVars> taken;
+        std::vector<std::uint32_t> flow_of;
+        for (int i = 0; i < 29; ++i) {
+            const FlowLane* lane = nullptr;
+            PacketVars v;
+            (void)s.next(p, lane, v);
+            taken.push_back(v);
+            flow_of.push_back(lane->flow_id);
+        }
+        // The last 11 never went out.
+        const std::uint32_t payload = templates.templates[0]->payload_bytes();
+        for (int i = 0; i < 11; ++i) s.untake(p, payload);
+        std::map<std::pair<std::uint32_t, std::uint16_t>, std::uint32_t> want;
+        for (int i = 0; i < 18; ++i) ++want[{flow_of[i], taken[i].stream}];
+        std::uint32_t counted = 0;
+        for (std::uint32_t f = 0; f < 3; ++f) {
+            for (std::uint16_t st = 0; st < 4; ++st) {
+                const std::uint32_t expected = want[{f, st}];
+                EXPECT_EQ(s.sent(p, f, st), expected) << f << "/" << st;
+                counted += s.sent(p, f, st);
+            }
+        }
+        EXPECT_EQ(counted, 18u);
+        // What comes next is what was given back, sequence numbers and all.
+        for (int i = 18; i < 29; ++i) {
+            const FlowLane* lane = nullptr;
+            PacketVars v;
+            (void)s.next(p, lane, v);
+            EXPECT_EQ(lane->flow_id, flow_of[i]);
+            EXPECT_EQ(v.seq, taken[i].seq);
+            EXPECT_EQ(v.stream, taken[i].stream);
+            EXPECT_EQ(v.l4_seq, taken[i].l4_seq);
+        }
+    }
 }
 
 }  // namespace
