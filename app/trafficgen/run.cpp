@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cmath>
 #include <memory>
+#include <numeric>
 #include <sstream>
 #include <thread>
 
@@ -226,9 +227,49 @@ struct PacingPlan {
     std::vector<Protocol> mix;       // per-packet protocol cycle, or empty
 };
 
+// A mix with --udp-rate: UDP at its own rate, the other protocols sharing --rate by their
+// weights. The mix's per-packet cycle then carries each protocol in proportion to its
+// packet rate (to 1 in 100,000 of the whole), and the whole is paced at the sum.
+void plan_mix_with_udp_apart(const Options& o, const Traffic& t, const dataplane::PortCapabilities& caps, PacingPlan& plan) {
+    const traffic::Rate others = o.rate_text.empty() ? traffic::Rate{} : traffic::Rate::parse(o.rate_text);
+    if (others.unit == traffic::Rate::Unit::unlimited) {
+        throw ConfigError("--udp-rate " + o.udp_rate_text + " gives UDP its own rate in --mix; the other protocols then "
+                          "need a rate of theirs to share by weight: give --rate too (not max)");
+    }
+    const traffic::Rate udp = traffic::Rate::parse(o.udp_rate_text);
+    if (udp.unit == traffic::Rate::Unit::unlimited) {
+        throw ConfigError("--udp-rate max leaves UDP no share of its own in --mix: give it a rate, or leave it out");
+    }
+    double other_bytes = 0, other_weight = 0;
+    for (const auto& wp : o.mix) {
+        if (wp.protocol == Protocol::udp) continue;
+        other_bytes += t.mean_frame[static_cast<std::size_t>(wp.protocol)] * wp.weight;
+        other_weight += wp.weight;
+    }
+    const double others_pps = pps_for(others, other_bytes / other_weight, caps);
+    const double udp_pps = pps_for(udp, t.mean_frame[static_cast<std::size_t>(Protocol::udp)], caps);
+    plan.pps = others_pps + udp_pps;
+    constexpr double cycle_length = 100000;
+    std::vector<traffic::SizeMix::Entry> weights;
+    for (const auto& wp : o.mix) {
+        const double pps = wp.protocol == Protocol::udp ? udp_pps : others_pps * wp.weight / other_weight;
+        const auto w = static_cast<std::uint32_t>(std::max(1.0, std::round(pps / plan.pps * cycle_length)));
+        weights.push_back({static_cast<std::uint32_t>(wp.protocol), w});
+    }
+    // Smaller whole weights, the same shares: divide by their greatest common divisor.
+    std::uint32_t g = 0;
+    for (const auto& w : weights) g = std::gcd(g, w.weight);
+    for (auto& w : weights) w.weight /= g;
+    for (std::uint32_t pi : traffic::SizeMix{weights}.cycle()) plan.mix.push_back(static_cast<Protocol>(pi));
+}
+
 PacingPlan plan_pacing(const Options& o, const Traffic& t, const dataplane::PortCapabilities& caps) {
     PacingPlan plan;
-    if (!o.mix.empty()) {
+    const bool udp_apart = !o.mix.empty() && o.mix.size() > 1 && !o.udp_rate_text.empty() &&
+                           std::any_of(o.mix.begin(), o.mix.end(), [](const auto& wp) { return wp.protocol == Protocol::udp; });
+    if (udp_apart) {
+        plan_mix_with_udp_apart(o, t, caps, plan);
+    } else if (!o.mix.empty()) {
         std::vector<traffic::SizeMix::Entry> weights;
         double bytes = 0, n = 0;
         for (const auto& wp : o.mix) {
@@ -603,8 +644,11 @@ nlohmann::json run(const Options& o) {
             // This thread hands the sessions that came up their data; the engines hold
             // theirs the whole run, engine 0 carrying the frames.
             if (!all_up) spdlog::warn("{}: {}; data goes on those that are up", session_what, session->verdict());
-            const double cap = o.rate_text.empty() ? 0 : pps_for(traffic::Rate::parse(o.rate_text),
-                                                                traffic_plan.mean_frame[static_cast<std::size_t>(session_protocol)], caps);
+            // The cap is the session protocol's rate: --udp-rate for UDP transactions.
+            const std::string& cap_text =
+                session_protocol == Protocol::udp && !o.udp_rate_text.empty() ? o.udp_rate_text : o.rate_text;
+            const double cap = cap_text.empty() ? 0 : pps_for(traffic::Rate::parse(cap_text),
+                                                             traffic_plan.mean_frame[static_cast<std::size_t>(session_protocol)], caps);
             session->start_data(o.count, cap);
             spdlog::info("{} on the {} that are up",
                          o.request_response ? "request/response" : o.closed_loop ? "closed loop" : "open loop", session_what);

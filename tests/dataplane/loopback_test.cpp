@@ -112,6 +112,24 @@ TEST(Loopback, AtFullRateAndStoppedByTheClockSentCountsOnlyWhatThePortTook) {
     }
 }
 
+TEST(Loopback, UdpRateGivesUdpItsOwnShareOfAMix) {
+    // TCP and SCTP share 20 kpps by weight (1:2), UDP has 2 kpps of its own: of 22000
+    // packets, UDP is 1 in 11 (the cycle's shares are exact to 1 in 100,000).
+    const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--mix", "tcp:1,udp:1,sctp:2", "--rate", "20kpps",
+                                   "--udp-rate", "2kpps", "--count", "22000", "--quiet"});
+    ASSERT_EQ(o.exit_code, 0) << o.err;
+    const auto& p = o.report["generator"]["protocols"];
+    EXPECT_NEAR(p["udp"]["packets"].get<double>(), 2000, 1);
+    EXPECT_NEAR(p["tcp"]["packets"].get<double>(), 20000.0 / 3, 1);
+    EXPECT_NEAR(p["sctp"]["packets"].get<double>(), 40000.0 / 3, 1);
+    // With no rate for the others there is nothing to share out: refused, saying so.
+    const auto r = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--mix", "tcp:1,udp:1", "--udp-rate", "2kpps",
+                                   "--count", "100", "--quiet"},
+                                  false);
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_NE(r.err.find("give --rate too"), std::string::npos) << r.err;
+}
+
 TEST(Loopback, ANamedDriverProfileIsReportedWithItsOffloadsAndQuirks) {
     const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--proto", "sctp", "--count", "1000", "--quiet",
                                    "--driver-profile", "mlx5", "--drivers-config", TG_DRIVERS_CONFIG_SOURCE});

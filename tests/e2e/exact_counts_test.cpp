@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <map>
+#include <tuple>
+#include <vector>
 #include <thread>
 
 #include "checks.hpp"
@@ -62,6 +65,51 @@ TEST(ExactCounts, FailWhenTheSinkMissesFrames) {
     });
     EXPECT_GT(c.veth_rx, sink_frames_when_stopped);
     EXPECT_FALSE(counts_agree(c.sent, c.veth_tx, c.veth_rx, sink_frames_when_stopped));
+}
+
+using StreamKey = std::tuple<std::string, std::uint64_t, std::uint64_t>;
+
+std::map<StreamKey, std::uint64_t> per_stream(const nlohmann::json& list) {
+    std::map<StreamKey, std::uint64_t> m;
+    for (const auto& s : list) {
+        m[{s.value("protocol", ""), s.value("flow", 0u), s.value("stream", 0u)}] += s.value("packets", std::uint64_t{0});
+    }
+    return m;
+}
+
+TEST(ExactCounts, StoppedByTheClockEveryProtocolAndStreamCountsWhatTheVethCarried) {
+    for (const std::vector<std::string>& traffic :
+         {std::vector<std::string>{"--mix", "tcp:1,udp:1,sctp:1", "--duration", "2"},
+          std::vector<std::string>{"--proto", "udp,sctp,tcp", "--protocol-duration", "0.7", "--duration", "2.1"}}) {
+        SCOPED_TRACE(traffic[1]);
+        TempDir dir;
+        Lab lab({});
+        SinkRun sink(lab, dir);
+        const LinkCounters gen0 = link_counters(lab["TG_GEN_NS"], lab["TG_GEN_IF"]);
+        std::vector<std::string> args = {"--rate", "20kpps", "--flows", "3", "--streams", "4"};
+        args.insert(args.end(), traffic.begin(), traffic.end());
+        const auto g = run_generator(lab, dir, args);
+        ASSERT_TRUE(g.exit.ok()) << g.exit.describe() << ": " << g.err;
+        std::this_thread::sleep_for(std::chrono::milliseconds(300));
+        const LinkCounters gen1 = link_counters(lab["TG_GEN_NS"], lab["TG_GEN_IF"]);
+        const nlohmann::json s = sink.stop();
+        const auto& gen = g.report["generator"];
+        const std::uint64_t packets = gen.value("packets", std::uint64_t{0});
+        EXPECT_GT(packets, 20000u);
+        // The veth carried the test packets and the generator's presence frames, nothing else.
+        EXPECT_EQ(gen1.tx_packets - gen0.tx_packets, packets + gen["neighbours"].value("frames_sent", std::uint64_t{0}));
+        std::uint64_t sum = 0;
+        for (const char* p : {"tcp", "udp", "sctp"}) {
+            const std::uint64_t sent = packets_of(g.report, "generator", p);
+            EXPECT_GT(sent, 5000u) << p;
+            EXPECT_EQ(packets_of(s, "sink", p), sent) << p;
+            sum += sent;
+        }
+        EXPECT_EQ(sum, packets);
+        const auto sent_on = per_stream(gen["streams"]);
+        EXPECT_EQ(sent_on, per_stream(s["sink"]["streams"]));
+        EXPECT_EQ(sent_on.size(), 3u + 3u + 3u * 4u) << "every flow of each protocol, every SCTP stream";
+    }
 }
 
 }  // namespace
