@@ -4,12 +4,16 @@
 #include <rte_eal.h>
 #include <rte_lcore.h>
 #include <spdlog/spdlog.h>
+#include <sched.h>
 #include <sys/prctl.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <memory>
 #include <numeric>
 #include <sstream>
@@ -201,6 +205,52 @@ double pps_for(const traffic::Rate& r, double mean_frame, const dataplane::PortC
 
 const std::vector<std::string> physical_iova_args = {"--iova-mode", "pa"};
 
+// The lcores when --lcores is not given, on the CPUs this process may use: the control
+// thread (lcore 0) on a CPU of its own, away from the busy engines (it keeps the
+// duration, the sessions' timers and the link watch). A loopback on two CPUs gives each
+// engine a CPU (two engines time-sharing one carried 130 kpps where each alone carries
+// millions), so its control thread shares the generator engine's and is raised above it
+// (see keep_the_control_thread_on_time).
+std::string default_lcores(Role role) {
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    std::vector<int> cpus;
+    if (::sched_getaffinity(0, sizeof set, &set) == 0) {
+        for (int c = 0; c < CPU_SETSIZE && cpus.size() < 3; ++c) {
+            if (CPU_ISSET(c, &set)) cpus.push_back(c);
+        }
+    }
+    if (cpus.empty()) cpus.push_back(0);
+    const auto at = [&](std::size_t i) { return std::to_string(cpus[std::min(i, cpus.size() - 1)]); };
+    if (role != Role::loopback) return "0@" + at(0) + ",1@" + at(1);
+    if (cpus.size() >= 3) return "0@" + at(0) + ",1@" + at(1) + ",2@" + at(2);
+    return "0@" + at(0) + ",1@" + at(0) + ",2@" + at(1);
+}
+
+// The control thread keeps time (the duration, session timers, the link watch, the live
+// line): where it shares a CPU with a busy engine it is raised above it (nice -10), so
+// that it runs as soon as it wakes rather than after the engine's time slice. The
+// engines keep the rotation's time themselves.
+void keep_the_control_thread_on_time() {
+    cpu_set_t control;
+    CPU_ZERO(&control);
+    if (::sched_getaffinity(0, sizeof control, &control) != 0) return;
+    for (unsigned l : worker_lcores()) {
+        const rte_cpuset_t engine = rte_lcore_cpuset(l);
+        cpu_set_t both;
+        CPU_AND(&both, &control, &engine);
+        if (CPU_COUNT(&both) == 0) continue;
+        if (::setpriority(PRIO_PROCESS, static_cast<id_t>(::gettid()), -10) == 0) {
+            spdlog::info("the control thread shares a CPU with engine lcore {}: it runs at a higher priority (nice -10)", l);
+        } else {
+            spdlog::warn("the control thread shares a CPU with engine lcore {} and cannot be raised above it ({}): "
+                         "the duration may end late; give it a CPU of its own with --lcores",
+                         l, std::strerror(errno));
+        }
+        return;
+    }
+}
+
 bool sends(const Options& o, Protocol p) {
     const auto& list = o.mix.empty() ? o.protocols : o.mix;
     return std::any_of(list.begin(), list.end(), [&](const auto& wp) { return wp.protocol == p; });
@@ -327,7 +377,7 @@ nlohmann::json run(const Options& o) {
     const auto started_wall = std::chrono::system_clock::now();
 
     dataplane::EalOptions eo;
-    eo.lcores = o.lcores.empty() ? (o.role == Role::loopback ? "0@0,1@0,2@1" : "0@0,1@1") : o.lcores;
+    eo.lcores = o.lcores.empty() ? default_lcores(o.role) : o.lcores;
     eo.vdevs = o.vdevs;
     if (!o.pci.empty()) eo.pci = {o.pci};
     eo.extra = split_words(o.eal);
@@ -380,6 +430,7 @@ nlohmann::json run(const Options& o) {
     }
 
     const std::vector<unsigned> workers = worker_lcores();
+    keep_the_control_thread_on_time();
     const std::size_t needed = o.role == Role::loopback ? 2 : 1;
     if (workers.size() < needed) {
         throw ConfigError("--lcores '" + eo.lcores + "' gives " + std::to_string(workers.size()) +
@@ -484,7 +535,6 @@ nlohmann::json run(const Options& o) {
 
     const dataplane::Clock clock = dataplane::Clock::now();
     std::atomic<bool> tx_stop{false}, rx_stop{false};
-    std::atomic<std::uint8_t> active{0};
 
     // Real sessions (SCTP associations or TCP connections), driven from this thread.
     std::unique_ptr<SessionControl> session;
@@ -576,7 +626,8 @@ nlohmann::json run(const Options& o) {
             c.count = share;
         }
         c.bad_checksum_every = o.bad_checksum_every;
-        c.active = &active;
+        for (const auto& wp : o.protocols) c.rotation.push_back(wp.protocol);
+        c.rotation_period_s = o.protocol_duration_s;
         if (session) c.hold = &hold;
         if (control && i == 0) {
             c.control = control->outbound();
@@ -606,7 +657,6 @@ nlohmann::json run(const Options& o) {
         c.clock = clock;
         tx.push_back(std::make_unique<dataplane::TxEngine>(std::move(c)));
     }
-    active.store(static_cast<std::uint8_t>(o.mix.empty() ? o.protocols.front().protocol : o.mix.front().protocol));
 
     std::vector<std::unique_ptr<dataplane::RxEngine>> rx;
     for (std::size_t i = 0; i < rx_lcores.size(); ++i) {
@@ -678,8 +728,7 @@ nlohmann::json run(const Options& o) {
     const auto start = Clock::now();
     auto next_link_check = start;
     std::string stopped_by;
-    std::size_t rotation = 0;
-    auto next_switch = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.protocol_duration_s));
+    std::size_t turn_logged = 0;  // the rotation's turn last logged (the engines keep its time themselves)
     auto next_live = start + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.stats_interval_s));
     Clock::time_point tx_done_at{};
     std::uint64_t last_rx = 0;
@@ -708,11 +757,12 @@ nlohmann::json run(const Options& o) {
         }
         if (tx_done && stopped_by.empty()) stopped_by = "count";
         if (duration > 0 && elapsed >= duration && stopped_by.empty()) stopped_by = "duration";
-        if (o.mix.empty() && o.protocols.size() > 1 && now >= next_switch && stopped_by.empty()) {
-            rotation = (rotation + 1) % o.protocols.size();
-            active.store(static_cast<std::uint8_t>(o.protocols[rotation].protocol));
-            spdlog::info("now sending {}", traffic::to_string(o.protocols[rotation].protocol));
-            next_switch += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.protocol_duration_s));
+        if (o.mix.empty() && o.protocols.size() > 1 && stopped_by.empty()) {
+            const auto turn = static_cast<std::size_t>(elapsed / o.protocol_duration_s);
+            if (turn != turn_logged) {
+                turn_logged = turn;
+                spdlog::info("now sending {}", traffic::to_string(o.protocols[turn % o.protocols.size()].protocol));
+            }
         }
         std::uint64_t rx_now = 0;
         for (const auto& e : rx) rx_now += e->counters().packets.load(std::memory_order_relaxed);

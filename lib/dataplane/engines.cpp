@@ -211,7 +211,12 @@ int TxEngine::run() noexcept {
     // Rotating protocols: each has its own rate (a bit rate is a different packet rate
     // for each frame size, and UDP has a default rate the others lack), so the schedule
     // starts over when the protocol changes.
-    auto paced = static_cast<traffic::Protocol>(c_.active->load(std::memory_order_relaxed));
+    // The rotation's schedule: protocol k from start + k periods, on this lcore's TSC.
+    const std::uint64_t rotation_start = rte_rdtsc();
+    const auto period = static_cast<std::uint64_t>(c_.rotation_period_s * double(c_.clock.tsc_hz));
+    std::uint64_t next_turn = c_.rotation.size() > 1 && period > 0 ? rotation_start + period : ~std::uint64_t{0};
+    traffic::Protocol rotating = c_.mix.empty() ? c_.rotation.front() : c_.mix.front();
+    auto paced = rotating;
     std::uint64_t remaining = c_.count == 0 ? ~std::uint64_t{0} : c_.count;
     bool held = false;
     std::uint32_t rx_turn = 0;
@@ -267,7 +272,11 @@ int TxEngine::run() noexcept {
             if (c_.mix.empty()) spec.pps = c_.protocol_pps[static_cast<std::size_t>(paced)];
             pacer = traffic::Pacer(spec, c_.clock.tsc_hz, now);
         }
-        const auto rotating = static_cast<traffic::Protocol>(c_.active->load(std::memory_order_relaxed));
+        if (now >= next_turn) {
+            const std::uint64_t turn = (now - rotation_start) / period;
+            rotating = c_.rotation[turn % c_.rotation.size()];
+            next_turn = rotation_start + (turn + 1) * period;
+        }
         if (c_.mix.empty() && rotating != paced) {
             paced = rotating;
             traffic::PacingSpec spec = c_.pacing;

@@ -62,7 +62,11 @@ struct TxEngineConfig {
     std::uint64_t count = 0;                     // 0: until stopped
     std::uint32_t bad_checksum_every = 0;        // spoil every Nth packet's L4 checksum (0: none)
     std::vector<traffic::Protocol> mix;          // per-packet protocol cycle, or empty
-    const std::atomic<std::uint8_t>* active = nullptr;  // the rotating protocol when no mix
+    // Rotation (no mix): the protocols in turn, each for `rotation_period_s` from the
+    // engine's start, on the engine's own clock: a late control thread cannot shorten or
+    // skip one. One protocol: it alone.
+    std::vector<traffic::Protocol> rotation;
+    double rotation_period_s = 0;
     // Control frames (SCTP answers) the control thread hands this engine to send on its
     // queue, which it alone may use; null for none.
     rte_ring* control = nullptr;
