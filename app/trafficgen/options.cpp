@@ -4,6 +4,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
+
 #include <cmath>
 #include <cstdlib>
 #include <iostream>
@@ -66,22 +68,45 @@ struct SeedName {
     CLI::Option* option = nullptr;
 };
 
-// Returns the name the value came under ("" when neither was given) and sets text.
-std::string resolve_seed_name(CLI::App& app, SeedName& s, std::string& text, bool generator) {
-    const bool ours = app.count(s.ours) > 0;
-    if (s.option->count() > 0) {
-        if (ours) {
-            throw ConfigError(std::string(s.ours) + " and " + s.name + " set the same thing: give one of them");
+// Whether the command line itself (not the settings file) gave an option.
+bool on_command_line(const std::vector<std::string>& args, const std::string& option) {
+    return std::any_of(args.begin() + 1, args.end(), [&](const std::string& a) {
+        return a == option || a.rfind(option + "=", 0) == 0;
+    });
+}
+
+// Which name a setting came under, by precedence: the command line, then the
+// environment (the workload's NETWORK_* variables), then the settings file, each under
+// either name; two names on one layer are refused. Returns that name ("" when none gave
+// it) and sets text to its value.
+std::string resolve_seed_name(CLI::App& app, SeedName& s, std::string& text, bool generator,
+                              const std::vector<std::string>& args) {
+    const std::string seed_option = std::string("--") + s.name;
+    const bool ours_cli = on_command_line(args, s.ours), seed_cli = on_command_line(args, seed_option);
+    const bool ours_file = !ours_cli && app.count(s.ours) > 0, seed_file = !seed_cli && s.option->count() > 0;
+    if (ours_cli && seed_cli) {
+        throw ConfigError(std::string(s.ours) + " and " + seed_option + " set the same thing: give one of them");
+    }
+    if (ours_cli) return s.ours;
+    if (seed_cli) {
+        text = s.value;
+        return seed_option;
+    }
+    if (generator) {
+        if (const char* v = std::getenv(s.env); v != nullptr && *v != '\0') {
+            text = v;
+            return std::string(s.env) + " (environment)";
         }
+    }
+    if (ours_file && seed_file) {
+        throw ConfigError(std::string("the settings file sets ") + (s.ours + 2) + " and " + s.name +
+                          ", the same thing: keep one of them");
+    }
+    if (seed_file) {
         text = s.value;
         return s.name;
     }
-    if (ours || !generator) return ours ? s.ours : "";
-    if (const char* v = std::getenv(s.env); v != nullptr && *v != '\0') {
-        text = v;
-        return std::string(s.env) + " (environment)";
-    }
-    return "";
+    return ours_file ? s.ours : "";
 }
 
 // --pci-env VAR: the PCI address the SR-IOV device plugin put in the environment
@@ -322,6 +347,16 @@ std::optional<Options> parse_options(int argc, char** argv) {
     std::string idle_text = "0";
     sink_cmd->add_option("--idle-timeout", idle_text, "Stop when nothing arrived for this long, once traffic began");
 
+    // Lists take their commas whether the settings file quotes them or not (an unquoted
+    // `lcores = 0@0,1@1` reaches the option as two values, joined back here); --eal its
+    // spaces.
+    for (const char* list : {"--proto", "--mix", "--size", "--vlan", "--lcores", "--src-ip", "--dst-ip", "--src-port",
+                             "--dst-port", "--dns-names", "--network-protocols"}) {
+        app.get_option(list)->join(',');
+    }
+    sink_cmd->get_option("--ip")->join(',');
+    app.get_option("--eal")->join(' ');
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -382,13 +417,22 @@ std::optional<Options> parse_options(int argc, char** argv) {
 
     const bool generator = o.role != Role::sink;
     std::string streams_text = std::to_string(streams);
-    const std::string proto_name = resolve_seed_name(app, seed[0], proto_text, generator);
-    const std::string udp_rate_name = resolve_seed_name(app, seed[1], udp_rate_text, generator);
-    const std::string udp_payload_name = resolve_seed_name(app, seed[2], udp_payload_text, generator);
-    const std::string streams_name = resolve_seed_name(app, seed[3], streams_text, generator);
-    const std::string duration_name = resolve_seed_name(app, seed[4], protocol_duration_text, generator);
+    const std::string proto_name = resolve_seed_name(app, seed[0], proto_text, generator, o.command_line);
+    const std::string udp_rate_name = resolve_seed_name(app, seed[1], udp_rate_text, generator, o.command_line);
+    const std::string udp_payload_name = resolve_seed_name(app, seed[2], udp_payload_text, generator, o.command_line);
+    const std::string streams_name = resolve_seed_name(app, seed[3], streams_text, generator, o.command_line);
+    const std::string duration_name = resolve_seed_name(app, seed[4], protocol_duration_text, generator, o.command_line);
+    // --mix and a rotation are one choice: the command line's over the environment's and
+    // the file's; on one layer, refused.
     if (mix_opt->count() > 0 && !proto_name.empty()) {
-        throw ConfigError(proto_name + " rotates and --mix sends together: give one of them");
+        const bool mix_cli = on_command_line(o.command_line, "--mix");
+        const bool proto_cli = proto_name.rfind("--", 0) == 0 && on_command_line(o.command_line, proto_name);
+        const bool proto_env = proto_name.find("(environment)") != std::string::npos;
+        const bool proto_file = !proto_cli && !proto_env;
+        if ((mix_cli && proto_cli) || (!mix_cli && proto_file)) {
+            throw ConfigError(proto_name + " rotates and --mix sends together: give one of them");
+        }
+        if (!mix_cli) mix_text.clear();  // the rotation came from a layer above the file's mix
     }
     if (!mix_text.empty()) {
         o.mix = traffic::parse_protocols(mix_text, "--mix");

@@ -2,6 +2,9 @@
 // exit (2 for a value, 3 for a port DPDK cannot open), and never a crash or a hang.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <set>
+
 #include <filesystem>
 #include <fstream>
 
@@ -117,6 +120,43 @@ TEST(BadInput, ABadValueInTheConfigFileIsNamed) {
     // `trafficgen report` wants the reports of a generator and of a sink, nothing else.
     std::ofstream(conf) << "{\"schema\": \"something.else\"}\n";
     expect_refused({{"report", "--generator", conf, "--sink", conf}, conf});
+    std::filesystem::remove_all(dir);
+}
+
+// Which protocols a loopback run under these settings took (its report's settings).
+std::set<std::string> protocols_sent(const std::vector<std::string>& args) {
+    std::vector<std::string> a = {"--loopback", "--count", "30", "--quiet"};
+    a.insert(a.end(), args.begin(), args.end());
+    const auto o = run_trafficgen(a);
+    EXPECT_EQ(o.exit_code, 0) << o.err;
+    std::set<std::string> out;
+    if (o.report.is_object()) {
+        for (const auto& p : o.report["settings"]["protocols"]) out.insert(p["protocol"].get<std::string>());
+    }
+    return out;
+}
+
+TEST(Settings, AFlagOverridesTheEnvironmentWhichOverridesTheFileUnderEitherName) {
+    const std::string dir = temp_dir();
+    const std::string conf = dir + "/trafficgen.conf";
+    // As trafficgen-deploy renders it: the workload's name, unquoted lists.
+    std::ofstream(conf) << "vdev = net_ring0\nnetwork-protocols = tcp,udp\nlcores = 0@0,1@0,2@1\nvlan = 100,200\n"
+                           "size = 128:7,594:4\n";
+    using Set = std::set<std::string>;
+    EXPECT_EQ(protocols_sent({"--config", conf}), (Set{"tcp", "udp"})) << "the file, its lists unquoted";
+    EXPECT_EQ(protocols_sent({"--config", conf, "--proto", "sctp", "--streams", "4"}), (Set{"sctp"})) << "the flag";
+    EXPECT_EQ(protocols_sent({"--config", conf, "--mix", "udp:1,sctp:1"}), (Set{"udp", "sctp"})) << "a mix flag";
+    ::setenv("NETWORK_PROTOCOLS", "sctp", 1);
+    EXPECT_EQ(protocols_sent({"--config", conf}), (Set{"sctp"})) << "the environment over the file";
+    EXPECT_EQ(protocols_sent({"--config", conf, "--proto", "udp"}), (Set{"udp"})) << "the flag over the environment";
+    ::unsetenv("NETWORK_PROTOCOLS");
+    std::ofstream(conf) << "vdev = net_ring0\nproto = \"udp,sctp\"\nmix = tcp:1,udp:1\n";
+    expect_refused({{"--config", conf}, "--mix"});
+    EXPECT_EQ(protocols_sent({"--config", conf, "--proto", "tcp"}), (Set{"tcp"})) << "a flag over the file's mix";
+    // Two names for one setting on one layer stay refused.
+    std::ofstream(conf) << "vdev = net_ring0\nproto = tcp\nnetwork-protocols = udp\n";
+    expect_refused({{"--config", conf}, "network-protocols"});
+    expect_refused({{"--vdev", "net_ring0", "--proto", "tcp", "--network-protocols", "udp"}, "--network-protocols"});
     std::filesystem::remove_all(dir);
 }
 

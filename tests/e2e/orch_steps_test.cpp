@@ -64,6 +64,7 @@ TEST(OrchSteps, ProvisionChangesWhatARunNeedsAndTeardownPutsItBack) {
     gen["data_ip"] = "198.18.0.1";
     json sink = host(lab, "TG_SINK_SSH_HOST", {{"iface", lab["TG_SINK_IF"]}, {"driver", "kernel"}});
     sink["data_ip"] = "198.19.0.1";
+    sink["lcores"] = "0@1,1@1";  // a comma list, written as the inventory has it
     const std::string inv = dir / "inventory.json";
     std::ofstream(inv) << json{{"pairs", {{{"name", "rig"}, {"generator", gen}, {"sink", sink}}}}}.dump();
     const std::string etc = dir / "etc";
@@ -83,11 +84,13 @@ TEST(OrchSteps, ProvisionChangesWhatARunNeedsAndTeardownPutsItBack) {
     // Both hosts share this machine's files: the settings file is the last host's, the sink's.
     const std::string conf = read_text(etc + "/trafficgen.conf");
     EXPECT_NE(conf.find("iface = " + lab["TG_SINK_IF"] + "\n"), std::string::npos) << conf;
-    // trafficgen takes the settings file it was given as its own.
+    EXPECT_NE(conf.find("lcores = 0@1,1@1\n"), std::string::npos) << conf;
+    // trafficgen takes the settings file it was given as its own, the lcores from it.
     const auto t = run(in_ns(lab["TG_SINK_NS"], {tool_path("TRAFFICGEN"), "--config", etc + "/trafficgen.conf", "sink",
-                                                 "--lcores", "0@1,1@1", "--duration", "1", "--quiet"}),
+                                                 "--duration", "1", "--json", dir / "sink.json"}),
                        60);
     EXPECT_TRUE(t.exit.ok()) << t.exit.describe() << ": " << t.err;
+    EXPECT_EQ(load_report(dir / "sink.json")["settings"].value("lcores", ""), "0@1,1@1");
 
     const auto b = orch(with("bind"));
     ASSERT_TRUE(b.exit.ok()) << b.out << b.err;

@@ -109,6 +109,19 @@ class Units(unittest.TestCase):
             self.assertIn(said, lines[0])
             self.assertEqual(os.listdir(state), [], "no report from a run that never started")
 
+    def test_the_cards_command_takes_its_flags_over_the_rendered_settings(self):
+        """`trafficgen --proto sctp --streams 4` in a deployed guest: the flags override the
+        file's network-protocols and network-sctp-streams; the run gets past its settings
+        and stops only at the port, which this machine does not have (exit 3)."""
+        from helpers import TRAFFICGEN
+        out = render(temp_dir(self))
+        guest = os.path.join(out, "kubernetes", "guests", "trafficgen-01-generator")
+        env = dict(os.environ, **systemd_environment(os.path.join(guest, "environment")))
+        r = run([TRAFFICGEN, "--config", os.path.join(guest, "trafficgen.conf"), "--proto", "sctp", "--streams", "4",
+                 "--count", "1", "--quiet"], timeout=60, env=env)
+        self.assertEqual(r.returncode, 3, r.stderr)
+        self.assertNotIn("same thing", r.stderr)
+
 
 if __name__ == "__main__":
     unittest.main()
