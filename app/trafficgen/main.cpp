@@ -14,6 +14,7 @@
 
 #include "dataplane/dataplane_error.hpp"
 #include "options.hpp"
+#include "outputs.hpp"
 #include "report.hpp"
 #include "pair_report.hpp"
 #include "run.hpp"
@@ -45,34 +46,54 @@ int main(int argc, char** argv) {
     }
     if (!options) return 0;
 
+    // Outputs that cannot be written are refused before any traffic.
+    for (const auto& [path, what] : {std::pair{options->json_path, "report"}, std::pair{options->timeline_path, "timeline"}}) {
+        if (path.empty()) continue;
+        if (const std::string why = tg::app::why_not_writable(path); !why.empty()) {
+            std::fprintf(stderr, "trafficgen: cannot write the %s to %s: %s\n", what, path.c_str(), why.c_str());
+            return tg::app::exit_output;
+        }
+    }
+
     struct sigaction sa{};
     sa.sa_handler = on_signal;
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
 
+    // A run that stops before its traffic still leaves a report saying why.
+    const auto failed = [&](int code, const char* message) {
+        std::fprintf(stderr, "trafficgen: %s\n", message);
+        if (!options->json_path.empty()) {
+            try {
+                tg::app::write_report_atomically(tg::app::error_report(*options, code, message), options->json_path);
+            } catch (const std::exception& e) {
+                std::fprintf(stderr, "trafficgen: %s\n", e.what());
+            }
+        }
+        return code;
+    };
     nlohmann::json report;
     try {
         report = tg::app::run(*options);
     } catch (const tg::traffic::ConfigError& e) {
-        std::fprintf(stderr, "trafficgen: %s\n", e.what());
-        return tg::app::exit_bad_input;
+        return failed(tg::app::exit_bad_input, e.what());
     } catch (const tg::dataplane::DataplaneError& e) {
-        std::fprintf(stderr, "trafficgen: %s\n", e.what());
-        return tg::app::exit_dataplane;
+        return failed(tg::app::exit_dataplane, e.what());
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "trafficgen: %s\n", e.what());
-        return tg::app::exit_output;
+        return failed(tg::app::exit_output, e.what());
     }
     if (!options->quiet && !options->json_lines) tg::app::print_summary(report);
+    bool output_failed = report.contains("output_errors");
     if (!options->json_path.empty()) {
         try {
             tg::app::write_report_atomically(report, options->json_path);
         } catch (const std::exception& e) {
             std::fprintf(stderr, "trafficgen: %s\n", e.what());
-            return tg::app::exit_output;
+            output_failed = true;
         }
     }
+    if (output_failed) return tg::app::exit_output;
     // The path under test did not carry what was asked of it: a finding, in one sentence.
     if (report.contains("generator")) {
         const auto& g = report["generator"];

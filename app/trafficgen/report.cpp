@@ -1,6 +1,7 @@
 #include "report.hpp"
 
 #include "answers_report.hpp"
+#include "outputs.hpp"
 #include "report/delivery.hpp"
 
 #include <sys/utsname.h>
@@ -11,6 +12,7 @@
 #include <fstream>
 #include <algorithm>
 #include <map>
+#include <sstream>
 #include <tuple>
 
 #include "tcp_report.hpp"
@@ -405,44 +407,25 @@ json build_report(const ReportInputs& in) {
 
 namespace {
 
-// Writes through `fill` to a temporary file beside `path` and renames it into place.
-template <typename Fill>
-void write_atomically(const std::string& path, const char* what, Fill fill) {
-    const std::string tmp = path + ".tmp." + std::to_string(::getpid());
-    {
-        std::ofstream out(tmp);
-        fill(out);
-        out.flush();
-        if (!out) {
-            std::filesystem::remove(tmp);
-            throw std::runtime_error(std::string("cannot write the ") + what + " to " + path);
-        }
-    }
-    std::error_code ec;
-    std::filesystem::rename(tmp, path, ec);
-    if (ec) {
-        std::filesystem::remove(tmp);
-        throw std::runtime_error(std::string("cannot write the ") + what + " to " + path + ": " + ec.message());
-    }
-}
-
 }  // namespace
 
+json settings_json(const Options& o) { return settings(o); }
+
 void write_report_atomically(const json& report, const std::string& path) {
-    write_atomically(path, "report", [&](std::ostream& out) { out << report.dump(2) << '\n'; });
+    write_file_atomically(path, "report", report.dump(2) + "\n");
 }
 
 void write_timeline(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx, const std::string& path) {
     std::vector<sink::Arrival> all;
     for (const auto& e : rx) all.insert(all.end(), e->core().timeline().begin(), e->core().timeline().end());
     std::stable_sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.rx_ns < b.rx_ns; });
-    write_atomically(path, "timeline", [&](std::ostream& out) {
-        out << "rx_ns,protocol,flow,stream,seq,bytes,tx_ns\n";
-        for (const auto& a : all) {
-            out << a.rx_ns << ',' << traffic::to_string(a.protocol) << ',' << a.flow_id << ',' << a.stream_id << ','
-                << a.seq << ',' << a.wire_bytes << ',' << a.tx_ns << '\n';
-        }
-    });
+    std::ostringstream out;
+    out << "rx_ns,protocol,flow,stream,seq,bytes,tx_ns\n";
+    for (const auto& a : all) {
+        out << a.rx_ns << ',' << traffic::to_string(a.protocol) << ',' << a.flow_id << ',' << a.stream_id << ','
+            << a.seq << ',' << a.wire_bytes << ',' << a.tx_ns << '\n';
+    }
+    write_file_atomically(path, "timeline", out.str());
 }
 
 LiveStats::LiveStats(const Options& o, const std::vector<std::unique_ptr<dataplane::TxEngine>>& tx,

@@ -30,9 +30,12 @@ struct ReportInputs {
 };
 
 [[nodiscard]] nlohmann::json build_report(const ReportInputs& in);
+// The report's "settings": what the run was asked to do.
+[[nodiscard]] nlohmann::json settings_json(const Options& o);
 
 // Writes the report to a temporary file beside `path` and renames it into place, so a
-// reader never sees half a report. Throws std::runtime_error on failure.
+// reader never sees half a report. Throws std::runtime_error naming the file and the
+// system's reason on failure.
 void write_report_atomically(const nlohmann::json& report, const std::string& path);
 
 // Writes the arrivals the RX engines recorded, in time order, as CSV.

@@ -829,10 +829,21 @@ nlohmann::json run(const Options& o) {
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     watch_link(*port, link_watch, elapsed);
     live.finish();
-    if (!o.timeline_path.empty()) write_timeline(rx, o.timeline_path);
+    // Each output on its own: a timeline that cannot be written is said in the report,
+    // which is still written.
+    nlohmann::json output_errors = nlohmann::json::array();
+    if (!o.timeline_path.empty()) {
+        try {
+            write_timeline(rx, o.timeline_path);
+        } catch (const std::exception& e) {
+            spdlog::error("{}", e.what());
+            output_errors.push_back({{"file", o.timeline_path}, {"error", e.what()}});
+        }
+    }
 
     ReportInputs in{o, caps, *port, tx, rx, elapsed, stopped_by, started_wall, dataplane::dpdk_version()};
     nlohmann::json report = build_report(in);
+    if (!output_errors.empty()) report["output_errors"] = output_errors;
     if (profile) report["port"]["driver_profile"] = profile_json(*profile, named.has_value());
     report["port"]["link"] = link_json(link_at_start, link_waited_s, link_watch, elapsed);
     report["port"]["memory"] = memory_json(memory, o.memory_mb);

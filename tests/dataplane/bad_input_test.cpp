@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <set>
+#include <chrono>
+#include <thread>
 
 #include <filesystem>
 #include <fstream>
@@ -120,6 +122,52 @@ TEST(BadInput, ABadValueInTheConfigFileIsNamed) {
     // `trafficgen report` wants the reports of a generator and of a sink, nothing else.
     std::ofstream(conf) << "{\"schema\": \"something.else\"}\n";
     expect_refused({{"report", "--generator", conf, "--sink", conf}, conf});
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Outputs, AnOutputThatCannotBeWrittenIsRefusedBeforeAnyTraffic) {
+    const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--count", "10", "--quiet", "--json",
+                                   "/nonexistent/dir/report.json"},
+                                  false);
+    EXPECT_EQ(o.exit_code, 4) << o.err;
+    EXPECT_NE(o.err.find("cannot write the report to /nonexistent/dir/report.json: No such file or directory"),
+              std::string::npos)
+        << o.err;
+    EXPECT_EQ(o.err.find("loopback on"), std::string::npos) << "refused before the port started: " << o.err;
+}
+
+TEST(Outputs, ARunThatFailsBeforeItsTrafficStillWritesWhy) {
+    const std::string dir = temp_dir();
+    const auto o = run_trafficgen({"--pci", "0000:99:00.0", "--count", "1", "--quiet", "--json", dir + "/r.json"}, false);
+    EXPECT_EQ(o.exit_code, 3) << o.err;
+    std::ifstream in(dir + "/r.json");
+    const auto r = nlohmann::json::parse(in, nullptr, false);
+    ASSERT_TRUE(r.is_object()) << "a report, though the run never started";
+    EXPECT_EQ(r["error"]["exit_code"], 3);
+    EXPECT_NE(r["error"]["message"].get<std::string>().find("0000:99:00.0"), std::string::npos) << r.dump();
+    EXPECT_EQ(r["settings"]["pci"], "0000:99:00.0");
+    std::filesystem::remove_all(dir);
+}
+
+TEST(Outputs, ATimelineThatCannotBeWrittenLeavesTheReportWhole) {
+    // The timeline's directory goes while the run is on: the timeline fails at the end,
+    // the report is still written and says so, and the exit is 4.
+    const std::string dir = temp_dir();
+    const std::string gone = dir + "/timeline-dir";
+    std::filesystem::create_directories(gone);
+    std::thread remover([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(500));
+        std::filesystem::remove_all(gone);
+    });
+    const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--proto", "udp", "--duration", "1.5", "--rate",
+                                   "10kpps", "--quiet", "--timeline", gone + "/t.csv"});
+    remover.join();
+    EXPECT_EQ(o.exit_code, 4) << o.err;
+    ASSERT_TRUE(o.report.is_object()) << o.err;
+    EXPECT_GT(o.report["sink"]["protocols"]["udp"]["packets"].get<std::uint64_t>(), 1000u);
+    ASSERT_EQ(o.report["output_errors"].size(), 1u) << o.report.dump();
+    EXPECT_EQ(o.report["output_errors"][0]["file"], gone + "/t.csv");
+    EXPECT_NE(o.report["output_errors"][0]["error"].get<std::string>().find("No such file or directory"), std::string::npos);
     std::filesystem::remove_all(dir);
 }
 
