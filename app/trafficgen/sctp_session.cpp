@@ -44,10 +44,7 @@ nlohmann::json not_established_json(const traffic::SctpClientSet& clients) {
     for (std::uint32_t f = 0; f < clients.size() && list.size() < 100; ++f) {
         const proto::SctpAssociation& a = clients.of_flow(f);
         if (a.established()) continue;
-        const char* why = a.state() == proto::SctpState::cookie_wait     ? "no INIT ACK"
-                          : a.state() == proto::SctpState::cookie_echoed ? "no COOKIE ACK"
-                          : a.failure() != proto::SctpFailure::none      ? proto::to_string(a.failure())
-                                                                         : proto::to_string(a.state());
+        const char* why = traffic::why_not_up(a);
         const auto& c = a.config();
         list.push_back({{"flow", f},
                         {"local", c.local_address.to_string() + ":" + std::to_string(c.local_port)},
@@ -62,6 +59,7 @@ nlohmann::json sctp_clients_report(const traffic::SctpClientSet& clients, const 
     nlohmann::json json = session_json(s.setup, control, s.verdict);
     json.update({{"requested", s.requested},
                  {"established", s.established},
+                 {"up_at_end", s.up_at_end},
                  {"shut_down", s.shut_down},
                  {"failed", s.failed},
                  {"inits_sent", s.inits_sent},

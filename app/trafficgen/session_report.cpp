@@ -12,7 +12,10 @@ json setup_json(const traffic::SetupTimes& t) {
 
 json session_json(const traffic::SetupTimes& setup, const SessionControl& control, const std::string& verdict) {
     return {{"setup_ms", setup_json(setup)},
+            // Handshakes completed per second over the set-up phase: from the first
+            // handshake begun to the last completed.
             {"setup_rate_per_s", setup.rate_per_s},
+            {"setup_phase_s", setup.span_s},
             {"control_frames_sent", control.frames_sent()},
             {"control_frames_dropped", control.frames_dropped()},
             {"verdict", verdict}};

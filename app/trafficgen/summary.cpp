@@ -56,10 +56,10 @@ void print_sctp_associations(const json& a) {
 void print_client_associations(const json& a) {
     const json& ms = a.contains("setup_ms") ? a["setup_ms"] : json::object();
     std::printf("\nsctp associations (generator): %llu of %llu established, set-up ms min %llu median %llu p99 %llu "
-                "max %llu, %.1f/s; DATA acknowledged %llu; shut down %llu",
-                ull(u64(a, "established") + u64(a, "shut_down")), ull(u64(a, "requested")), ull(u64(ms, "min")),
-                ull(u64(ms, "median")), ull(u64(ms, "p99")), ull(u64(ms, "max")), num(a, "setup_rate_per_s"),
-                ull(u64(a, "data_acked")), ull(u64(a, "shut_down")));
+                "max %llu, %.1f/s over %.2f s; DATA acknowledged %llu; up at the end %llu, shut down %llu",
+                ull(u64(a, "established")), ull(u64(a, "requested")), ull(u64(ms, "min")), ull(u64(ms, "median")),
+                ull(u64(ms, "p99")), ull(u64(ms, "max")), num(a, "setup_rate_per_s"), num(a, "setup_phase_s"),
+                ull(u64(a, "data_acked")), ull(u64(a, "up_at_end")), ull(u64(a, "shut_down")));
     if (a.contains("failed")) {
         for (const auto& [reason, n] : a["failed"].items()) std::printf(", %s %llu", reason.c_str(), ull(n.get<std::uint64_t>()));
     }
@@ -92,10 +92,11 @@ void print_tcp_connections(const json& a, bool generator) {
                     double(u64(l, "max_ns")) / 1000, ull(u64(a, "closed_clean")));
     } else if (generator) {
         const json& ms = a.contains("setup_ms") ? a["setup_ms"] : json::object();
-        std::printf("\ntcp connections (generator): %llu of %llu up, set-up ms min %llu median %llu p99 %llu max %llu, "
-                    "%.1f/s; closed clean %llu",
-                    ull(u64(a, "syn_acks")), ull(u64(a, "requested")), ull(u64(ms, "min")), ull(u64(ms, "median")),
-                    ull(u64(ms, "p99")), ull(u64(ms, "max")), num(a, "setup_rate_per_s"), ull(u64(a, "closed_clean")));
+        std::printf("\ntcp connections (generator): %llu of %llu established, set-up ms min %llu median %llu p99 %llu "
+                    "max %llu, %.1f/s over %.2f s; up at the end %llu, closed clean %llu",
+                    ull(u64(a, "established")), ull(u64(a, "requested")), ull(u64(ms, "min")), ull(u64(ms, "median")),
+                    ull(u64(ms, "p99")), ull(u64(ms, "max")), num(a, "setup_rate_per_s"), num(a, "setup_phase_s"),
+                    ull(u64(a, "up_at_end")), ull(u64(a, "closed_clean")));
     } else {
         std::printf("\ntcp connections (sink): %llu SYNs, %llu established, closed clean %llu, %llu bytes "
                     "(%llu duplicate), out of order %llu, out of window %llu",

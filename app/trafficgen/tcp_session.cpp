@@ -41,6 +41,7 @@ nlohmann::json connections_json(const traffic::TcpClientSummary& s, bool closed_
     nlohmann::json json = session_json(s.setup, control, s.verdict);
     json.update({{"requested", s.requested},
                  {"established", s.established},
+                 {"up_at_end", s.up_at_end},
                  {"closed_clean", s.closed_clean},
                  {"failed", s.failed},
                  {"syns_sent", s.syns_sent},

@@ -90,6 +90,7 @@ SctpAssociation SctpAssociation::accept(const SctpEndpointConfig& config, const 
 }
 
 void SctpAssociation::established_at(std::uint64_t now_ms) {
+    handshake_done_ = true;
     if (config_.timers.heartbeat_interval_ms > 0) heartbeat_due_ms_ = now_ms + config_.timers.heartbeat_interval_ms;
     if (config_.closed_loop) {
         sender_.start(next_tsn_, peer_rwnd_, config_.mtu, config_.timers.rto_initial_ms, config_.timers.rto_min_ms,

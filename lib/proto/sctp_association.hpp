@@ -145,6 +145,8 @@ public:
     [[nodiscard]] const SctpSender& sender() const noexcept { return sender_; }
     // Time from connect() to COOKIE ACK (client) or from accept() (server: 0).
     [[nodiscard]] std::uint64_t setup_ms() const noexcept { return setup_ms_; }
+    // The handshake completed (COOKIE ACK, or the server's accept), whatever came after.
+    [[nodiscard]] bool handshake_done() const noexcept { return handshake_done_; }
     // Per inbound stream: new DATA chunks received, and their user-data bytes.
     [[nodiscard]] const std::vector<std::uint64_t>& stream_chunks_in() const noexcept { return stream_in_; }
     [[nodiscard]] const std::vector<std::uint64_t>& stream_bytes_in() const noexcept { return stream_bytes_in_; }
@@ -193,6 +195,7 @@ private:
     std::uint32_t retries_ = 0;
     std::uint64_t started_ms_ = 0;
     std::uint64_t setup_ms_ = 0;
+    bool handshake_done_ = false;
 
     bool external_data_ = false;
     std::uint32_t unacked_packets_ = 0;  // DATA packets since our last SACK

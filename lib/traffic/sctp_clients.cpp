@@ -185,6 +185,16 @@ void SctpClientSet::shutdown(std::uint64_t now_ms) {
     for (auto& a : associations_) a.shutdown(now_ms);
 }
 
+const char* why_not_up(const proto::SctpAssociation& a) noexcept {
+    switch (a.failure()) {
+        case proto::SctpFailure::none:
+        case proto::SctpFailure::abort_sent:  // given up by this side when the set-up time ran out
+        case proto::SctpFailure::init_timeout:
+        case proto::SctpFailure::cookie_timeout: return a.peer_tag() == 0 ? "no INIT ACK" : "no COOKIE ACK";
+        default: return proto::to_string(a.failure());
+    }
+}
+
 SctpClientSummary SctpClientSet::summary() const {
     SctpClientSummary s;
     s.requested = static_cast<std::uint32_t>(associations_.size());
@@ -204,7 +214,7 @@ SctpClientSummary SctpClientSet::summary() const {
             cl.fast_retransmits += tx.counters().fast_retransmits;
             cl.t3_expiries += tx.counters().t3_expiries;
             cl.rtt_samples += tx.counters().rtt_samples;
-            if (a.setup_ms() > 0 || a.established() || tx.counters().chunks_acked > 0) {
+            if (a.handshake_done()) {
                 cl.cwnd_min = cl.cwnd_min == 0 ? tx.cwnd() : std::min(cl.cwnd_min, tx.cwnd());
                 cl.cwnd_max = std::max(cl.cwnd_max, tx.cwnd());
             }
@@ -214,18 +224,18 @@ SctpClientSummary SctpClientSet::summary() const {
             for (std::size_t st = 0; st < per.size(); ++st) cl.stream_bytes_acked[st] += per[st];
         }
         s.data_acked += a.peer_cumulative_ack() - (initial_tsn_[i] - 1);
-        const bool got_up = a.setup_ms() > 0 || a.established() ||
-                            (a.state() == proto::SctpState::closed && a.failure() == proto::SctpFailure::none && a.peer_tag() != 0);
+        const bool got_up = a.handshake_done();
         if (got_up) setup.push_back(a.setup_ms());
-        if (a.established()) ++s.established;
-        if (a.state() == proto::SctpState::closed) {
+        if (got_up) ++s.established;
+        if (a.established()) ++s.up_at_end;
+        if (!got_up) {
+            ++s.failed[why_not_up(a)];
+        } else if (a.state() == proto::SctpState::closed) {
             if (a.failure() == proto::SctpFailure::none) {
-                if (a.peer_tag() != 0) ++s.shut_down;
+                ++s.shut_down;
             } else {
                 ++s.failed[proto::to_string(a.failure())];
             }
-        } else if (a.state() == proto::SctpState::cookie_wait || a.state() == proto::SctpState::cookie_echoed) {
-            ++s.failed["not up when the set-up time ran out"];
         }
     }
     s.closed_loop.chunks_sent = filled_;

@@ -49,9 +49,14 @@ struct SctpClosedLoopSummary {
     std::vector<std::uint64_t> stream_bytes_acked;  // by stream id, over the associations
 };
 
+// Why an association never came up: how far its handshake got ("no INIT ACK", "no
+// COOKIE ACK"), or what ended it first ("ABORT received", "cookie rejected", ...).
+[[nodiscard]] const char* why_not_up(const proto::SctpAssociation& a) noexcept;
+
 struct SctpClientSummary {
     std::uint32_t requested = 0;
-    std::uint32_t established = 0;
+    std::uint32_t established = 0;  // handshakes completed
+    std::uint32_t up_at_end = 0;    // established when the summary was taken
     std::uint32_t shut_down = 0;
     std::map<std::string, std::uint32_t> failed;  // by reason
     std::uint64_t inits_sent = 0;                 // first INITs and retransmissions

@@ -14,7 +14,8 @@ SetupTimes SetupTimes::of(std::vector<std::uint64_t> ms, std::uint64_t span_ms) 
     t.median_ms = ms[ms.size() / 2];
     t.p99_ms = ms[std::min(ms.size() - 1, ms.size() * 99 / 100)];
     t.max_ms = ms.back();
-    t.rate_per_s = double(ms.size()) / (double(std::max<std::uint64_t>(span_ms, 1)) / 1000);
+    t.span_s = double(std::max<std::uint64_t>(span_ms, 1)) / 1000;
+    t.rate_per_s = double(ms.size()) / t.span_s;
     std::size_t at = 0;
     for (std::uint64_t below = 1;; below *= 2) {
         SetupBucket b{below, 0};

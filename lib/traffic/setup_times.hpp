@@ -21,6 +21,7 @@ struct SetupTimes {
     std::uint64_t count = 0;
     std::uint64_t min_ms = 0, median_ms = 0, p99_ms = 0, max_ms = 0;
     double rate_per_s = 0;  // sessions up per second, from the first attempt to the last one up
+    double span_s = 0;      // that span: the set-up phase
     std::vector<SetupBucket> histogram;  // 1, 2, 4, ... ms up to the bucket holding the maximum
 
     // From each session's set-up time and the span from the first attempt to the last

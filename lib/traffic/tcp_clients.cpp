@@ -166,6 +166,15 @@ void TcpClientSet::abort_open(std::uint64_t now_ms) {
     }
 }
 
+const char* why_not_up(const proto::TcpConnection& c) noexcept {
+    switch (c.failure()) {
+        case proto::TcpFailure::none:
+        case proto::TcpFailure::reset_sent:  // given up by this side when the set-up time ran out
+        case proto::TcpFailure::syn_timeout: return "SYN timeout";
+        default: return proto::to_string(c.failure());
+    }
+}
+
 TcpClientSummary TcpClientSet::summary() const {
     TcpClientSummary s;
     s.requested = static_cast<std::uint32_t>(connections_.size());
@@ -178,16 +187,17 @@ TcpClientSummary TcpClientSet::summary() const {
             ++s.syn_acks;
             setup.push_back(c.setup_ms());
         }
-        if (c.established()) ++s.established;
-        if (c.finished()) {
+        if (up) ++s.established;
+        if (c.established()) ++s.up_at_end;
+        if (!up) {
+            ++s.failed[why_not_up(c)];
+            if (c.failure() == proto::TcpFailure::refused) ++refused;
+        } else if (c.finished()) {
             if (c.failure() == proto::TcpFailure::none) {
                 ++s.closed_clean;
             } else {
                 ++s.failed[proto::to_string(c.failure())];
-                if (c.failure() == proto::TcpFailure::refused) ++refused;
             }
-        } else if (c.state() == proto::TcpState::syn_sent) {
-            ++s.failed["not up when the set-up time ran out"];
         }
         if (sending_.closed_loop && up) {
             const proto::TcpSender& tx = c.sender();

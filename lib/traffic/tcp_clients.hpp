@@ -43,9 +43,14 @@ struct TcpClosedLoopSummary {
     std::uint64_t rtt_samples = 0;
 };
 
+// Why a connection never came up: "SYN timeout" (no SYN-ACK), "refused" (RST in answer),
+// or what else ended it first.
+[[nodiscard]] const char* why_not_up(const proto::TcpConnection& c) noexcept;
+
 struct TcpClientSummary {
     std::uint32_t requested = 0;
-    std::uint32_t established = 0;
+    std::uint32_t established = 0;  // handshakes completed
+    std::uint32_t up_at_end = 0;    // established when the summary was taken
     std::uint32_t closed_clean = 0;
     std::map<std::string, std::uint32_t> failed;  // by reason
     std::uint64_t syns_sent = 0;                  // first SYNs and retransmissions

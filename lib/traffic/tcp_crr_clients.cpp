@@ -245,13 +245,14 @@ void TcpCrrClientSet::fold(TcpClientSummary& s, const proto::TcpConnection& c) {
         ++s.syn_acks;
         ++s.established;
     }
+    if (c.established()) ++s.up_at_end;
     // TIME-WAIT is a clean end that only waits.
-    if (c.failure() == proto::TcpFailure::none && (c.finished() || c.state() == proto::TcpState::time_wait)) {
+    if (!c.handshake_done()) {
+        if (c.finished() || c.state() == proto::TcpState::syn_sent) ++s.failed[why_not_up(c)];
+    } else if (c.failure() == proto::TcpFailure::none && (c.finished() || c.state() == proto::TcpState::time_wait)) {
         ++s.closed_clean;
     } else if (c.finished()) {
         ++s.failed[proto::to_string(c.failure())];
-    } else if (c.state() == proto::TcpState::syn_sent) {
-        ++s.failed["not up when the run ended"];
     }
     if (c.handshake_done()) {
         const proto::TcpSender& tx = c.sender();
