@@ -297,17 +297,24 @@ std::string report_text(const json& report) {
         const json& run = p["run"];
         if (run.value("exit_code", 0) != 0) o << p.value("pair", "") << ": " << run.value("error", "") << "\n";
         for (const auto& v : p["verdicts"]) o << p.value("pair", "") << ": " << v.get<std::string>() << "\n";
+        for (const auto& [proto, e] : p["protocols"].items()) {
+            if (!e.contains("rate_error_percent")) continue;
+            std::snprintf(line, sizeof line, "%s %s: target %.0f pps, at the sink %.0f pps: %+.2f %%\n",
+                          p.value("pair", "").c_str(), proto.c_str(), num(e, "target_pps"), num(e, "received_pps"),
+                          num(e, "rate_error_percent"));
+            o << line;
+        }
         if (p["streams"].empty()) continue;
         o << "\n" << p.value("pair", "") << ", per flow and stream:\n";
-        std::snprintf(line, sizeof line, "  %-5s %6s %6s %12s %12s %10s %8s %10s\n", "proto", "flow", "stream", "sent",
-                      "received", "lost", "loss %", "jitter us");
+        std::snprintf(line, sizeof line, "  %-5s %6s %6s %12s %12s %10s %8s %10s %11s\n", "proto", "flow", "stream",
+                      "sent", "received", "lost", "loss %", "jitter us", "rx pps");
         o << line;
         for (const auto& s : p["streams"]) {
-            std::snprintf(line, sizeof line, "  %-5s %6llu %6llu %12llu %12llu %10llu %8.3f %10.2f\n",
+            std::snprintf(line, sizeof line, "  %-5s %6llu %6llu %12llu %12llu %10llu %8.3f %10.2f %11.0f\n",
                           s.value("protocol", "").c_str(), static_cast<unsigned long long>(u64(s, "flow")),
                           static_cast<unsigned long long>(u64(s, "stream")), static_cast<unsigned long long>(u64(s, "sent")),
                           static_cast<unsigned long long>(u64(s, "received")), static_cast<unsigned long long>(u64(s, "lost")),
-                          num(s, "loss_percent"), double(u64(s, "jitter_ns")) / 1000);
+                          num(s, "loss_percent"), double(u64(s, "jitter_ns")) / 1000, num(s, "received_pps"));
             o << line;
         }
     }

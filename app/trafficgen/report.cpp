@@ -2,7 +2,6 @@
 
 #include "answers_report.hpp"
 #include "outputs.hpp"
-#include "report/delivery.hpp"
 
 #include <sys/utsname.h>
 #include <unistd.h>
@@ -293,10 +292,16 @@ json arrivals_json(const std::vector<const sink::SinkCore*>& cores, bool latency
             jitter_sum += s->jitter.ns();
             first = std::min(first, s->first_rx_ns);
             last = std::max(last, s->last_rx_ns);
+            // The stream's own throughput, over the time its packets were arriving.
+            const double stream_span = s->last_rx_ns > s->first_rx_ns ? double(s->last_rx_ns - s->first_rx_ns) / 1e9 : 0;
+            const double intervals = s->packets > 1 ? double(s->packets - 1) / double(s->packets) : 0;
+            const double stream_s = intervals > 0 ? stream_span / intervals : 0;
             streams.push_back({{"protocol", traffic::to_string(p)}, {"flow", s->flow_id}, {"stream", s->stream_id},
                                {"packets", s->packets}, {"bytes", s->bytes}, {"expected", s->sequence.expected()},
                                {"lost", s->sequence.lost()}, {"reordered", s->sequence.reordered()},
-                               {"duplicates", s->sequence.duplicates()}, {"jitter_ns", s->jitter.ns()}});
+                               {"duplicates", s->sequence.duplicates()}, {"jitter_ns", s->jitter.ns()},
+                               {"pps", stream_s > 0 ? double(s->packets) / stream_s : 0.0},
+                               {"l2_bps", stream_s > 0 ? double(s->bytes) * 8 / stream_s : 0.0}});
         }
         const double span = last > first ? double(last - first) / 1e9 : 0;
         json j = {{"packets", pt.packets},
@@ -400,8 +405,6 @@ json build_report(const ReportInputs& in) {
         }
     }
     if (!in.rx.empty()) r["sink"] = sink_json(in);
-    // Both ends in one process: what arrived against what was sent.
-    if (r.contains("generator") && r.contains("sink")) r["delivery"] = report::delivery_json(r["generator"], r["sink"]);
     return r;
 }
 

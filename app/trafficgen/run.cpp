@@ -28,6 +28,7 @@
 #include "link.hpp"
 #include "presence_setup.hpp"
 #include "report.hpp"
+#include "report/delivery.hpp"
 #include "sctp_session.hpp"
 #include "session_control.hpp"
 #include "tcp_session.hpp"
@@ -350,6 +351,29 @@ PacingPlan plan_pacing(const Options& o, const Traffic& t, const dataplane::Port
         throw ConfigError(std::string("--pattern ") + traffic::to_string(o.pacing.pattern) + " needs a --rate");
     }
     return plan;
+}
+
+// Each protocol's target rate, as the pacing plan has it: its own in a rotation, its
+// share of the mix's; none where it goes as fast as it can. The sink's measure of it
+// meets it in the joined report (delivery).
+void add_targets(const Options& o, const PacingPlan& plan, const Traffic& t, nlohmann::json& generator) {
+    if (!generator.contains("protocols")) return;
+    for (auto& [name, block] : generator["protocols"].items()) {
+        for (Protocol p : traffic::all_protocols) {
+            if (name != traffic::to_string(p)) continue;
+            const auto pi = static_cast<std::size_t>(p);
+            double pps = 0;
+            if (plan.mix.empty()) {
+                pps = plan.protocol_pps[pi];
+            } else {
+                const auto n = std::count(plan.mix.begin(), plan.mix.end(), p);
+                pps = plan.pps * double(n) / double(plan.mix.size());
+            }
+            if (pps <= 0 || o.pacing.pattern != traffic::Pattern::continuous) continue;
+            block["target_pps"] = pps;
+            block["target_l2_bps"] = pps * t.mean_frame[pi] * 8;
+        }
+    }
 }
 
 // Each request and each response of a transaction is one frame (UDP), one segment or
@@ -848,6 +872,11 @@ nlohmann::json run(const Options& o) {
     report["port"]["link"] = link_json(link_at_start, link_waited_s, link_watch, elapsed);
     report["port"]["memory"] = memory_json(memory, o.memory_mb);
     report["port"]["memory"]["chosen_because"] = memory_plan.why;
+    if (!tx.empty() && !control_data) add_targets(o, pacing_plan, traffic_plan, report["generator"]);
+    // Both ends in one process: what arrived against what was sent, and at which rate.
+    if (report.contains("generator") && report.contains("sink")) {
+        report["delivery"] = report::delivery_json(report["generator"], report["sink"]);
+    }
     if (presence) report["generator"]["neighbours"] = presence_json({presence.get()});
     if (o.role == Role::sink && !o.sink.addresses.empty()) {
         std::vector<const traffic::HostPresence*> cores;

@@ -184,6 +184,12 @@ void print_summary(const json& r) {
                     ull(u64(s, "bad_ip_checksum") + u64(s, "bad_l4_checksum")));
     }
     for (const auto& [p, d] : delivered.items()) {
+        if (d.contains("rate_error_percent")) {
+            std::printf("%s: target %spps (%sbit/s), at the sink %spps (%sbit/s): %+.2f %%\n", p.c_str(),
+                        si(num(d, "target_pps")).c_str(), si(num(d, "target_l2_bps")).c_str(),
+                        si(num(d, "received_pps")).c_str(), si(num(d, "received_l2_bps")).c_str(),
+                        num(d, "rate_error_percent"));
+        }
         if (u64(d, "lost_at_end_or_in_flight") > 0 && u64(d, "received") > 0) {
             std::printf("%s: %llu of the %llu lost came after the last frame received (lost at the end, or still in "
                         "flight when the sink stopped); %llu were gaps\n",

@@ -68,6 +68,16 @@ json delivery_json(const json& generator, const json& sink) {
         const std::uint64_t n = g.contains("first_transmissions") ? u64(g, "first_transmissions") : u64(g, "packets");
         const Delivery d = deliver(n, got.contains(p) ? got[p] : none);
         protocols[p] = d.to_json();
+        // The rate asked for against the rate the sink measured.
+        if (g.contains("target_pps") && g["target_pps"].is_number() && got.contains(p)) {
+            const double target = g["target_pps"].get<double>();
+            const double measured = got[p].value("pps", 0.0);
+            protocols[p]["target_pps"] = target;
+            protocols[p]["received_pps"] = measured;
+            if (g.contains("target_l2_bps")) protocols[p]["target_l2_bps"] = g["target_l2_bps"];
+            protocols[p]["received_l2_bps"] = got[p].value("l2_bps", 0.0);
+            if (target > 0) protocols[p]["rate_error_percent"] = 100.0 * (measured - target) / target;
+        }
         const std::string v = nothing_arrived(p, d);
         if (!v.empty()) verdicts.push_back(v);
     }
@@ -89,7 +99,11 @@ json delivery_json(const json& generator, const json& sink) {
         const auto& [p, flow, stream] = k;
         json e = {{"protocol", p}, {"flow", flow}, {"stream", stream}};
         e.update(d.to_json());
-        if (it != got_on.end()) e["jitter_ns"] = u64(*it->second, "jitter_ns");
+        if (it != got_on.end()) {
+            e["jitter_ns"] = u64(*it->second, "jitter_ns");
+            e["received_pps"] = it->second->value("pps", 0.0);
+            e["received_l2_bps"] = it->second->value("l2_bps", 0.0);
+        }
         streams.push_back(e);
         // One sentence per silent stream of a protocol that otherwise arrived (a protocol
         // that is silent everywhere has its own), at most 16 of them.

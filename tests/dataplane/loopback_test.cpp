@@ -130,6 +130,33 @@ TEST(Loopback, UdpRateGivesUdpItsOwnShareOfAMix) {
     EXPECT_NE(r.err.find("give --rate too"), std::string::npos) << r.err;
 }
 
+TEST(Loopback, EachProtocolsTargetRateMeetsTheRateTheSinkMeasured) {
+    // 20 kpps shared by UDP and SCTP: each protocol's target is 10 kpps (and its bit rate
+    // at its frame size); the sink's measure of it and the error sit beside it, and every
+    // flow and stream has its own throughput.
+    const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--mix", "udp:1,sctp:1", "--rate", "20kpps",
+                                   "--count", "4000", "--flows", "2", "--streams", "4", "--size", "128", "--quiet"});
+    ASSERT_EQ(o.exit_code, 0) << o.err;
+    const auto& d = o.report["delivery"]["protocols"];
+    for (const char* p : {"udp", "sctp"}) {
+        SCOPED_TRACE(p);
+        EXPECT_DOUBLE_EQ(d[p]["target_pps"].get<double>(), 10000.0);
+        // At the frame size sent (SCTP's is a multiple of 4 bytes: 126).
+        const auto& sunk = o.report["sink"]["protocols"][p];
+        const double frame = sunk["bytes"].get<double>() / sunk["packets"].get<double>();
+        EXPECT_DOUBLE_EQ(frame, std::string(p) == "udp" ? 128.0 : 126.0);
+        EXPECT_DOUBLE_EQ(d[p]["target_l2_bps"].get<double>(), 10000.0 * frame * 8);
+        const double measured = d[p]["received_pps"].get<double>();
+        EXPECT_DOUBLE_EQ(measured, o.report["sink"]["protocols"][p]["pps"].get<double>());
+        EXPECT_DOUBLE_EQ(d[p]["rate_error_percent"].get<double>(), 100.0 * (measured - 10000.0) / 10000.0);
+    }
+    std::size_t with_rate = 0;
+    for (const auto& st : o.report["delivery"]["streams"]) {
+        if (st.value("received_pps", 0.0) > 0 && st.value("received_l2_bps", 0.0) > 0) ++with_rate;
+    }
+    EXPECT_EQ(with_rate, 2u + 2u * 4u) << "each UDP flow and each SCTP stream";
+}
+
 TEST(Loopback, ANamedDriverProfileIsReportedWithItsOffloadsAndQuirks) {
     const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--proto", "sctp", "--count", "1000", "--quiet",
                                    "--driver-profile", "mlx5", "--drivers-config", TG_DRIVERS_CONFIG_SOURCE});
