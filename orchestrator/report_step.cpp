@@ -266,7 +266,7 @@ json build_report(const std::string& out_dir) {
         const std::uint64_t measured = u64(t, "sent_to_a_reporting_sink");
         t["loss_percent"] = measured > 0 ? 100.0 * double(u64(t, "lost")) / double(measured) : 0.0;
     }
-    return {{"schema", "trafficgen.orch.report"}, {"schema_version", 1}, {"pairs", pairs}, {"total", {{"protocols", total}}}};
+    return {{"schema", "trafficgen.orch.report"}, {"schema_version", 2}, {"pairs", pairs}, {"total", {{"protocols", total}}}};
 }
 
 std::string report_text(const json& report) {

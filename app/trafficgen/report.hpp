@@ -15,7 +15,7 @@
 
 namespace tg::app {
 
-inline constexpr int report_schema_version = 1;
+inline constexpr int report_schema_version = 2;
 
 struct ReportInputs {
     const Options& options;

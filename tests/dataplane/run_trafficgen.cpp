@@ -1,5 +1,9 @@
 #include "run_trafficgen.hpp"
 
+#include <gtest/gtest.h>
+
+#include <cstdio>
+
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -75,7 +79,20 @@ Outcome run_trafficgen(const std::vector<std::string>& args, bool want_report, d
     if (WIFSIGNALED(status)) o.signal = WTERMSIG(status);
     o.out = slurp(dir + "/out");
     o.err = slurp(dir + "/err");
-    if (want_report && fs::exists(report)) o.report = nlohmann::json::parse(slurp(report), nullptr, false);
+    if (want_report && fs::exists(report)) {
+        o.report = nlohmann::json::parse(slurp(report), nullptr, false);
+        // Every report the suite reads is held against its published JSON Schema.
+        const std::string check = std::string("python3 ") + TG_REPORT_CHECKER + " " + report + " 2>&1";
+        std::string said;
+        if (FILE* p = ::popen(check.c_str(), "r")) {
+            char buf[512];
+            while (std::fgets(buf, sizeof buf, p) != nullptr) said += buf;
+            const int rc = ::pclose(p);
+            if (rc != 0) ADD_FAILURE() << "the report does not match docs/schema: " << said;
+        } else {
+            ADD_FAILURE() << "cannot run the report checker";
+        }
+    }
     fs::remove_all(dir);
     return o;
 }

@@ -1,5 +1,7 @@
 #include "trafficgen_runs.hpp"
 
+#include <gtest/gtest.h>
+
 #include <signal.h>
 
 #include <algorithm>
@@ -19,7 +21,14 @@ std::atomic<int> next_run{0};
 nlohmann::json load_report(const std::string& path) {
     std::ifstream in(path);
     if (!in) return nullptr;
-    return nlohmann::json::parse(in, nullptr, false);
+    nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
+    // Every report the suite reads is held against its published JSON Schema.
+    const std::string schema = j.is_object() ? j.value("schema", "") : "";
+    if (schema == "trafficgen.report" || schema == "trafficgen.orch.report") {
+        const CommandResult c = run({"python3", TG_REPORT_CHECKER, path}, 60);
+        if (!c.exit.ok()) ADD_FAILURE() << "the report does not match docs/schema: " << c.out << c.err;
+    }
+    return j;
 }
 
 SinkRun::SinkRun(const Lab& lab, const TempDir& dir, const std::vector<std::string>& extra) {

@@ -1,0 +1,45 @@
+#!/usr/bin/env python3
+"""Checks trafficgen's reports against their JSON Schemas (docs/schema), chosen by each
+report's "schema": trafficgen.report or trafficgen.orch.report. Prints each violation
+and exits 1 when there is one; 2 when a file is not JSON or names no known schema.
+
+    check_report.py FILE...
+"""
+import json
+import os
+import sys
+
+import jsonschema
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+SCHEMAS = os.path.join(HERE, "..", "..", "docs", "schema")
+BY_NAME = {"trafficgen.report": "trafficgen-report.schema.json",
+           "trafficgen.orch.report": "trafficgen-orch-report.schema.json"}
+
+
+def main(paths):
+    validators = {}
+    bad = 0
+    for path in paths:
+        try:
+            with open(path, encoding="utf-8") as f:
+                report = json.load(f)
+        except (OSError, ValueError) as e:
+            print(f"{path}: not a JSON report: {e}")
+            return 2
+        name = report.get("schema") if isinstance(report, dict) else None
+        if name not in BY_NAME:
+            print(f"{path}: \"schema\" is {name!r}, not one of {sorted(BY_NAME)}")
+            return 2
+        if name not in validators:
+            with open(os.path.join(SCHEMAS, BY_NAME[name]), encoding="utf-8") as f:
+                validators[name] = jsonschema.Draft202012Validator(json.load(f))
+        for error in sorted(validators[name].iter_errors(report), key=lambda e: list(e.absolute_path)):
+            where = "/".join(str(p) for p in error.absolute_path) or "(top)"
+            print(f"{path}: {where}: {error.message}")
+            bad += 1
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
