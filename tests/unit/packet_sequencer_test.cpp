@@ -167,7 +167,7 @@ TEST(PacketSequencer, WhatThePortNeverTookIsGivenBackExactly) {
         const std::uint32_t payload = templates.templates[0]->payload_bytes();
         for (int i = 0; i < 11; ++i) s.untake(p, payload);
         std::map<std::pair<std::uint32_t, std::uint16_t>, std::uint32_t> want;
-        for (int i = 0; i < 18; ++i) ++want[{flow_of[i], taken[i].stream}];
+        for (std::size_t i = 0; i < 18; ++i) ++want[{flow_of[i], taken[i].stream}];
         std::uint32_t counted = 0;
         for (std::uint32_t f = 0; f < 3; ++f) {
             for (std::uint16_t st = 0; st < 4; ++st) {
@@ -178,7 +178,7 @@ TEST(PacketSequencer, WhatThePortNeverTookIsGivenBackExactly) {
         }
         EXPECT_EQ(counted, 18u);
         // What comes next is what was given back, sequence numbers and all.
-        for (int i = 18; i < 29; ++i) {
+        for (std::size_t i = 18; i < 29; ++i) {
             const FlowLane* lane = nullptr;
             PacketVars v;
             (void)s.next(p, lane, v);
