@@ -1,10 +1,13 @@
 // Why sessions did not come up, or ended, as the report tells it, each on a path that
 // does it: nftables dropping every SCTP frame (no INIT ACK) or only COOKIE ECHO chunks
-// (no COOKIE ACK), dropping every TCP frame (SYN timeout), a kernel with nothing
+// (no COOKIE ACK), usrsctp with nothing on the port (ABORT received), dropping every
+// TCP frame (SYN timeout), a kernel with nothing
 // listening (refused by RST), and an nftables reject of data on open connections (RST
 // received). The names say what they count: established is handshakes completed,
 // up_at_end those still up.
 #include <gtest/gtest.h>
+
+#include <signal.h>
 
 #include "judges.hpp"
 #include "trafficgen_runs.hpp"
@@ -44,6 +47,23 @@ TEST(SessionFailures, SctpWithNoInitAckAndWithNoCookieAckAreToldApart) {
         EXPECT_GE(nft_counter(lab["TG_SINK_NS"], "bridge", "tg_path", "dropped"), 2u);
         for (const auto& n : a["not_established"]) EXPECT_EQ(n.value("reason", ""), reason) << n.dump();
     }
+}
+
+TEST(SessionFailures, SctpToAPortNobodyListensOnIsAbortedByUsrsctp) {
+    TempDir dir;
+    Lab lab({});
+    kernel_owns(lab, LabSide::sink);
+    // usrsctp listens on 5201 and answers an INIT to any other port with ABORT.
+    Child server(in_ns(lab["TG_SINK_NS"], {tool_path("TG_USRSCTP_PEER"), "server", "5201", "60", "abort"}),
+                 dir / "usrsctp");
+    ASSERT_TRUE(server.wait_for_output("listening", 10)) << server.err();
+    const auto g = run_generator(lab, dir, {"--proto", "sctp", "--associations", "2", "--count", "100", "--dst-port",
+                                            "5299", "--setup-timeout", "2.5"});
+    (void)server.stop(SIGINT, 10);
+    EXPECT_EQ(g.exit.code, 5) << g.exit.describe() << ": " << g.err;
+    const auto& a = sessions_of(g.report, "sctp_associations");
+    EXPECT_EQ(a["failed"], (nlohmann::json{{"ABORT received", 2}})) << a.dump();
+    EXPECT_EQ(a.value("established", 1), 0);
 }
 
 TEST(SessionFailures, TcpSynTimeoutRefusedAndResetAreToldApart) {

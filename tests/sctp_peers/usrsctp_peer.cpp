@@ -2,12 +2,14 @@
 // WebRTC), over raw IPv4, so it runs in a namespace with no kernel SCTP. One endpoint per
 // namespace.
 //
-//   usrsctp_peer server PORT [SECONDS]
+//   usrsctp_peer server PORT [SECONDS [abort]]
 //       accepts associations on PORT and counts the messages and bytes it receives per
 //       stream id; prints "usrsctp_peer: listening" on stderr when ready, and one JSON
 //       object on stdout when SIGINT or SIGTERM arrives or SECONDS (60) pass:
 //       {"associations": N, "messages": M, "bytes": B, "streams": {"0": {"messages":..,
-//        "bytes":..}, ...}, "shutdowns": S, "aborts": A}
+//        "bytes":..}, ...}, "shutdowns": S, "aborts": A}. Packets for no association or
+//       port of its own are dropped silently unless "abort" is given: then an INIT to a
+//       port nobody listens on is answered with ABORT, as RFC 9260 section 8.4 has it.
 //   usrsctp_peer client ADDRESS PORT STREAMS MESSAGES SIZE
 //       associates with ADDRESS:PORT asking for STREAMS outbound streams, sends MESSAGES
 //       messages of SIZE bytes over the streams in turn, shuts down gracefully and prints
@@ -171,17 +173,18 @@ int main(int argc, char** argv) {
     signal(SIGTERM, on_signal);
     const std::string role = argc > 1 ? argv[1] : "";
     unsigned long port = 0, seconds = 60, streams = 0, messages = 0, size = 0;
-    const bool server_args = role == "server" && (argc == 3 || argc == 4) && parse_number(argv[2], 65535, port) &&
-                             (argc == 3 || parse_number(argv[3], 3600, seconds));
+    const bool abort_strays = role == "server" && argc == 5 && std::string(argv[4]) == "abort";
+    const bool server_args = role == "server" && (argc == 3 || argc == 4 || abort_strays) &&
+                             parse_number(argv[2], 65535, port) && (argc == 3 || parse_number(argv[3], 3600, seconds));
     const bool client_args = role == "client" && argc == 7 && parse_number(argv[3], 65535, port) &&
                              parse_number(argv[4], 65535, streams) && streams > 0 &&
                              parse_number(argv[5], 100000000, messages) && parse_number(argv[6], 65000, size) && size > 0;
     if (!server_args && !client_args) {
-        std::fprintf(stderr, "usage: usrsctp_peer server PORT [SECONDS] | client ADDRESS PORT STREAMS MESSAGES SIZE\n");
+        std::fprintf(stderr, "usage: usrsctp_peer server PORT [SECONDS [abort]] | client ADDRESS PORT STREAMS MESSAGES SIZE\n");
         return 2;
     }
     usrsctp_init(0, nullptr, nullptr);  // raw IPv4, no UDP encapsulation
-    usrsctp_sysctl_set_sctp_blackhole(2);
+    usrsctp_sysctl_set_sctp_blackhole(abort_strays ? 0 : 2);
     const int rc = server_args ? server(port, seconds) : client(argv[2], port, streams, messages, size);
     for (int i = 0; i < 50 && usrsctp_finish() != 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(100));
     return rc;
