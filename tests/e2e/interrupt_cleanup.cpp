@@ -1,6 +1,8 @@
 #include "interrupt_cleanup.hpp"
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/mount.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -26,6 +28,10 @@ struct LabSlot {
 };
 std::array<LabSlot, max_labs> labs;
 char lab_script_path[4096]{};
+std::atomic<bool> hugepages_reserved{false};
+char hugepages_nr_path[256]{};
+char hugepages_before[24]{};
+char hugepages_mount[4096]{};
 
 std::mutex started_mutex;
 std::vector<pid_t> started;
@@ -36,7 +42,8 @@ void pause_ms(long ms) noexcept {
     }
 }
 
-// Only async-signal-safe calls from here on: kill, waitpid, nanosleep, fork, execv, _exit.
+// Only async-signal-safe calls from here on: kill, waitpid, nanosleep, fork, execv, _exit,
+// open, write, close, and the umount2 system call.
 void on_signal(int sig) {
     for (auto& c : children) {
         const pid_t p = c.load();
@@ -73,6 +80,14 @@ void on_signal(int sig) {
         }
         if (p > 0) ::waitpid(p, nullptr, 0);
         l.used.store(false);
+    }
+    if (hugepages_reserved.exchange(false)) {
+        ::umount2(hugepages_mount, MNT_DETACH);
+        const int fd = ::open(hugepages_nr_path, O_WRONLY);
+        if (fd >= 0) {
+            (void)::write(fd, hugepages_before, std::strlen(hugepages_before));
+            ::close(fd);
+        }
     }
     ::signal(sig, SIG_DFL);
     ::raise(sig);
@@ -123,6 +138,15 @@ void untrack_lab(const std::string& id) noexcept {
         if (l.used.load() && id == l.id) l.used.store(false);
     }
 }
+
+void track_hugepages(const std::string& nr_path, std::uint64_t before, const std::string& mount) noexcept {
+    std::strncpy(hugepages_nr_path, nr_path.c_str(), sizeof hugepages_nr_path - 1);
+    std::strncpy(hugepages_before, std::to_string(before).c_str(), sizeof hugepages_before - 1);
+    std::strncpy(hugepages_mount, mount.c_str(), sizeof hugepages_mount - 1);
+    hugepages_reserved.store(true);
+}
+
+void untrack_hugepages() noexcept { hugepages_reserved.store(false); }
 
 std::vector<pid_t> every_child_started() {
     std::lock_guard lock(started_mutex);

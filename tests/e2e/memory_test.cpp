@@ -10,6 +10,7 @@
 #include <fstream>
 #include <thread>
 
+#include "interrupt_cleanup.hpp"
 #include "process.hpp"
 #include "trafficgen_runs.hpp"
 
@@ -33,6 +34,8 @@ void write_number(const char* path, std::uint64_t v) { std::ofstream(path) << v 
 class ReservedHugepages {
 public:
     ReservedHugepages(const TempDir& dir, std::uint64_t pages) : mount_(dir / "hugetlbfs"), before_(read_number(nr_path)) {
+        // A signal mid-test gives them back too.
+        track_hugepages(nr_path, before_, mount_);
         write_number(nr_path, pages);
         std::filesystem::create_directories(mount_);
         mounted_ = ::mount("none", mount_.c_str(), "hugetlbfs", 0, nullptr) == 0;
@@ -40,6 +43,7 @@ public:
     ~ReservedHugepages() {
         if (mounted_) ::umount2(mount_.c_str(), MNT_DETACH);
         write_number(nr_path, before_);
+        untrack_hugepages();
     }
     [[nodiscard]] bool ok() const { return mounted_; }
 
