@@ -180,6 +180,11 @@ void check_request_response(Options& o, bool size_given) {
 
 }  // namespace
 
+bool sends(const Options& o, traffic::Protocol p) {
+    const auto& list = o.mix.empty() ? o.protocols : o.mix;
+    return std::any_of(list.begin(), list.end(), [&](const auto& wp) { return wp.protocol == p; });
+}
+
 std::optional<Options> parse_options(int argc, char** argv) {
     Options o;
     for (int i = 0; i < argc; ++i) o.command_line.emplace_back(argv[i]);

@@ -107,6 +107,9 @@ struct Options {
 [[nodiscard]] std::optional<Options> parse_options(int argc, char** argv);
 
 // 0 parsed, or the exit code CLI11 chose for a parse failure, with its message printed.
+// Whether the run sends protocol `p`, rotated or in the mix.
+[[nodiscard]] bool sends(const Options& o, traffic::Protocol p);
+
 inline constexpr int exit_bad_input = 2;
 inline constexpr int exit_dataplane = 3;
 inline constexpr int exit_output = 4;

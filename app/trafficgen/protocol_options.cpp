@@ -16,11 +16,6 @@ namespace {
 using traffic::ConfigError;
 using traffic::Protocol;
 
-bool sends(const Options& o, Protocol p) {
-    const auto& list = o.mix.empty() ? o.protocols : o.mix;
-    return std::any_of(list.begin(), list.end(), [&](const auto& wp) { return wp.protocol == p; });
-}
-
 std::string trimmed(std::string s) {
     const auto first = s.find_first_not_of(" \t\r");
     if (first == std::string::npos) return {};

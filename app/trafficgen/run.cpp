@@ -252,11 +252,6 @@ void keep_the_control_thread_on_time() {
     }
 }
 
-bool sends(const Options& o, Protocol p) {
-    const auto& list = o.mix.empty() ? o.protocols : o.mix;
-    return std::any_of(list.begin(), list.end(), [&](const auto& wp) { return wp.protocol == p; });
-}
-
 // A generator sending ICMP echo, ARP or DNS requests counts their answers itself.
 bool expects_answers(const Options& o) {
     return o.role == Role::generator &&
@@ -316,8 +311,7 @@ void plan_mix_with_udp_apart(const Options& o, const Traffic& t, const dataplane
 
 PacingPlan plan_pacing(const Options& o, const Traffic& t, const dataplane::PortCapabilities& caps) {
     PacingPlan plan;
-    const bool udp_apart = !o.mix.empty() && o.mix.size() > 1 && !o.udp_rate_text.empty() &&
-                           std::any_of(o.mix.begin(), o.mix.end(), [](const auto& wp) { return wp.protocol == Protocol::udp; });
+    const bool udp_apart = o.mix.size() > 1 && !o.udp_rate_text.empty() && sends(o, Protocol::udp);
     if (udp_apart) {
         plan_mix_with_udp_apart(o, t, caps, plan);
     } else if (!o.mix.empty()) {
@@ -333,7 +327,7 @@ PacingPlan plan_pacing(const Options& o, const Traffic& t, const dataplane::Port
         Protocol paced = only_udp ? Protocol::udp : Protocol::tcp;
         // Requests a peer answers set the mix's pace unless --rate does: the slowest of them.
         for (Protocol p : {Protocol::dns, Protocol::icmp, Protocol::arp}) {
-            if (std::any_of(o.mix.begin(), o.mix.end(), [&](const auto& wp) { return wp.protocol == p; })) paced = p;
+            if (sends(o, p)) paced = p;
         }
         plan.pps = pps_for(rate_for(o, paced), bytes / n, caps);
     } else {
@@ -357,22 +351,17 @@ PacingPlan plan_pacing(const Options& o, const Traffic& t, const dataplane::Port
 // share of the mix's; none where it goes as fast as it can. The sink's measure of it
 // meets it in the joined report (delivery).
 void add_targets(const Options& o, const PacingPlan& plan, const Traffic& t, nlohmann::json& generator) {
-    if (!generator.contains("protocols")) return;
-    for (auto& [name, block] : generator["protocols"].items()) {
-        for (Protocol p : traffic::all_protocols) {
-            if (name != traffic::to_string(p)) continue;
-            const auto pi = static_cast<std::size_t>(p);
-            double pps = 0;
-            if (plan.mix.empty()) {
-                pps = plan.protocol_pps[pi];
-            } else {
-                const auto n = std::count(plan.mix.begin(), plan.mix.end(), p);
-                pps = plan.pps * double(n) / double(plan.mix.size());
-            }
-            if (pps <= 0 || o.pacing.pattern != traffic::Pattern::continuous) continue;
-            block["target_pps"] = pps;
-            block["target_l2_bps"] = pps * t.mean_frame[pi] * 8;
-        }
+    if (!generator.contains("protocols") || o.pacing.pattern != traffic::Pattern::continuous) return;
+    for (Protocol p : traffic::all_protocols) {
+        if (!generator["protocols"].contains(traffic::to_string(p))) continue;
+        const auto pi = static_cast<std::size_t>(p);
+        const double pps = plan.mix.empty() ? plan.protocol_pps[pi]
+                                            : plan.pps * double(std::count(plan.mix.begin(), plan.mix.end(), p)) /
+                                                  double(plan.mix.size());
+        if (pps <= 0) continue;  // as fast as it can: no target
+        auto& block = generator["protocols"][traffic::to_string(p)];
+        block["target_pps"] = pps;
+        block["target_l2_bps"] = pps * t.mean_frame[pi] * 8;
     }
 }
 

@@ -42,12 +42,6 @@ void set_tx_offload(rte_mbuf* m, const traffic::FrameTemplate& t) noexcept {
                                                  : RTE_MBUF_F_TX_SCTP_CKSUM);
 }
 
-// A burst of one template: protocol and offload are known at compile time, so the
-// per-packet work is the lane's sequence fields, the mbuf's length fields and the stamp,
-// with no switch left in the loop. The mbufs come raw from their pool (the template's
-// frame is already in them, and a freed mbuf keeps refcnt 1, one segment and no next);
-// the fields a PMD reads are set here. With Tail, the burst holds packets that are the
-// last of their sequence in a counted run, and those carry the "last" flag.
 // What a burst's packets share besides their template: the transmit time, and where a
 // DNS query's send time goes.
 struct BurstTime {
@@ -56,14 +50,18 @@ struct BurstTime {
     traffic::DnsQueryClock* dns = nullptr;
 };
 
-// A DNS query's ID and source port, read back from the frame just stamped.
-inline void note_dns_query(const BurstTime& time, const std::uint8_t* frame, const traffic::FrameTemplate& t,
-                           std::uint16_t id) noexcept {
+// A DNS query's send time, under its ID and the flow's source port.
+inline void note_dns_query(const BurstTime& time, const traffic::FlowLane& lane, std::uint16_t id) noexcept {
     if (time.dns == nullptr) return;
-    const std::uint8_t* udp = frame + t.l2_length() + t.l3_length();
-    time.dns->sent(id, proto::load_be16(udp), time.ns);
+    time.dns->sent(id, proto::load_be16(reinterpret_cast<const std::uint8_t*>(&lane.ports_wire)), time.ns);
 }
 
+// A burst of one template: protocol and offload are known at compile time, so the
+// per-packet work is the lane's sequence fields, the mbuf's length fields and the stamp,
+// with no switch left in the loop. The mbufs come raw from their pool (the template's
+// frame is already in them, and a freed mbuf keeps refcnt 1, one segment and no next);
+// the fields a PMD reads are set here. With Tail, the burst holds packets that are the
+// last of their sequence in a counted run, and those carry the "last" flag.
 template <traffic::Protocol P, bool Offload, bool Tail>
 [[gnu::always_inline]] inline void build_uniform(traffic::PacketSequencer& seq, const traffic::FrameTemplate& t, const MbufShape& shape,
                    rte_mbuf** burst, std::uint16_t n, const BurstTime& time, std::uint64_t remaining) noexcept {
@@ -84,9 +82,7 @@ template <traffic::Protocol P, bool Offload, bool Tail>
             if (remaining - i <= keys) v.flags = proto::test_flag::last;
         }
         stamp(rte_pktmbuf_mtod(m, std::uint8_t*), lane, v);
-        if constexpr (P == traffic::Protocol::dns) {
-            note_dns_query(time, rte_pktmbuf_mtod(m, const std::uint8_t*), t, static_cast<std::uint16_t>(v.l4_seq));
-        }
+        if constexpr (P == traffic::Protocol::dns) note_dns_query(time, lane, static_cast<std::uint16_t>(v.l4_seq));
     }
 }
 
@@ -98,7 +94,7 @@ template <traffic::Protocol P>
                    const MbufShape& shape, rte_mbuf** burst, std::uint16_t n, const BurstTime& time,
                    std::uint64_t remaining) noexcept {
     const bool tail = remaining - n < seq.keys(P);
-    if (!traffic::is_transport(P)) offload = false;  // nothing for a NIC to compute
+    if constexpr (!traffic::is_transport(P)) offload = false;  // nothing for a NIC to compute
     if (offload) {
         if (tail) build_uniform<P, true, true>(seq, t, shape, burst, n, time, remaining);
         else build_uniform<P, true, false>(seq, t, shape, burst, n, time, remaining);
@@ -358,7 +354,7 @@ int TxEngine::run() noexcept {
             } else {
                 t.stamp<false>(data, *lane, v, time.header);
             }
-            if (p == traffic::Protocol::dns) note_dns_query(time, data, t, static_cast<std::uint16_t>(v.l4_seq));
+            if (p == traffic::Protocol::dns) note_dns_query(time, *lane, static_cast<std::uint16_t>(v.l4_seq));
             burst[built] = m;
             burst_template[built] = ti;
             bytes += t.frame_size();

@@ -235,7 +235,7 @@ inline void FrameStamper<P, Offload>::operator()(std::uint8_t* frame, const Flow
         const auto id = static_cast<std::uint16_t>(v.l4_seq);
         proto::store_be16(frame + test_header_, id);
         std::uint16_t c = static_cast<std::uint16_t>(
-            ~proto::inet_fold32(l4_base_ + addr_sum + proto::load_be16(l4) + id));
+            ~proto::inet_fold32(l4_base_ + addr_sum + proto::load_be16(reinterpret_cast<const std::uint8_t*>(&ports)) + id));
         if (c == 0) c = 0xffff;
         proto::store_be16(l4 + offsetof(proto::UdpHeader, checksum), c);
         return;
