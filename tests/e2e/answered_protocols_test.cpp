@@ -23,11 +23,6 @@
 namespace tg::e2e {
 namespace {
 
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // The sink namespace's kernel owns the sink's addresses, as a VM on the path would, and
 // sends its answers as they go on the wire (checksummed, no offload left to finish).
 void kernel_owns_the_sink_addresses(const Lab& lab) {

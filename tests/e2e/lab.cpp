@@ -1,5 +1,7 @@
 #include "lab.hpp"
 
+#include <cctype>
+
 #include <unistd.h>
 
 #include <cstdlib>
@@ -63,6 +65,11 @@ void kernel_sends_plain_frames(const Lab& lab, LabSide side) {
                                       {"ethtool", "-K", lab[gen ? "TG_GEN_IF" : "TG_SINK_IF"], "tx", "off", "tso", "off",
                                        "gso", "off"}));
     if (!r.exit.ok()) throw std::runtime_error("ethtool failed (" + r.exit.describe() + "): " + r.err);
+}
+
+std::string lower(std::string s) {
+    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    return s;
 }
 
 const std::string& Lab::operator[](const std::string& key) const {

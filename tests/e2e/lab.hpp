@@ -40,6 +40,9 @@ void kernel_owns(const Lab& lab, LabSide side);
 // wire, with no offload to finish them.
 void kernel_sends_plain_frames(const Lab& lab, LabSide side);
 
+// The text in lower case: MACs as tshark and `ip neigh` print them.
+[[nodiscard]] std::string lower(std::string s);
+
 // Paths the suite was given by the build (environment), with a clear failure if missing.
 [[nodiscard]] std::string tool_path(const char* env_name);
 

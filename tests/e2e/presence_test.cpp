@@ -34,11 +34,6 @@ std::string neighbour(const std::string& ns, const std::string& address) {
     return run({"ip", "-n", ns, "neigh", "show", address}).out;
 }
 
-std::string lower(std::string s) {
-    for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return s;
-}
-
 // What a host answered, as tshark counts it on the wire from its MAC.
 void expect_answers_on_the_wire(const nlohmann::json& n, const std::string& pcap, const std::string& mac) {
     const std::string from = "eth.src==" + mac + " and ";
