@@ -6,6 +6,7 @@
 
 #include <cstdio>
 
+#include "failures_last.hpp"
 #include "interrupt_cleanup.hpp"
 #include "lab.hpp"
 #include "leftovers.hpp"
@@ -38,5 +39,6 @@ int main(int argc, char** argv) {
         return 1;
     }
     ::testing::AddGlobalTestEnvironment(new NothingLeftBehind);
+    tg::testing::repeat_failures_at_the_end();
     return RUN_ALL_TESTS();
 }
