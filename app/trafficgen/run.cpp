@@ -208,10 +208,10 @@ const std::vector<std::string> physical_iova_args = {"--iova-mode", "pa"};
 
 // The lcores when --lcores is not given, on the CPUs this process may use: the control
 // thread (lcore 0) on a CPU of its own, away from the busy engines (it keeps the
-// duration, the sessions' timers and the link watch). A loopback on two CPUs gives each
-// engine a CPU (two engines time-sharing one carried 130 kpps where each alone carries
-// millions), so its control thread shares the generator engine's and is raised above it
-// (see keep_the_control_thread_on_time).
+// duration, the sessions' timers and the link watch). A loopback on two CPUs runs its
+// generator and sink on one engine lcore (dataplane::PairedEngines); with three, each
+// has its own. Only a single CPU puts the control thread beside an engine (see
+// keep_the_control_thread_on_time).
 std::string default_lcores(Role role) {
     cpu_set_t set;
     CPU_ZERO(&set);
@@ -223,9 +223,8 @@ std::string default_lcores(Role role) {
     }
     if (cpus.empty()) cpus.push_back(0);
     const auto at = [&](std::size_t i) { return std::to_string(cpus[std::min(i, cpus.size() - 1)]); };
-    if (role != Role::loopback) return "0@" + at(0) + ",1@" + at(1);
-    if (cpus.size() >= 3) return "0@" + at(0) + ",1@" + at(1) + ",2@" + at(2);
-    return "0@" + at(0) + ",1@" + at(0) + ",2@" + at(1);
+    if (role == Role::loopback && cpus.size() >= 3) return "0@" + at(0) + ",1@" + at(1) + ",2@" + at(2);
+    return "0@" + at(0) + ",1@" + at(1);
 }
 
 // The control thread keeps time (the duration, session timers, the link watch, the live
@@ -444,16 +443,16 @@ nlohmann::json run(const Options& o) {
 
     const std::vector<unsigned> workers = worker_lcores();
     keep_the_control_thread_on_time();
-    const std::size_t needed = o.role == Role::loopback ? 2 : 1;
-    if (workers.size() < needed) {
-        throw ConfigError("--lcores '" + eo.lcores + "' gives " + std::to_string(workers.size()) +
-                          " engine lcores; a " + to_string(o.role) + " needs " + std::to_string(needed) +
-                          " besides the first (control) lcore");
+    if (workers.empty()) {
+        throw ConfigError("--lcores '" + eo.lcores + "' gives no engine lcore; a " + to_string(o.role) +
+                          " needs one besides the first (control) lcore");
     }
+    // A loopback with one engine lcore runs its generator and sink there, paired.
+    const bool paired = o.role == Role::loopback && workers.size() == 1;
     std::vector<unsigned> tx_lcores, rx_lcores;
     for (std::size_t i = 0; i < workers.size(); ++i) {
         if (o.role == Role::generator || (o.role == Role::loopback && i == 0)) tx_lcores.push_back(workers[i]);
-        else rx_lcores.push_back(workers[i]);
+        if (o.role == Role::sink || (o.role == Role::loopback && (i > 0 || paired))) rx_lcores.push_back(workers[i]);
     }
 
     // Pools are declared before the port, so the port is stopped (and lets go of their
@@ -693,8 +692,16 @@ nlohmann::json run(const Options& o) {
 
     spdlog::info("{} on {} ({}), {} TX and {} RX lcores, DPDK runtime {}", to_string(o.role), caps.name, caps.driver,
                  tx.size(), rx.size(), eal.file_prefix());
-    for (std::size_t i = 0; i < rx.size(); ++i) rte_eal_remote_launch(launch<dataplane::RxEngine>, rx[i].get(), rx_lcores[i]);
-    for (std::size_t i = 0; i < tx.size(); ++i) rte_eal_remote_launch(launch<dataplane::TxEngine>, tx[i].get(), tx_lcores[i]);
+    std::unique_ptr<dataplane::PairedEngines> pair;
+    if (paired) {
+        spdlog::info("loopback: generator and sink take turns on lcore {}, the control thread keeps a CPU of its own",
+                     tx_lcores.front());
+        pair = std::make_unique<dataplane::PairedEngines>(*tx.front(), *rx.front());
+        rte_eal_remote_launch(launch<dataplane::PairedEngines>, pair.get(), tx_lcores.front());
+    } else {
+        for (std::size_t i = 0; i < rx.size(); ++i) rte_eal_remote_launch(launch<dataplane::RxEngine>, rx[i].get(), rx_lcores[i]);
+        for (std::size_t i = 0; i < tx.size(); ++i) rte_eal_remote_launch(launch<dataplane::TxEngine>, tx[i].get(), tx_lcores[i]);
+    }
     if (control) control->engines_started();
     // Real sessions: set up while the engines hold their data.
     bool send_data = true;

@@ -199,6 +199,11 @@ void TxEngine::receive_inbound() noexcept {
 }
 
 int TxEngine::run() noexcept {
+    return run_beside([] {});
+}
+
+template <typename Beside>
+int TxEngine::run_beside(Beside&& beside) noexcept {
     rte_mbuf* burst[burst_size];
     std::uint16_t burst_template[burst_size];  // each packet's template, for what the port never takes at stop
     std::uint16_t pending = 0, pending_at = 0;
@@ -219,6 +224,7 @@ int TxEngine::run() noexcept {
     if (sequencer_.flows_here() == 0) remaining = 0;  // no flow of its own: nothing to send
 
     while (!c_.stop->load(std::memory_order_relaxed)) {
+        beside();
         if (c_.control != nullptr && !rte_ring_empty(c_.control)) {
             rte_mbuf* ctl[burst_size];
             const unsigned n = rte_ring_sc_dequeue_burst(c_.control, reinterpret_cast<void**>(ctl), burst_size, nullptr);
@@ -437,56 +443,66 @@ void RxEngine::answer(std::uint64_t now_ms) noexcept {
     }
 }
 
-int RxEngine::run() noexcept {
+bool RxEngine::poll() noexcept {
     rte_mbuf* burst[burst_size];
+    const std::uint16_t n = rte_eth_rx_burst(c_.port, c_.queue, burst, burst_size);
+    if (n == 0) {
+        if (c_.reply_pool != nullptr) answer(c_.clock.ns(rte_rdtsc()) / 1000000);
+        return false;
+    }
+    const std::uint64_t now_ns = c_.clock.ns(rte_rdtsc());
+    std::uint64_t bytes = 0;
+    rte_mbuf* back[burst_size];
+    std::uint16_t nb = 0;
+    for (std::uint16_t i = 0; i < n; ++i) {
+        rte_mbuf* m = burst[i];
+        if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(burst[i + 1], void*));
+        const sink::RxMeta meta{
+            now_ns,
+            nic_flag(m->ol_flags, RTE_MBUF_F_RX_IP_CKSUM_MASK, RTE_MBUF_F_RX_IP_CKSUM_GOOD, RTE_MBUF_F_RX_IP_CKSUM_BAD),
+            nic_flag(m->ol_flags, RTE_MBUF_F_RX_L4_CKSUM_MASK, RTE_MBUF_F_RX_L4_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_BAD)};
+        std::span<const std::uint8_t> frame;
+        if (m->nb_segs == 1) {
+            frame = {rte_pktmbuf_mtod(m, const std::uint8_t*), m->data_len};
+        } else {
+            const std::uint32_t len = std::min<std::uint32_t>(m->pkt_len, static_cast<std::uint32_t>(scratch_.size()));
+            const void* p = rte_pktmbuf_read(m, 0, len, scratch_.data());
+            frame = {static_cast<const std::uint8_t*>(p), len};
+        }
+        proto::FrameShape shape;
+        const bool stateless = core_->process(frame, meta, c_.reflect ? &shape : nullptr);
+        bytes += m->pkt_len + 4ull;
+        if (c_.reflect && stateless && m->nb_segs == 1 &&
+            proto::reflect_in_place({rte_pktmbuf_mtod(m, std::uint8_t*), m->data_len}, shape)) {
+            m->ol_flags = 0;  // nothing for the port to finish: the checksums hold
+            back[nb++] = m;
+            burst[i] = nullptr;
+        }
+    }
+    rte_pktmbuf_free_bulk(burst, n);
+    if (nb > 0) {
+        const std::uint16_t sent = rte_eth_tx_burst(c_.port, c_.tx_queue, back, nb);
+        if (sent < nb) rte_pktmbuf_free_bulk(back + sent, nb - sent);
+        add(counters_.reflected, sent);
+        add(counters_.reflect_dropped, nb - sent);
+    }
+    add(counters_.packets, n);
+    add(counters_.bytes, bytes);
+    if (c_.reply_pool != nullptr) answer(now_ns / 1000000);
+    return true;
+}
+
+int RxEngine::run() noexcept {
     while (!c_.stop->load(std::memory_order_relaxed)) {
-        const std::uint16_t n = rte_eth_rx_burst(c_.port, c_.queue, burst, burst_size);
-        if (n == 0) {
-            if (c_.reply_pool != nullptr) answer(c_.clock.ns(rte_rdtsc()) / 1000000);
-            rte_pause();
-            continue;
-        }
-        const std::uint64_t now_ns = c_.clock.ns(rte_rdtsc());
-        std::uint64_t bytes = 0;
-        rte_mbuf* back[burst_size];
-        std::uint16_t nb = 0;
-        for (std::uint16_t i = 0; i < n; ++i) {
-            rte_mbuf* m = burst[i];
-            if (i + 1 < n) rte_prefetch0(rte_pktmbuf_mtod(burst[i + 1], void*));
-            const sink::RxMeta meta{
-                now_ns,
-                nic_flag(m->ol_flags, RTE_MBUF_F_RX_IP_CKSUM_MASK, RTE_MBUF_F_RX_IP_CKSUM_GOOD, RTE_MBUF_F_RX_IP_CKSUM_BAD),
-                nic_flag(m->ol_flags, RTE_MBUF_F_RX_L4_CKSUM_MASK, RTE_MBUF_F_RX_L4_CKSUM_GOOD, RTE_MBUF_F_RX_L4_CKSUM_BAD)};
-            std::span<const std::uint8_t> frame;
-            if (m->nb_segs == 1) {
-                frame = {rte_pktmbuf_mtod(m, const std::uint8_t*), m->data_len};
-            } else {
-                const std::uint32_t len = std::min<std::uint32_t>(m->pkt_len, static_cast<std::uint32_t>(scratch_.size()));
-                const void* p = rte_pktmbuf_read(m, 0, len, scratch_.data());
-                frame = {static_cast<const std::uint8_t*>(p), len};
-            }
-            proto::FrameShape shape;
-            const bool stateless = core_->process(frame, meta, c_.reflect ? &shape : nullptr);
-            bytes += m->pkt_len + 4ull;
-            if (c_.reflect && stateless && m->nb_segs == 1 &&
-                proto::reflect_in_place({rte_pktmbuf_mtod(m, std::uint8_t*), m->data_len}, shape)) {
-                m->ol_flags = 0;  // nothing for the port to finish: the checksums hold
-                back[nb++] = m;
-                burst[i] = nullptr;
-            }
-        }
-        rte_pktmbuf_free_bulk(burst, n);
-        if (nb > 0) {
-            const std::uint16_t sent = rte_eth_tx_burst(c_.port, c_.tx_queue, back, nb);
-            if (sent < nb) rte_pktmbuf_free_bulk(back + sent, nb - sent);
-            add(counters_.reflected, sent);
-            add(counters_.reflect_dropped, nb - sent);
-        }
-        add(counters_.packets, n);
-        add(counters_.bytes, bytes);
-        if (c_.reply_pool != nullptr) answer(now_ns / 1000000);
+        if (!poll()) rte_pause();
     }
     return 0;
 }
+
+int PairedEngines::run() noexcept {
+    tx_.run_beside([this] { (void)rx_.poll(); });
+    return rx_.run();
+}
+
 
 }  // namespace tg::dataplane

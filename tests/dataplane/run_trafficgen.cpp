@@ -35,9 +35,8 @@ std::string slurp(const std::string& path) {
     return ss.str();
 }
 
-}  // namespace
-
-Outcome run_trafficgen(const std::vector<std::string>& args, bool want_report, double timeout_s, double term_after_s) {
+Outcome run(const std::vector<std::string>& args, bool want_report, double timeout_s, double term_after_s,
+            const WhileRunning* watch) {
     const char* bin = std::getenv("TRAFFICGEN");
     if (bin == nullptr) throw std::runtime_error("TRAFFICGEN is not set: run this through meson test");
     const std::string dir = temp_dir();
@@ -62,7 +61,12 @@ Outcome run_trafficgen(const std::vector<std::string>& args, bool want_report, d
     const auto begin = std::chrono::steady_clock::now();
     const auto deadline = begin + std::chrono::duration<double>(timeout_s);
     bool termed = false;
+    bool looked = watch == nullptr;
     while (waitpid(pid, &status, WNOHANG) == 0) {
+        if (!looked && std::chrono::steady_clock::now() > begin + std::chrono::duration<double>(watch->after_s)) {
+            watch->look(pid);
+            looked = true;
+        }
         if (term_after_s > 0 && !termed && std::chrono::steady_clock::now() > begin + std::chrono::duration<double>(term_after_s)) {
             kill(pid, SIGTERM);
             termed = true;
@@ -95,6 +99,16 @@ Outcome run_trafficgen(const std::vector<std::string>& args, bool want_report, d
     }
     fs::remove_all(dir);
     return o;
+}
+
+}  // namespace
+
+Outcome run_trafficgen(const std::vector<std::string>& args, bool want_report, double timeout_s, double term_after_s) {
+    return run(args, want_report, timeout_s, term_after_s, nullptr);
+}
+
+Outcome run_trafficgen_watched(const std::vector<std::string>& args, const WhileRunning& watch, double timeout_s) {
+    return run(args, true, timeout_s, 0, &watch);
 }
 
 }  // namespace tg::testing

@@ -2,8 +2,11 @@
 // status, output and JSON report.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
+
+#include <sys/types.h>
 
 #include <nlohmann/json.hpp>
 
@@ -23,6 +26,14 @@ struct Outcome {
 // process group after `timeout_s`.
 [[nodiscard]] Outcome run_trafficgen(const std::vector<std::string>& args, bool want_report = true,
                                      double timeout_s = 60, double term_after_s = 0);
+
+// The same, with `look(pid)` called once, `after_s` into the run, while it goes on.
+struct WhileRunning {
+    double after_s = 1;
+    std::function<void(pid_t)> look;
+};
+[[nodiscard]] Outcome run_trafficgen_watched(const std::vector<std::string>& args, const WhileRunning& watch,
+                                             double timeout_s = 60);
 
 [[nodiscard]] std::string temp_dir();
 
