@@ -1,0 +1,47 @@
+// Where a run's engines live: the EAL with its lcores, the port, and the pools, opened
+// from the settings before any traffic is planned. Its members are declared in the order
+// they must outlive each other: the EAL first, the pools before the port (a stopped
+// port lets go of their mbufs before they are freed).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "dataplane/eal.hpp"
+#include "dataplane/mempools.hpp"
+#include "dataplane/port.hpp"
+#include "options.hpp"
+#include "profiles/driver_profile.hpp"
+#include "profiles/memory_plan.hpp"
+
+namespace tg::app {
+
+struct EngineRoom {
+    std::unique_ptr<dataplane::Eal> eal;
+    profiles::MemoryPlan memory_plan;
+    std::vector<unsigned> workers;    // every engine lcore
+    std::vector<unsigned> tx_lcores;  // the generator's
+    std::vector<unsigned> rx_lcores;  // the sink's
+    // A loopback with one engine lcore: its generator and sink take turns there.
+    bool paired = false;
+    std::vector<std::unique_ptr<dataplane::Mempool>> pools;  // the templates'
+    std::unique_ptr<dataplane::Mempool> rx_pool;
+    std::unique_ptr<dataplane::Port> port;  // not started
+    dataplane::PortCapabilities caps;
+    std::optional<profiles::DriverProfile> named;    // the profile --driver-profile names
+    std::optional<profiles::DriverProfile> profile;  // the port's, named or found by its driver
+};
+
+// Starts the EAL (lcores, memory, devices) and opens the port: af_xdp or af_packet for
+// --iface as the run needs. Throws ConfigError or DataplaneError with one sentence.
+[[nodiscard]] EngineRoom open_engine_room(const Options& o);
+
+// The lcores when --lcores is not given: the control thread on a CPU of its own.
+[[nodiscard]] std::string default_lcores(Role role);
+
+// The EAL's engine lcores, in order.
+[[nodiscard]] std::vector<unsigned> worker_lcores();
+
+}  // namespace tg::app
