@@ -14,6 +14,7 @@
 #include "dataplane/dataplane_error.hpp"
 #include "dataplane/engines.hpp"
 #include "driver_profiles.hpp"
+#include "engine_plans.hpp"
 #include "engine_room.hpp"
 #include "link.hpp"
 #include "presence_setup.hpp"
@@ -211,37 +212,7 @@ nlohmann::json run(const Options& o) {
     if (answers && sends(o, Protocol::dns)) dns_clock = std::make_unique<traffic::DnsQueryClock>(clock.ns(rte_rdtsc()));
     std::vector<std::unique_ptr<dataplane::TxEngine>> tx;
     for (std::size_t i = 0; i < tx_lcores.size(); ++i) {
-        dataplane::TxEngineConfig c;
-        c.port = port->id();
-        c.queue = static_cast<std::uint16_t>(i);
-        c.templates = &traffic_plan.templates;
-        for (const auto& p : pools) c.pools.push_back(p->get());
-        for (const auto& t : traffic_plan.templates.templates) {
-            const auto ipproto = traffic::ip_protocol_number(t->spec().protocol);
-            // What the port offers, less what its profile knows it gets wrong.
-            c.offload.push_back(setup.tx_checksum_offload && traffic::is_transport(t->spec().protocol) &&
-                                port->offload_l4(ipproto) && (t->spec().ipv6 || port->offload_ip()) &&
-                                profile_allows_offload(profile, ipproto, t->spec().ipv6));
-        }
-        c.flows = traffic_plan.flows.get();
-        c.streams = o.streams;
-        c.first_flow = static_cast<std::uint32_t>(i);
-        c.flow_step = static_cast<std::uint32_t>(tx_lcores.size());
-        c.pacing = o.pacing;
-        c.mix = pacing_plan.mix;
-        c.protocol_pps = pacing_plan.protocol_pps;
-        c.pacing.pps = pacing_plan.pps;
-        // Each generator lcore sends its share.
-        c.pacing.pps /= static_cast<double>(tx_lcores.size());
-        for (double& pps : c.protocol_pps) pps /= static_cast<double>(tx_lcores.size());
-        c.pacing.ramp_from_pps /= static_cast<double>(tx_lcores.size());
-        if (o.count > 0) {
-            const std::uint64_t share = o.count / tx_lcores.size() + (i < o.count % tx_lcores.size() ? 1 : 0);
-            c.count = share;
-        }
-        c.bad_checksum_every = o.bad_checksum_every;
-        for (const auto& wp : o.protocols) c.rotation.push_back(wp.protocol);
-        c.rotation_period_s = o.protocol_duration_s;
+        dataplane::TxEngineConfig c = tx_engine_plan(o, traffic_plan, pacing_plan, room, setup.tx_checksum_offload, i);
         if (session) c.hold = &hold;
         if (control && i == 0) {
             c.control = control->outbound();
@@ -274,19 +245,7 @@ nlohmann::json run(const Options& o) {
 
     std::vector<std::unique_ptr<dataplane::RxEngine>> rx;
     for (std::size_t i = 0; i < rx_lcores.size(); ++i) {
-        dataplane::RxEngineConfig c;
-        c.port = port->id();
-        c.queue = static_cast<std::uint16_t>(i);
-        c.sink = o.sink;
-        // One process, one TSC: a loopback's latency is always measured on a shared clock.
-        if (o.role == Role::loopback) c.sink.shared_clock = true;
-        if (o.role == Role::sink) {
-            if (auto m = proto::MacAddress::parse(caps.mac)) c.sink.mac = *m;
-            c.sink.announce = i == 0;
-            c.tx_queue = static_cast<std::uint16_t>(i);
-            c.reply_pool = rx_pool->get();
-            c.reflect = o.reflect;
-        }
+        dataplane::RxEngineConfig c = rx_engine_plan(o, room, i);
         c.stop = &rx_stop;
         c.clock = clock;
         rx.push_back(std::make_unique<dataplane::RxEngine>(std::move(c)));

@@ -1,0 +1,59 @@
+#include "engine_plans.hpp"
+
+#include "driver_profiles.hpp"
+
+namespace tg::app {
+
+dataplane::TxEngineConfig tx_engine_plan(const Options& o, const Traffic& t, const PacingPlan& plan,
+                                         const EngineRoom& room, bool tx_checksum_offload, std::size_t i) {
+    const double n = static_cast<double>(room.tx_lcores.size());
+    dataplane::TxEngineConfig c;
+    c.port = room.port->id();
+    c.queue = static_cast<std::uint16_t>(i);
+    c.templates = &t.templates;
+    for (const auto& p : room.pools) c.pools.push_back(p->get());
+    for (const auto& tmpl : t.templates.templates) {
+        const auto ipproto = traffic::ip_protocol_number(tmpl->spec().protocol);
+        // What the port offers, less what its profile knows it gets wrong.
+        c.offload.push_back(tx_checksum_offload && traffic::is_transport(tmpl->spec().protocol) &&
+                            room.port->offload_l4(ipproto) && (tmpl->spec().ipv6 || room.port->offload_ip()) &&
+                            profile_allows_offload(room.profile, ipproto, tmpl->spec().ipv6));
+    }
+    c.flows = t.flows.get();
+    c.streams = o.streams;
+    c.first_flow = static_cast<std::uint32_t>(i);
+    c.flow_step = static_cast<std::uint32_t>(room.tx_lcores.size());
+    c.pacing = o.pacing;
+    c.mix = plan.mix;
+    c.protocol_pps = plan.protocol_pps;
+    c.pacing.pps = plan.pps / n;
+    for (double& pps : c.protocol_pps) pps /= n;
+    c.pacing.ramp_from_pps /= n;
+    if (o.count > 0) {
+        const std::size_t engines = room.tx_lcores.size();
+        c.count = o.count / engines + (i < o.count % engines ? 1 : 0);
+    }
+    c.bad_checksum_every = o.bad_checksum_every;
+    for (const auto& wp : o.protocols) c.rotation.push_back(wp.protocol);
+    c.rotation_period_s = o.protocol_duration_s;
+    return c;
+}
+
+dataplane::RxEngineConfig rx_engine_plan(const Options& o, const EngineRoom& room, std::size_t i) {
+    dataplane::RxEngineConfig c;
+    c.port = room.port->id();
+    c.queue = static_cast<std::uint16_t>(i);
+    c.sink = o.sink;
+    // One process, one TSC: a loopback's latency is always measured on a shared clock.
+    if (o.role == Role::loopback) c.sink.shared_clock = true;
+    if (o.role == Role::sink) {
+        if (auto m = proto::MacAddress::parse(room.caps.mac)) c.sink.mac = *m;
+        c.sink.announce = i == 0;
+        c.tx_queue = static_cast<std::uint16_t>(i);
+        c.reply_pool = room.rx_pool->get();
+        c.reflect = o.reflect;
+    }
+    return c;
+}
+
+}  // namespace tg::app
