@@ -5,13 +5,14 @@
 namespace tg::app {
 
 dataplane::TxEngineConfig tx_engine_plan(const Options& o, const Traffic& t, const PacingPlan& plan,
-                                         const EngineRoom& room, bool tx_checksum_offload, std::size_t i) {
+                                         const EngineRoom& room, bool tx_checksum_offload, std::size_t i,
+                                         std::size_t first_pool) {
     const double n = static_cast<double>(room.tx_lcores.size());
     dataplane::TxEngineConfig c;
     c.port = room.port->id();
     c.queue = static_cast<std::uint16_t>(i);
     c.templates = &t.templates;
-    for (const auto& p : room.pools) c.pools.push_back(p->get());
+    for (std::size_t k = 0; k < t.templates.templates.size(); ++k) c.pools.push_back(room.pools.at(first_pool + k)->get());
     for (const auto& tmpl : t.templates.templates) {
         const auto ipproto = traffic::ip_protocol_number(tmpl->spec().protocol);
         // What the port offers, less what its profile knows it gets wrong.

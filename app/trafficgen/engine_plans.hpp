@@ -12,9 +12,11 @@
 
 namespace tg::app {
 
-// The port must have been started with `tx_checksum_offload` as given.
+// The port must have been started with `tx_checksum_offload` as given. The templates'
+// pools are room.pools from `first_pool` on, one per template.
 [[nodiscard]] dataplane::TxEngineConfig tx_engine_plan(const Options& o, const Traffic& t, const PacingPlan& plan,
-                                                       const EngineRoom& room, bool tx_checksum_offload, std::size_t i);
+                                                       const EngineRoom& room, bool tx_checksum_offload, std::size_t i,
+                                                       std::size_t first_pool = 0);
 
 [[nodiscard]] dataplane::RxEngineConfig rx_engine_plan(const Options& o, const EngineRoom& room, std::size_t i);
 

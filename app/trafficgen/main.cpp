@@ -1,5 +1,6 @@
-// trafficgen: the DPDK generator (default) and sink (`trafficgen sink`), and
-// `trafficgen report`, which joins a generator's and a sink's reports.
+// trafficgen: the DPDK generator (default) and sink (`trafficgen sink`), `trafficgen
+// search` (the throughput search, RFC 2544 NDR/PDR), and `trafficgen report`, which joins
+// a generator's and a sink's reports.
 //
 // Exit codes: 0 done (also when stopped by SIGINT/SIGTERM: the report is written);
 // 2 a flag, config value or setting cannot be used; 3 DPDK or the port failed to start;
@@ -18,6 +19,7 @@
 #include "report.hpp"
 #include "pair_report.hpp"
 #include "run.hpp"
+#include "search_run.hpp"
 #include "summary.hpp"
 #include "traffic/config_error.hpp"
 
@@ -75,7 +77,7 @@ int main(int argc, char** argv) {
     };
     nlohmann::json report;
     try {
-        report = tg::app::run(*options);
+        report = options->search.requested ? tg::app::run_search(*options) : tg::app::run(*options);
     } catch (const tg::traffic::ConfigError& e) {
         return failed(tg::app::exit_bad_input, e.what());
     } catch (const tg::dataplane::DataplaneError& e) {
@@ -83,7 +85,10 @@ int main(int argc, char** argv) {
     } catch (const std::exception& e) {
         return failed(tg::app::exit_output, e.what());
     }
-    if (!options->quiet && !options->json_lines) tg::app::print_summary(report);
+    if (!options->quiet && !options->json_lines) {
+        if (options->search.requested) tg::app::print_search_summary(report);
+        else tg::app::print_summary(report);
+    }
     bool output_failed = report.contains("output_errors");
     if (!options->json_path.empty()) {
         try {

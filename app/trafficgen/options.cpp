@@ -1,6 +1,7 @@
 #include "options.hpp"
 #include "option_values.hpp"
 #include "protocol_options.hpp"
+#include "search_options.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -352,6 +353,24 @@ std::optional<Options> parse_options(int argc, char** argv) {
     std::string idle_text = "0";
     sink_cmd->add_option("--idle-timeout", idle_text, "Stop when nothing arrived for this long, once traffic began");
 
+    SearchOptionTexts search_texts;
+    auto* search_cmd = app.add_subcommand(
+        "search", "Find the throughput (RFC 2544 NDR and PDR) at each frame size, MLRsearch-style, trial after trial");
+    search_cmd->add_option("--loss", search_texts.loss,
+                           "Loss ratios to find the highest rate for, ascending: the first the NDR's (default 0,0.5%)");
+    search_cmd->add_option("--sizes", search_texts.sizes,
+                           "Frame sizes with FCS, and imix (default RFC 2544's 64,128,256,512,1024,1280,1518)");
+    search_cmd->add_option("--trial-duration", search_texts.trial_duration, "The first phase's trials (default 1 s)");
+    search_cmd->add_option("--final-duration", search_texts.final_duration,
+                           "The last phase's trials, whose bounds are the result (default 30 s)");
+    search_cmd->add_option("--precision", search_texts.precision,
+                           "Width of the final interval, relative to its upper bound (default 0.5%)");
+    search_cmd->add_option("--phases", search_texts.phases, "Phases, the last the final one (default 3)");
+    search_cmd->add_option("--max-trials", search_texts.max_trials, "Trials per frame size at most (default 200)");
+    search_cmd->add_option("--min-rate", o.search.min_rate_text, "Below it a loss ratio is not found (default 10kpps)");
+    search_cmd->add_option("--max-rate", o.search.max_rate_text,
+                           "Where the search starts (default: the link's rate at each frame size)");
+
     // Lists take their commas whether the settings file quotes them or not (an unquoted
     // `lcores = 0@0,1@1` reaches the option as two values, joined back here); --eal its
     // spaces.
@@ -360,6 +379,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
         app.get_option(list)->join(',');
     }
     sink_cmd->get_option("--ip")->join(',');
+    for (const char* list : {"--loss", "--sizes"}) search_cmd->get_option(list)->join(',');
     app.get_option("--eal")->join(' ');
 
     try {
@@ -394,6 +414,23 @@ std::optional<Options> parse_options(int argc, char** argv) {
 
     if (sink_cmd->parsed()) o.role = Role::sink;
     else if (loopback) o.role = Role::loopback;
+    if (search_cmd->parsed()) {
+        o.search.requested = true;
+        parse_search_options(o.search, search_texts);
+        if (!loopback) {
+            throw ConfigError("trafficgen search sends and counts in one process: give --loopback (the port's frames "
+                              "come back to it, as over a cable or a device under test that returns them)");
+        }
+        for (const char* not_here : {"--mix", "--rate", "--udp-rate", "--size", "--count", "--duration", "--pattern",
+                                     "--associations", "--connections", "--request-response", "--round-trip",
+                                     "--protocol-duration", "--timeline"}) {
+            if (app.count(not_here) > 0) {
+                throw ConfigError(std::string(not_here) + " does not apply to trafficgen search: each trial's rate, "
+                                  "size and duration are the search's (--sizes, --min-rate, --max-rate, "
+                                  "--trial-duration, --final-duration)");
+            }
+        }
+    }
 
     if (o.role == Role::sink) {
         for (const char* gen_only : {"--proto", "--mix", "--rate", "--size", "--count", "--pattern", "--streams", "--flows",
@@ -439,6 +476,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
         }
         if (!mix_cli) mix_text.clear();  // the rotation came from a layer above the file's mix
     }
+    if (o.search.requested && proto_name.empty() && mix_text.empty()) proto_text = "udp";  // RFC 2544's frames
     if (!mix_text.empty()) {
         o.mix = traffic::parse_protocols(mix_text, "--mix");
     } else {
@@ -575,6 +613,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
     if (o.flows > traffic::max_flows) {
         throw ConfigError("--flows " + std::to_string(o.flows) + " is more than the " + std::to_string(traffic::max_flows) +
                           " flows a run can tell apart");
+    }
+    if (o.search.requested && (o.protocols.size() != 1 || !traffic::is_transport(o.protocols.front().protocol))) {
+        throw ConfigError("trafficgen search measures one transport at a time: give --proto udp (the default for a "
+                          "search), tcp or sctp alone");
     }
     return o;
 }

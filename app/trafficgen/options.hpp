@@ -9,6 +9,7 @@
 
 #include "profiles/memory_plan.hpp"
 #include "proto/build.hpp"
+#include "search_options.hpp"
 #include "sink/sink_core.hpp"
 #include "traffic/flows.hpp"
 #include "traffic/pacer.hpp"
@@ -87,6 +88,9 @@ struct Options {
     std::vector<std::uint8_t> payload_pattern;
     bool tx_checksum_offload = true;
     std::uint32_t bad_checksum_every = 0;  // spoil every Nth packet's L4 checksum (0: none)
+
+    // Throughput search (`trafficgen search`).
+    SearchOptions search;
 
     // Sink.
     sink::SinkConfig sink;

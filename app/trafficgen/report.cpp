@@ -14,6 +14,7 @@
 #include <sstream>
 #include <tuple>
 
+#include "dataplane/eal.hpp"
 #include "tcp_report.hpp"
 #include "transactions_report.hpp"
 #include "traffic/flows.hpp"
@@ -408,11 +409,14 @@ json build_report(const ReportInputs& in) {
     return r;
 }
 
-namespace {
-
-}  // namespace
-
 json settings_json(const Options& o) { return settings(o); }
+
+json port_report(const dataplane::PortCapabilities& caps, const dataplane::Port& port) { return port_json(caps, port); }
+
+json test_bed_json(std::chrono::system_clock::time_point started) {
+    return {{"trafficgen_version", "0.1.0"}, {"dpdk_version", dataplane::dpdk_version()}, {"kernel", kernel_release()},
+            {"started_at", iso8601(started)}};
+}
 
 void write_report_atomically(const json& report, const std::string& path) {
     write_file_atomically(path, "report", report.dump(2) + "\n");

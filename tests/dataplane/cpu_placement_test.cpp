@@ -82,7 +82,8 @@ std::size_t cpus_here() {
     return static_cast<std::size_t>(CPU_COUNT(&set));
 }
 
-// Two looks 0.6 s apart: a thread that used more than half of that is busy.
+// Two looks 0.6 s apart: a thread that used more than a quarter of that is busy (a
+// polling engine uses all it gets; the control thread and DPDK's own threads sleep).
 void expect_control_thread_alone(const std::vector<std::string>& args, const std::string& what) {
     std::vector<Thread> first, second;
     pid_t control = 0;  // the main thread: its TID is the PID
@@ -96,7 +97,7 @@ void expect_control_thread_alone(const std::vector<std::string>& args, const std
     ASSERT_EQ(o.exit_code, 0) << what << ": " << o.err;
     ASSERT_FALSE(second.empty()) << what << ": the run's threads were not found";
     const long hz = ::sysconf(_SC_CLK_TCK);
-    const auto busy_ticks = static_cast<std::uint64_t>(double(hz) * 0.3);
+    const auto busy_ticks = static_cast<std::uint64_t>(double(hz) * 0.15);
     const Thread* control_thread = nullptr;
     std::vector<Thread> busy;
     for (const auto& t : second) {

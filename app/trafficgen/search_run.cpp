@@ -1,0 +1,360 @@
+#include "search_run.hpp"
+
+#include <rte_eal.h>
+#include <rte_lcore.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <memory>
+#include <thread>
+
+#include "dataplane/engines.hpp"
+#include "dataplane/mempools.hpp"
+#include "engine_plans.hpp"
+#include "engine_room.hpp"
+#include "link.hpp"
+#include "report.hpp"
+#include "run.hpp"
+#include "traffic/config_error.hpp"
+#include "traffic_plan.hpp"
+
+namespace tg::app {
+
+namespace {
+
+using traffic::ConfigError;
+using traffic::Protocol;
+using Clock = std::chrono::steady_clock;
+using nlohmann::json;
+
+template <typename Engine>
+int launch(void* arg) {
+    return static_cast<Engine*>(arg)->run();
+}
+
+// One frame size's traffic: its templates, and where their pools start in the room's.
+struct SizePlan {
+    SearchSize size;
+    Options options;  // the run's, with this size
+    Traffic traffic;
+    std::size_t first_pool = 0;
+    double mean_frame = 0;  // with FCS
+};
+
+// What a trial measured besides its counts.
+struct TrialExtra {
+    std::uint64_t generator_sent = 0;  // what the port took; below the trial's count when the generator fell short
+    json latency_us;                   // percentiles of the frames that arrived
+};
+
+json latency_json(const stats::LatencyHistogram& h) {
+    if (h.count() == 0) return nullptr;
+    const auto us = [](std::uint64_t ns) { return double(ns) / 1000.0; };
+    return {{"min", us(h.min())},           {"mean", us(h.mean())},          {"p50", us(h.quantile(0.5))},
+            {"p90", us(h.quantile(0.9))},   {"p99", us(h.quantile(0.99))},   {"p99_9", us(h.quantile(0.999))},
+            {"max", us(h.max())}};
+}
+
+// Runs trials on the room's port, each with fresh engines and counters.
+class TrialRunner {
+public:
+    TrialRunner(EngineRoom& room, bool tx_checksum_offload, dataplane::Clock clock)
+        : room_(room), offload_(tx_checksum_offload), clock_(clock) {}
+
+    // `rate_pps` for `duration_s`: the generator is given the count the rate and duration
+    // make, and as long as that takes plus a margin; what it did not send in that time is
+    // lost too (the tester could not offer the rate), and said apart in `extra`.
+    search::Trial run(const SizePlan& sp, double rate_pps, double duration_s, TrialExtra& extra) {
+        search::Trial t;
+        t.rate_pps = rate_pps;
+        t.duration_s = duration_s;
+        t.sent = static_cast<std::uint64_t>(std::llround(rate_pps * duration_s));
+        if (t.sent == 0) t.sent = 1;
+        const Protocol p = sp.options.protocols.front().protocol;
+        const auto pi = static_cast<std::size_t>(p);
+
+        Options trial = sp.options;
+        trial.count = t.sent;
+        PacingPlan plan;
+        plan.pps = rate_pps;
+        plan.protocol_pps[pi] = rate_pps;
+        std::atomic<bool> tx_stop{false}, rx_stop{false};
+        std::vector<std::unique_ptr<dataplane::TxEngine>> tx;
+        for (std::size_t i = 0; i < room_.tx_lcores.size(); ++i) {
+            auto c = tx_engine_plan(trial, sp.traffic, plan, room_, offload_, i, sp.first_pool);
+            c.stop = &tx_stop;
+            c.clock = clock_;
+            tx.push_back(std::make_unique<dataplane::TxEngine>(std::move(c)));
+        }
+        std::vector<std::unique_ptr<dataplane::RxEngine>> rx;
+        for (std::size_t i = 0; i < room_.rx_lcores.size(); ++i) {
+            auto c = rx_engine_plan(trial, room_, i);
+            c.stop = &rx_stop;
+            c.clock = clock_;
+            rx.push_back(std::make_unique<dataplane::RxEngine>(std::move(c)));
+        }
+        std::unique_ptr<dataplane::PairedEngines> pair;
+        if (room_.paired) {
+            pair = std::make_unique<dataplane::PairedEngines>(*tx.front(), *rx.front());
+            rte_eal_remote_launch(launch<dataplane::PairedEngines>, pair.get(), room_.tx_lcores.front());
+        } else {
+            for (std::size_t i = 0; i < rx.size(); ++i) rte_eal_remote_launch(launch<dataplane::RxEngine>, rx[i].get(), room_.rx_lcores[i]);
+            for (std::size_t i = 0; i < tx.size(); ++i) rte_eal_remote_launch(launch<dataplane::TxEngine>, tx[i].get(), room_.tx_lcores[i]);
+        }
+
+        const auto start = Clock::now();
+        const auto limit = start + std::chrono::duration_cast<Clock::duration>(
+                                       std::chrono::duration<double>(duration_s * 1.05 + 0.25));
+        const auto sent = [&] {
+            std::uint64_t n = 0;
+            for (const auto& e : tx) n += e->counters().per_protocol[pi].load(std::memory_order_relaxed);
+            return n;
+        };
+        const auto received = [&] {
+            std::uint64_t n = 0;
+            for (const auto& e : rx) n += e->counters().packets.load(std::memory_order_relaxed);
+            return n;
+        };
+        while (stop_signal.load() == 0 && Clock::now() < limit &&
+               !std::all_of(tx.begin(), tx.end(), [](const auto& e) { return e->finished(); })) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        tx_stop.store(true);
+        // What is still on its way: until all of it arrived, or none did for 100 ms (1 s at most).
+        const auto drain_limit = Clock::now() + std::chrono::seconds(1);
+        std::uint64_t last = received();
+        auto last_change = Clock::now();
+        while (stop_signal.load() == 0 && Clock::now() < drain_limit) {
+            const std::uint64_t now_rx = received();
+            if (now_rx >= sent() && std::all_of(tx.begin(), tx.end(), [](const auto& e) { return e->finished(); })) break;
+            if (now_rx != last) {
+                last = now_rx;
+                last_change = Clock::now();
+            } else if (Clock::now() - last_change > std::chrono::milliseconds(100)) {
+                break;
+            }
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        }
+        rx_stop.store(true);
+        rte_eal_mp_wait_lcore();
+
+        extra.generator_sent = sent();
+        stats::LatencyHistogram latency;
+        std::uint64_t arrived = 0;
+        for (const auto& e : rx) {
+            const auto& totals = e->core().totals().protocols[pi];
+            arrived += totals.packets;
+            latency.merge(totals.latency);
+        }
+        t.received = std::min(arrived, t.sent);
+        t.interrupted = stop_signal.load() != 0;
+        extra.latency_us = latency_json(latency);
+        return t;
+    }
+
+private:
+    EngineRoom& room_;
+    bool offload_;
+    dataplane::Clock clock_;
+};
+
+json trial_json(const search::PhaseTrial& pt, const TrialExtra& extra) {
+    const auto& t = pt.trial;
+    json j = {{"phase", pt.phase},       {"rate_pps", t.rate_pps}, {"duration_s", t.duration_s},
+              {"sent", t.sent},          {"received", t.received}, {"loss_ratio", t.loss_ratio()},
+              {"generator_sent", extra.generator_sent}};
+    if (t.sent > extra.generator_sent) j["generator_short"] = t.sent - extra.generator_sent;
+    j["latency_us"] = extra.latency_us;
+    if (t.interrupted) j["interrupted"] = true;
+    return j;
+}
+
+std::string ratio_name(double r, bool first) {
+    if (first && r == 0) return "NDR";
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "PDR %g%%", r * 100);
+    return buf;
+}
+
+json ratio_json(const search::RatioResult& r, bool first, double mean_frame, double link_bps,
+                const std::vector<search::PhaseTrial>& trials, const std::vector<TrialExtra>& extras) {
+    json j = {{"name", ratio_name(r.loss_ratio, first)}, {"loss_ratio", r.loss_ratio},
+              {"found", r.lower.has_value()},              {"converged", r.converged},
+              {"at_max", r.at_max},                         {"below_min", r.below_min}};
+    if (r.lower) {
+        const double pps = r.lower->rate_pps;
+        j["rate_pps"] = pps;
+        j["l2_bps"] = pps * traffic::l2_bits(mean_frame);
+        j["l1_bps"] = pps * traffic::l1_bits(mean_frame);
+        if (link_bps > 0) j["link_percent"] = 100 * pps * traffic::l1_bits(mean_frame) / link_bps;
+        j["loss_at_rate"] = r.lower->loss_ratio();
+        // The latency of the final trial at that rate.
+        for (std::size_t i = trials.size(); i-- > 0;) {
+            const auto& t = trials[i].trial;
+            if (t.duration_s == r.lower->duration_s && t.rate_pps == r.lower->rate_pps) {
+                j["latency_us"] = extras[i].latency_us;
+                break;
+            }
+        }
+    }
+    if (r.upper) {
+        j["upper_pps"] = r.upper->rate_pps;
+        j["upper_loss_ratio"] = r.upper->loss_ratio();
+    }
+    if (r.lower && r.upper) j["relative_width"] = r.relative_width();
+    return j;
+}
+
+}  // namespace
+
+json run_search(const Options& o) {
+    const auto started_wall = std::chrono::system_clock::now();
+    EngineRoom room = open_engine_room(o);
+    const dataplane::PortCapabilities& caps = room.caps;
+
+    // Every size's templates first: the port starts once, for the largest frame.
+    std::vector<SizePlan> sizes;
+    std::uint32_t max_frame = 1518;
+    for (const auto& size : o.search.sizes) {
+        SizePlan sp;
+        sp.size = size;
+        sp.options = o;
+        sp.options.sizes = size.bytes == 0 ? traffic::SizeMix::parse("imix") : traffic::SizeMix::single(size.bytes);
+        sp.traffic = compile_traffic(sp.options, caps);
+        if (sp.traffic.max_frame > port_max_frame(caps)) {
+            throw ConfigError("--sizes " + size.name() + " is above what port " + caps.name + " carries: " +
+                              std::to_string(port_max_frame(caps)) + " bytes with FCS");
+        }
+        if (sp.traffic.flows->size() < room.tx_lcores.size()) {
+            throw ConfigError("--lcores gives " + std::to_string(room.tx_lcores.size()) +
+                              " generator lcores but there are " + std::to_string(sp.traffic.flows->size()) +
+                              " flows: give at least as many flows");
+        }
+        sp.mean_frame = sp.traffic.mean_frame[static_cast<std::size_t>(o.protocols.front().protocol)];
+        max_frame = std::max(max_frame, sp.traffic.max_frame);
+        sizes.push_back(std::move(sp));
+    }
+    for (auto& sp : sizes) {
+        sp.first_pool = room.pools.size();
+        for (std::size_t i = 0; i < sp.traffic.templates.templates.size(); ++i) {
+            room.pools.push_back(std::make_unique<dataplane::Mempool>(
+                "tg_s" + std::to_string(room.pools.size()),
+                dataplane::pool_size(1024, 1, static_cast<std::uint32_t>(room.workers.size())),
+                *sp.traffic.templates.templates[i]));
+        }
+    }
+    room.rx_pool = std::make_unique<dataplane::Mempool>(
+        "tg_rx", dataplane::pool_size(1024, static_cast<std::uint32_t>(std::max<std::size_t>(room.rx_lcores.size(), 1)),
+                                      static_cast<std::uint32_t>(room.workers.size())),
+        std::max<std::uint32_t>(std::min<std::uint32_t>(max_frame, port_max_frame(caps)), 2048));
+    dataplane::PortSetup setup;
+    setup.rx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(room.rx_lcores.size(), 1));
+    setup.tx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(room.tx_lcores.size(), 1));
+    setup.max_frame = std::min(max_frame, port_max_frame(caps));
+    setup.rx_pool = room.rx_pool->get();
+    setup.tx_checksum_offload = o.tx_checksum_offload;
+    room.port->start(setup);
+    double link_waited_s = 0;
+    const dataplane::LinkStatus link = wait_for_link(*room.port, o.link_timeout_s, stop_signal, link_waited_s);
+    const double link_bps = double(link.speed_mbps ? link.speed_mbps : caps.link_speed_mbps) * 1e6;
+
+    TrialRunner runner(room, setup.tx_checksum_offload, dataplane::Clock::now());
+    const Protocol p = o.protocols.front().protocol;
+    json out_sizes = json::array();
+    std::string ended_by = "precision";
+    for (const auto& sp : sizes) {
+        if (stop_signal.load() != 0) break;
+        search::SearchSettings s = o.search.settings;
+        const traffic::Rate max_rate = o.search.max_rate_text.empty() ? traffic::Rate::parse("100%", "--max-rate")
+                                                                      : traffic::Rate::parse(o.search.max_rate_text, "--max-rate");
+        if (max_rate.unit == traffic::Rate::Unit::unlimited) {
+            throw ConfigError("--max-rate " + o.search.max_rate_text + " is where the search starts: give a rate, "
+                              "such as 10G, 14.88Mpps or 100%");
+        }
+        if (max_rate.unit == traffic::Rate::Unit::percent_l1 && link_bps <= 0) {
+            throw ConfigError("port " + caps.name + " does not report its link speed: give --max-rate as bits/s or packets/s");
+        }
+        s.max_rate_pps = max_rate.packets_per_second(sp.mean_frame, link_bps);
+        s.min_rate_pps = traffic::Rate::parse(o.search.min_rate_text, "--min-rate").packets_per_second(sp.mean_frame, link_bps);
+        if (const std::string why = s.check(); !why.empty()) {
+            throw ConfigError("trafficgen search at " + sp.size.name() + " bytes: " + why);
+        }
+        spdlog::info("searching {} at {} bytes: from {:.0f} pps down to at least {:.0f} pps, {} loss ratio(s)",
+                     traffic::to_string(p), sp.size.name(), s.max_rate_pps, s.min_rate_pps, s.loss_ratios.size());
+        std::vector<TrialExtra> extras;
+        const auto result = search::find_throughput(s, [&](double rate, double duration) {
+            TrialExtra extra;
+            const search::Trial t = runner.run(sp, rate, duration, extra);
+            extras.push_back(extra);
+            spdlog::info("  trial {:>3}: {:.0f} pps for {:g} s: sent {}, received {}, loss {:.6f}", extras.size(), rate,
+                         duration, t.sent, t.received, t.loss_ratio());
+            return t;
+        });
+        json size_json = {{"frame_size", sp.size.bytes == 0 ? json("imix") : json(sp.size.bytes)},
+                          {"mean_frame_bytes", sp.mean_frame},
+                          {"max_rate_pps", s.max_rate_pps},
+                          {"min_rate_pps", s.min_rate_pps},
+                          {"forwarding_rate_pps", result.forwarding_rate_pps},
+                          {"ended_by", result.ended_by}};
+        json ratios = json::array();
+        for (std::size_t i = 0; i < result.ratios.size(); ++i) {
+            ratios.push_back(ratio_json(result.ratios[i], i == 0, sp.mean_frame, link_bps, result.trials, extras));
+        }
+        size_json["results"] = ratios;
+        json trials = json::array();
+        for (std::size_t i = 0; i < result.trials.size(); ++i) trials.push_back(trial_json(result.trials[i], extras[i]));
+        size_json["trials"] = trials;
+        out_sizes.push_back(size_json);
+        if (result.ended_by != "precision") ended_by = result.ended_by;
+    }
+    if (stop_signal.load() != 0) ended_by = "interrupted";
+
+    const auto& st = o.search.settings;
+    json report = {{"schema", "trafficgen.search"}, {"schema_version", search_schema_version}};
+    report.update(test_bed_json(started_wall));
+    report["protocol"] = traffic::to_string(p);
+    report["settings"] = {{"loss_ratios", st.loss_ratios},
+                          {"trial_duration_s", st.trial_duration_s},
+                          {"final_duration_s", st.final_duration_s},
+                          {"precision", st.precision},
+                          {"phases", st.phases},
+                          {"max_trials", st.max_trials},
+                          {"min_rate", o.search.min_rate_text},
+                          {"max_rate", o.search.max_rate_text.empty() ? "100%" : o.search.max_rate_text},
+                          {"flows", sizes.empty() ? 0 : sizes.front().traffic.flows->size()},
+                          {"command_line", o.command_line}};
+    report["port"] = port_report(caps, *room.port);
+    report["ended_by"] = ended_by;
+    report["sizes"] = out_sizes;
+    return report;
+}
+
+void print_search_summary(const json& report) {
+    std::printf("\n%-8s %-10s %14s %12s %8s %11s %11s\n", "size", "ratio", "rate pps", "L1 bit/s", "% link", "lat p50 us",
+                "lat p99 us");
+    for (const auto& size : report.value("sizes", json::array())) {
+        const std::string name = size["frame_size"].is_string() ? size["frame_size"].get<std::string>()
+                                                                  : std::to_string(size["frame_size"].get<unsigned>());
+        for (const auto& r : size["results"]) {
+            const std::string ratio = r["name"].get<std::string>();
+            if (!r.value("found", false)) {
+                std::printf("%-8s %-10s %14s  not found above %.0f pps\n", name.c_str(), ratio.c_str(), "-",
+                            size["min_rate_pps"].get<double>());
+                continue;
+            }
+            const json lat = r.value("latency_us", json());
+            const auto pct = [&](const char* k) { return lat.is_object() ? lat[k].get<double>() : 0.0; };
+            std::printf("%-8s %-10s %14.0f %11.3gG %8s %11.1f %11.1f%s\n", name.c_str(), ratio.c_str(),
+                        r["rate_pps"].get<double>(), r["l1_bps"].get<double>() / 1e9,
+                        r.contains("link_percent") ? (std::to_string(std::lround(r["link_percent"].get<double>())) + "%").c_str() : "-",
+                        pct("p50"), pct("p99"), r.value("at_max", false) ? "  (the maximum: every rate tried passed)" : "");
+        }
+    }
+    std::printf("ended by: %s\n", report.value("ended_by", "").c_str());
+}
+
+}  // namespace tg::app

@@ -1,0 +1,81 @@
+// `trafficgen search` on a loopback (net_ring): trial after trial in one DPDK process,
+// each frame size with its own templates and pools. A loopback drops nothing at a rate
+// it carries, so every loss ratio is met at the maximum, confirmed in each phase at the
+// phase's duration; and the port's own counters (the PMD's, not the engines') add up to
+// the trials' sent and received frames, across every size.
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <string>
+
+#include "run_trafficgen.hpp"
+
+namespace tg::testing {
+namespace {
+
+TEST(Search, ALoopbackMeetsEveryRatioAtTheMaximumAndThePortCountsEveryTrialsFrames) {
+    const auto o = run_trafficgen({"search", "--vdev", "net_ring0", "--loopback", "--sizes", "64,1518,imix", "--loss",
+                                   "0,0.1%", "--trial-duration", "0.2", "--final-duration", "0.4", "--max-rate",
+                                   "200kpps", "--min-rate", "10kpps", "--flows", "4", "--quiet"},
+                                  true, 120);
+    ASSERT_EQ(o.exit_code, 0) << o.err;
+    const auto& r = o.report;
+    ASSERT_EQ(r["schema"], "trafficgen.search");
+    EXPECT_EQ(r["protocol"], "udp");
+    EXPECT_EQ(r["ended_by"], "precision");
+    ASSERT_EQ(r["sizes"].size(), 3u);
+    std::uint64_t sent = 0, received = 0;
+    for (const auto& size : r["sizes"]) {
+        const std::string name = size["frame_size"].dump();
+        EXPECT_DOUBLE_EQ(size["max_rate_pps"].get<double>(), 200000) << name;
+        ASSERT_EQ(size["results"].size(), 2u) << name;
+        EXPECT_EQ(size["results"][0]["name"], "NDR");
+        EXPECT_EQ(size["results"][1]["name"], "PDR 0.1%");
+        for (const auto& result : size["results"]) {
+            EXPECT_TRUE(result["found"].get<bool>()) << name;
+            EXPECT_TRUE(result["at_max"].get<bool>()) << name;
+            EXPECT_DOUBLE_EQ(result["rate_pps"].get<double>(), 200000) << name;
+            EXPECT_EQ(result["loss_at_rate"].get<double>(), 0.0) << name;
+            ASSERT_TRUE(result["latency_us"].is_object()) << name << ": one process, one clock: latency is measured";
+            EXPECT_GT(result["latency_us"]["max"].get<double>(), 0.0) << name;
+        }
+        // One trial a phase: the maximum at 0.2 s, then again at the middle duration and at 0.4 s.
+        const auto& trials = size["trials"];
+        ASSERT_EQ(trials.size(), 3u) << name;
+        EXPECT_DOUBLE_EQ(trials[0]["duration_s"].get<double>(), 0.2);
+        EXPECT_DOUBLE_EQ(trials[2]["duration_s"].get<double>(), 0.4);
+        for (const auto& t : trials) {
+            const auto asked = static_cast<std::uint64_t>(t["rate_pps"].get<double>() * t["duration_s"].get<double>() + 0.5);
+            EXPECT_EQ(t["sent"].get<std::uint64_t>(), asked) << name;
+            EXPECT_EQ(t["generator_sent"].get<std::uint64_t>(), asked) << name;
+            EXPECT_EQ(t["received"].get<std::uint64_t>(), asked) << name;
+            sent += t["generator_sent"].get<std::uint64_t>();
+            received += t["received"].get<std::uint64_t>();
+        }
+    }
+    EXPECT_EQ(r["port"]["counters"]["tx_packets"].get<std::uint64_t>(), sent);
+    EXPECT_EQ(r["port"]["counters"]["rx_packets"].get<std::uint64_t>(), received);
+}
+
+TEST(Search, BadSettingsAreNamedBeforeAnyTrial) {
+    const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+        {{"search", "--vdev", "net_ring0"}, "--loopback"},
+        {{"search", "--vdev", "net_ring0", "--loopback", "--loss", "1.5"}, "1.5"},
+        {{"search", "--vdev", "net_ring0", "--loopback", "--loss", "0.5%,0"}, "ascending"},
+        {{"search", "--vdev", "net_ring0", "--loopback", "--sizes", "63"}, "63"},
+        {{"search", "--vdev", "net_ring0", "--loopback", "--proto", "udp,tcp"}, "one transport"},
+        {{"search", "--vdev", "net_ring0", "--loopback", "--rate", "1M"}, "--rate"},
+        {{"search", "--vdev", "net_ring0", "--loopback", "--final-duration", "0.1"}, "0.1"},
+        {{"search", "--vdev", "net_ring0", "--loopback", "--max-rate", "max"}, "--max-rate"},
+        {{"search", "--vdev", "net_ring0", "--loopback", "--precision", "fine"}, "fine"},
+    };
+    for (const auto& [args, word] : cases) {
+        const auto o = run_trafficgen(args, false, 60);
+        EXPECT_EQ(o.exit_code, 2) << word << ": " << o.err;
+        EXPECT_NE(o.err.find(word), std::string::npos) << o.err;
+        EXPECT_EQ(o.err.find("Aborted"), std::string::npos) << o.err;
+    }
+}
+
+}  // namespace
+}  // namespace tg::testing
