@@ -47,6 +47,16 @@ dataplane::RxEngineConfig rx_engine_plan(const Options& o, const EngineRoom& roo
     c.sink = o.sink;
     // One process, one TSC: a loopback's latency is always measured on a shared clock.
     if (o.role == Role::loopback) c.sink.shared_clock = true;
+    if (room.rx_port) {
+        // The receiving port of two is the destination's host: it answers ARP, neighbour
+        // solicitations and ping for the --dst-ip range, so a router in between finds it.
+        c.port = room.rx_port->id();
+        c.sink.addresses = traffic::OwnedAddresses::parse(o.dst_ip, "--dst-ip");
+        if (auto m = proto::MacAddress::parse(room.rx_caps.mac)) c.sink.mac = *m;
+        c.sink.announce = i == 0;
+        c.tx_queue = static_cast<std::uint16_t>(i);
+        c.reply_pool = room.rx_port_pool->get();
+    }
     if (o.role == Role::sink) {
         if (auto m = proto::MacAddress::parse(room.caps.mac)) c.sink.mac = *m;
         c.sink.announce = i == 0;

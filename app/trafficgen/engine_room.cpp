@@ -56,6 +56,33 @@ void keep_the_control_thread_on_time() {
     }
 }
 
+// A kernel interface as a DPDK port (`index` tells two apart): af_xdp where the kernel
+// and driver allow it, af_packet otherwise. A queue that sends and receives takes
+// af_packet: on veth in copy mode, af_xdp put thousands of a generator's frames into the
+// kernel's TX ring that never reached the wire while the same socket received (measured:
+// 5500 of 20020 DATA frames, with nothing counted anywhere); af_packet carried every
+// frame both ways.
+std::string open_kernel_port(const std::string& iface, int index, bool both_ways) {
+    const std::string xdp = "net_af_xdp_tg" + std::to_string(index);
+    const std::string packet = "net_af_packet_tg" + std::to_string(index);
+    if (both_ways) {
+        spdlog::info("sending and receiving: using af_packet on {} (af_xdp loses frames when one queue sends and receives)",
+                     iface);
+        if (!dataplane::probe_device(packet + ",iface=" + iface)) {
+            throw dataplane::DataplaneError("interface '" + iface + "' cannot be opened with af_packet; "
+                                            "check that it exists and that this runs as root");
+        }
+        return packet;
+    }
+    if (dataplane::probe_device(xdp + ",iface=" + iface + ",busy_budget=0")) return xdp;
+    spdlog::info("af_xdp is not available on {}; using af_packet", iface);
+    if (!dataplane::probe_device(packet + ",iface=" + iface)) {
+        throw dataplane::DataplaneError("interface '" + iface + "' cannot be opened with af_xdp or af_packet; "
+                                        "check that it exists and that this runs as root");
+    }
+    return packet;
+}
+
 }  // namespace
 
 std::vector<unsigned> worker_lcores() {
@@ -92,7 +119,9 @@ EngineRoom open_engine_room(const Options& o) {
     dataplane::EalOptions eo;
     eo.lcores = o.lcores.empty() ? default_lcores(o.role) : o.lcores;
     eo.vdevs = o.vdevs;
+    if (!o.rx_vdev.empty()) eo.vdevs.push_back(o.rx_vdev);
     if (!o.pci.empty()) eo.pci = {o.pci};
+    if (!o.rx_pci.empty()) eo.pci.push_back(o.rx_pci);
     eo.extra = split_words(o.eal);
     room.named = named_profile(o);
     if (room.named && !o.pci.empty()) {
@@ -118,29 +147,15 @@ EngineRoom open_engine_room(const Options& o) {
     } else if (!o.pci.empty()) {
         port_name = o.pci;
     } else {
-        // af_xdp where the kernel and driver allow it, af_packet otherwise. A generator
-        // with sessions takes af_packet: on veth in copy mode, af_xdp put thousands of its
-        // frames into the kernel's TX ring that never reached the wire while the same
-        // socket received (measured: 5500 of 20020 DATA frames, with nothing counted
-        // anywhere); af_packet carried every frame both ways.
-        port_name = "net_af_xdp_tg0";
-        if (o.associations > 0 || o.connections > 0 || o.round_trip || o.request_response || expects_answers(o)) {
-            spdlog::info("sending and receiving: using af_packet on {} (af_xdp loses frames when one queue sends and receives)",
-                         o.iface);
-            port_name = "net_af_packet_tg0";
-            if (!dataplane::probe_device(port_name + ",iface=" + o.iface)) {
-                throw dataplane::DataplaneError("interface '" + o.iface + "' cannot be opened with af_packet; "
-                                                "check that it exists and that this runs as root");
-            }
-        } else if (!dataplane::probe_device(port_name + ",iface=" + o.iface + ",busy_budget=0")) {
-            spdlog::info("af_xdp is not available on {}; using af_packet", o.iface);
-            port_name = "net_af_packet_tg0";
-            if (!dataplane::probe_device(port_name + ",iface=" + o.iface)) {
-                throw dataplane::DataplaneError("interface '" + o.iface + "' cannot be opened with af_xdp or af_packet; "
-                                                "check that it exists and that this runs as root");
-            }
-        }
+        // A generator with sessions, a round trip or requests both sends and receives on its queue.
+        const bool both_ways = o.associations > 0 || o.connections > 0 || o.round_trip || o.request_response ||
+                               expects_answers(o);
+        port_name = open_kernel_port(o.iface, 0, both_ways);
     }
+    std::string rx_port_name;
+    if (!o.rx_vdev.empty()) rx_port_name = o.rx_vdev.substr(0, o.rx_vdev.find(','));
+    else if (!o.rx_pci.empty()) rx_port_name = o.rx_pci;
+    else if (!o.rx_iface.empty()) rx_port_name = open_kernel_port(o.rx_iface, 1, false);
 
     room.workers = worker_lcores();
     const auto& workers = room.workers;
@@ -160,6 +175,11 @@ EngineRoom open_engine_room(const Options& o) {
     if (!o.iface.empty()) room.port->use_kernel_link_of(o.iface);
     room.caps = room.port->capabilities();
     room.profile = port_profile(o, room.caps.driver, room.named);
+    if (!rx_port_name.empty()) {
+        room.rx_port = std::make_unique<dataplane::Port>(rx_port_name);
+        if (!o.rx_iface.empty()) room.rx_port->use_kernel_link_of(o.rx_iface);
+        room.rx_caps = room.rx_port->capabilities();
+    }
     return room;
 
 }

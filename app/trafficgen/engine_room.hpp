@@ -28,14 +28,20 @@ struct EngineRoom {
     bool paired = false;
     std::vector<std::unique_ptr<dataplane::Mempool>> pools;  // the templates'
     std::unique_ptr<dataplane::Mempool> rx_pool;
+    // The receiving port's own (af_xdp makes a port's UMEM of its pool: two ports cannot share one).
+    std::unique_ptr<dataplane::Mempool> rx_port_pool;
     std::unique_ptr<dataplane::Port> port;  // not started
     dataplane::PortCapabilities caps;
+    // Two ports in one process (--rx-iface, --rx-vdev, --rx-pci): the sink receives on this
+    // one what the generator sent on the other, through a device under test or a cable.
+    std::unique_ptr<dataplane::Port> rx_port;
+    dataplane::PortCapabilities rx_caps;
     std::optional<profiles::DriverProfile> named;    // the profile --driver-profile names
     std::optional<profiles::DriverProfile> profile;  // the port's, named or found by its driver
 };
 
-// Starts the EAL (lcores, memory, devices) and opens the port: af_xdp or af_packet for
-// --iface as the run needs. Throws ConfigError or DataplaneError with one sentence.
+// Starts the EAL (lcores, memory, devices) and opens the port (and the receiving port,
+// if one is named): af_xdp or af_packet for an interface as the run needs. Throws ConfigError or DataplaneError with one sentence.
 [[nodiscard]] EngineRoom open_engine_room(const Options& o);
 
 // The lcores when --lcores is not given: the control thread on a CPU of its own.

@@ -370,6 +370,11 @@ std::optional<Options> parse_options(int argc, char** argv) {
     search_cmd->add_option("--min-rate", o.search.min_rate_text, "Below it a loss ratio is not found (default 10kpps)");
     search_cmd->add_option("--max-rate", o.search.max_rate_text,
                            "Where the search starts (default: the link's rate at each frame size)");
+    search_cmd->add_option("--rx-iface", o.rx_iface,
+                           "A second port that receives what the first sends, through the device under test: a "
+                           "kernel interface (af_xdp, else af_packet)");
+    search_cmd->add_option("--rx-vdev", o.rx_vdev, "The receiving port as a DPDK virtual device");
+    search_cmd->add_option("--rx-pci", o.rx_pci, "The receiving port as a DPDK-bound NIC's PCI address");
 
     // Lists take their commas whether the settings file quotes them or not (an unquoted
     // `lcores = 0@0,1@1` reaches the option as two values, joined back here); --eal its
@@ -417,10 +422,18 @@ std::optional<Options> parse_options(int argc, char** argv) {
     if (search_cmd->parsed()) {
         o.search.requested = true;
         parse_search_options(o.search, search_texts);
-        if (!loopback) {
-            throw ConfigError("trafficgen search sends and counts in one process: give --loopback (the port's frames "
-                              "come back to it, as over a cable or a device under test that returns them)");
+        const int rx_ports = (o.rx_iface.empty() ? 0 : 1) + (o.rx_vdev.empty() ? 0 : 1) + (o.rx_pci.empty() ? 0 : 1);
+        if (rx_ports > 1) throw ConfigError("--rx-iface, --rx-vdev and --rx-pci each name the receiving port: give one");
+        if (rx_ports == 1 && loopback) {
+            throw ConfigError("--loopback receives on the sending port, --rx-iface/--rx-vdev/--rx-pci on another: give one");
         }
+        if (rx_ports == 0 && !loopback) {
+            throw ConfigError("trafficgen search sends and counts in one process: give the port that receives "
+                              "(--rx-iface, --rx-vdev or --rx-pci, the device under test between the two), or "
+                              "--loopback when the frames come back to the sending port");
+        }
+        // Both ends in this process, as a loopback has them.
+        o.role = Role::loopback;
         for (const char* not_here : {"--mix", "--rate", "--udp-rate", "--size", "--count", "--duration", "--pattern",
                                      "--associations", "--connections", "--request-response", "--round-trip",
                                      "--protocol-duration", "--timeline"}) {
@@ -531,7 +544,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
         if (!o.gateway) {
             throw ConfigError("--gateway '" + gateway_text + "' is not an IP address: give the next hop's IPv4 or IPv6 address");
         }
-        if (o.role == Role::loopback) throw ConfigError("--gateway names a next hop; --loopback has none");
+        if (loopback) throw ConfigError("--gateway names a next hop; --loopback has none");
         if (o.dst_mac_given) throw ConfigError("--gateway is resolved to a MAC and --dst-mac gives one: give one of them");
         if (traffic::IpRange::parse(o.dst_ip, "--dst-ip").first.family != o.gateway->family) {
             throw ConfigError("--gateway " + gateway_text + " and --dst-ip " + o.dst_ip + " are different IP versions");

@@ -31,6 +31,10 @@ struct Options {
     std::string pci;
     std::string pci_env;  // the variable --pci came from (the SR-IOV device plugin's), if it did
     std::vector<std::string> vdevs;
+    // A second port that receives what the first sends (trafficgen search): at most one.
+    std::string rx_iface;
+    std::string rx_vdev;
+    std::string rx_pci;
     std::string eal;
     std::string lcores;
     profiles::MemoryRequest memory = profiles::MemoryRequest::automatic;  // --hugepages, --no-huge, or chosen

@@ -12,11 +12,13 @@
 #include <memory>
 #include <thread>
 
+#include "dataplane/control_path.hpp"
 #include "dataplane/engines.hpp"
 #include "dataplane/mempools.hpp"
 #include "engine_plans.hpp"
 #include "engine_room.hpp"
 #include "link.hpp"
+#include "presence_setup.hpp"
 #include "report.hpp"
 #include "run.hpp"
 #include "traffic/config_error.hpp"
@@ -48,6 +50,8 @@ struct SizePlan {
 // What a trial measured besides its counts.
 struct TrialExtra {
     std::uint64_t generator_sent = 0;  // what the port took; below the trial's count when the generator fell short
+    std::uint64_t port_tx_errors = 0;  // of those, what the port's driver failed to put on the wire
+    std::uint64_t other_frames = 0;    // arrived on the receiving port besides the test frames (ARP, neighbour discovery)
     json latency_us;                   // percentiles of the frames that arrived
 };
 
@@ -106,6 +110,7 @@ public:
             for (std::size_t i = 0; i < tx.size(); ++i) rte_eal_remote_launch(launch<dataplane::TxEngine>, tx[i].get(), room_.tx_lcores[i]);
         }
 
+        const std::uint64_t tx_errors_before = room_.port->counters().tx_errors;
         const auto start = Clock::now();
         const auto limit = start + std::chrono::duration_cast<Clock::duration>(
                                        std::chrono::duration<double>(duration_s * 1.05 + 0.25));
@@ -143,11 +148,13 @@ public:
         rte_eal_mp_wait_lcore();
 
         extra.generator_sent = sent();
+        extra.port_tx_errors = room_.port->counters().tx_errors - tx_errors_before;
         stats::LatencyHistogram latency;
         std::uint64_t arrived = 0;
         for (const auto& e : rx) {
             const auto& totals = e->core().totals().protocols[pi];
             arrived += totals.packets;
+            extra.other_frames += e->core().totals().frames - totals.packets;
             latency.merge(totals.latency);
         }
         t.received = std::min(arrived, t.sent);
@@ -166,7 +173,8 @@ json trial_json(const search::PhaseTrial& pt, const TrialExtra& extra) {
     const auto& t = pt.trial;
     json j = {{"phase", pt.phase},       {"rate_pps", t.rate_pps}, {"duration_s", t.duration_s},
               {"sent", t.sent},          {"received", t.received}, {"loss_ratio", t.loss_ratio()},
-              {"generator_sent", extra.generator_sent}};
+              {"generator_sent", extra.generator_sent}, {"port_tx_errors", extra.port_tx_errors},
+              {"other_frames", extra.other_frames}};
     if (t.sent > extra.generator_sent) j["generator_short"] = t.sent - extra.generator_sent;
     j["latency_us"] = extra.latency_us;
     if (t.interrupted) j["interrupted"] = true;
@@ -216,27 +224,76 @@ json run_search(const Options& o) {
     EngineRoom room = open_engine_room(o);
     const dataplane::PortCapabilities& caps = room.caps;
 
-    // Every size's templates first: the port starts once, for the largest frame.
+    // Every size's templates first: the ports start once, for the largest frame.
     std::vector<SizePlan> sizes;
     std::uint32_t max_frame = 1518;
-    for (const auto& size : o.search.sizes) {
-        SizePlan sp;
-        sp.size = size;
-        sp.options = o;
-        sp.options.sizes = size.bytes == 0 ? traffic::SizeMix::parse("imix") : traffic::SizeMix::single(size.bytes);
-        sp.traffic = compile_traffic(sp.options, caps);
-        if (sp.traffic.max_frame > port_max_frame(caps)) {
-            throw ConfigError("--sizes " + size.name() + " is above what port " + caps.name + " carries: " +
-                              std::to_string(port_max_frame(caps)) + " bytes with FCS");
+    const auto compile = [&](const Options& with) {
+        sizes.clear();
+        for (const auto& size : with.search.sizes) {
+            SizePlan sp;
+            sp.size = size;
+            sp.options = with;
+            sp.options.sizes = size.bytes == 0 ? traffic::SizeMix::parse("imix") : traffic::SizeMix::single(size.bytes);
+            sp.traffic = compile_traffic(sp.options, caps);
+            if (sp.traffic.max_frame > port_max_frame(caps)) {
+                throw ConfigError("--sizes " + size.name() + " is above what port " + caps.name + " carries: " +
+                                  std::to_string(port_max_frame(caps)) + " bytes with FCS");
+            }
+            if (room.rx_port && sp.traffic.max_frame > port_max_frame(room.rx_caps)) {
+                throw ConfigError("--sizes " + size.name() + " is above what port " + room.rx_caps.name + " receives: " +
+                                  std::to_string(port_max_frame(room.rx_caps)) + " bytes with FCS");
+            }
+            if (sp.traffic.flows->size() < room.tx_lcores.size()) {
+                throw ConfigError("--lcores gives " + std::to_string(room.tx_lcores.size()) +
+                                  " generator lcores but there are " + std::to_string(sp.traffic.flows->size()) +
+                                  " flows: give at least as many flows");
+            }
+            sp.mean_frame = sp.traffic.mean_frame[static_cast<std::size_t>(with.protocols.front().protocol)];
+            max_frame = std::max(max_frame, sp.traffic.max_frame);
+            sizes.push_back(std::move(sp));
         }
-        if (sp.traffic.flows->size() < room.tx_lcores.size()) {
-            throw ConfigError("--lcores gives " + std::to_string(room.tx_lcores.size()) +
-                              " generator lcores but there are " + std::to_string(sp.traffic.flows->size()) +
-                              " flows: give at least as many flows");
+    };
+    compile(o);
+    // af_xdp stocks its fill ring from this pool and copies every frame it sends into a
+    // buffer of it: a sending port needs room for both, as a generator's has (8192).
+    room.rx_pool = std::make_unique<dataplane::Mempool>(
+        "tg_rx", dataplane::pool_size(8192, static_cast<std::uint32_t>(std::max<std::size_t>(room.rx_lcores.size(), 1)) + 1,
+                                      static_cast<std::uint32_t>(room.workers.size())),
+        std::max<std::uint32_t>(std::min<std::uint32_t>(max_frame, port_max_frame(caps)), 2048));
+    dataplane::PortSetup setup;
+    setup.rx_queues = static_cast<std::uint16_t>(room.rx_port ? 1 : std::max<std::size_t>(room.rx_lcores.size(), 1));
+    setup.tx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(room.tx_lcores.size(), 1));
+    setup.max_frame = std::min(max_frame, port_max_frame(caps));
+    setup.rx_pool = room.rx_pool->get();
+    setup.tx_checksum_offload = o.tx_checksum_offload;
+    room.port->start(setup);
+    double link_waited_s = 0;
+    const dataplane::LinkStatus link = wait_for_link(*room.port, o.link_timeout_s, stop_signal, link_waited_s);
+    if (room.rx_port) {
+        // The receiving port answers ARP and neighbour solicitations on the TX queue of each of its lcores.
+        room.rx_port_pool = std::make_unique<dataplane::Mempool>(
+            "tg_rx1", dataplane::pool_size(2048, static_cast<std::uint32_t>(std::max<std::size_t>(room.rx_lcores.size(), 1)),
+                                           static_cast<std::uint32_t>(room.workers.size())),
+            std::max<std::uint32_t>(std::min<std::uint32_t>(max_frame, port_max_frame(room.rx_caps)), 2048));
+        dataplane::PortSetup rx_setup = setup;
+        rx_setup.rx_pool = room.rx_port_pool->get();
+        rx_setup.rx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(room.rx_lcores.size(), 1));
+        rx_setup.tx_queues = rx_setup.rx_queues;
+        rx_setup.max_frame = std::min(max_frame, port_max_frame(room.rx_caps));
+        rx_setup.tx_checksum_offload = false;
+        room.rx_port->start(rx_setup);
+        double rx_waited_s = 0;
+        (void)wait_for_link(*room.rx_port, o.link_timeout_s, stop_signal, rx_waited_s);
+        if (!o.dst_mac_given) {
+            // The frames go to the next hop's MAC (--gateway's, else the destination's): asked for
+            // on the sending port before any trial.
+            dataplane::ControlPath control(room.port->id(), 0, room.rx_pool->get());
+            auto presence = make_generator_presence(o, sizes.front().traffic.l2);
+            Options resolved = o;
+            resolved.dst_mac = resolve_next_hop(o, control, *presence, stop_signal, caps.name);
+            resolved.dst_mac_given = true;
+            compile(resolved);
         }
-        sp.mean_frame = sp.traffic.mean_frame[static_cast<std::size_t>(o.protocols.front().protocol)];
-        max_frame = std::max(max_frame, sp.traffic.max_frame);
-        sizes.push_back(std::move(sp));
     }
     for (auto& sp : sizes) {
         sp.first_pool = room.pools.size();
@@ -247,23 +304,20 @@ json run_search(const Options& o) {
                 *sp.traffic.templates.templates[i]));
         }
     }
-    room.rx_pool = std::make_unique<dataplane::Mempool>(
-        "tg_rx", dataplane::pool_size(1024, static_cast<std::uint32_t>(std::max<std::size_t>(room.rx_lcores.size(), 1)),
-                                      static_cast<std::uint32_t>(room.workers.size())),
-        std::max<std::uint32_t>(std::min<std::uint32_t>(max_frame, port_max_frame(caps)), 2048));
-    dataplane::PortSetup setup;
-    setup.rx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(room.rx_lcores.size(), 1));
-    setup.tx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(room.tx_lcores.size(), 1));
-    setup.max_frame = std::min(max_frame, port_max_frame(caps));
-    setup.rx_pool = room.rx_pool->get();
-    setup.tx_checksum_offload = o.tx_checksum_offload;
-    room.port->start(setup);
-    double link_waited_s = 0;
-    const dataplane::LinkStatus link = wait_for_link(*room.port, o.link_timeout_s, stop_signal, link_waited_s);
     const double link_bps = double(link.speed_mbps ? link.speed_mbps : caps.link_speed_mbps) * 1e6;
 
     TrialRunner runner(room, setup.tx_checksum_offload, dataplane::Clock::now());
     const Protocol p = o.protocols.front().protocol;
+    // RFC 2544's learning frames: before any trial, a short run at a low rate, so that the
+    // path learns the addresses (a router resolves the destination, a switch learns the
+    // MACs) and the first trial is not charged for it. Not a trial of the search.
+    json learning;
+    if (!sizes.empty() && stop_signal.load() == 0) {
+        TrialExtra extra;
+        const search::Trial t = runner.run(sizes.front(), std::min(1000.0, 100 / 0.2), 0.2, extra);
+        learning = {{"sent", extra.generator_sent}, {"received", t.received}, {"other_frames", extra.other_frames}};
+        spdlog::info("learning frames: {} sent, {} arrived", extra.generator_sent, t.received);
+    }
     json out_sizes = json::array();
     std::string ended_by = "precision";
     for (const auto& sp : sizes) {
@@ -328,7 +382,9 @@ json run_search(const Options& o) {
                           {"flows", sizes.empty() ? 0 : sizes.front().traffic.flows->size()},
                           {"command_line", o.command_line}};
     report["port"] = port_report(caps, *room.port);
+    if (room.rx_port) report["rx_port"] = port_report(room.rx_caps, *room.rx_port);
     report["ended_by"] = ended_by;
+    report["learning"] = learning;
     report["sizes"] = out_sizes;
     return report;
 }

@@ -2,7 +2,8 @@
 // each frame size with its own templates and pools. A loopback drops nothing at a rate
 // it carries, so every loss ratio is met at the maximum, confirmed in each phase at the
 // phase's duration; and the port's own counters (the PMD's, not the engines') add up to
-// the trials' sent and received frames, across every size.
+// the trials' sent and received frames (and the learning frames before them), across
+// every size.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -53,6 +54,12 @@ TEST(Search, ALoopbackMeetsEveryRatioAtTheMaximumAndThePortCountsEveryTrialsFram
             received += t["received"].get<std::uint64_t>();
         }
     }
+    // RFC 2544's learning frames went first, outside the search.
+    ASSERT_TRUE(r["learning"].is_object());
+    EXPECT_EQ(r["learning"]["sent"].get<std::uint64_t>(), 100u);
+    EXPECT_EQ(r["learning"]["received"].get<std::uint64_t>(), 100u);
+    sent += r["learning"]["sent"].get<std::uint64_t>();
+    received += r["learning"]["received"].get<std::uint64_t>();
     EXPECT_EQ(r["port"]["counters"]["tx_packets"].get<std::uint64_t>(), sent);
     EXPECT_EQ(r["port"]["counters"]["rx_packets"].get<std::uint64_t>(), received);
 }
