@@ -1,9 +1,12 @@
 // The throughput search on a lab rig with two ports: both of the tester's interfaces in
-// one namespace, a router namespace between them whose egress towards the receiving port
-// is shaped by tbf at a known rate. tbf is the judge: the NDR found at each frame size is
-// within 15 % below tbf's rate in frames per second (and above it by no more than tbf's
-// bucket and queue carry over a final trial), and the frames tbf dropped are exactly the
-// frames the trials lost.
+// one namespace, a router namespace between them.
+// - tbf shapes the router's egress towards the receiving port at a known rate, and is the
+//   judge: the NDR found at each frame size is within 15 % below tbf's rate in frames per
+//   second (and above it by no more than tbf's bucket and queue carry over a final
+//   trial), and the frames tbf dropped are exactly the frames the trials lost.
+// - nftables drops one frame in a thousand (numgen): no rate has no loss, so the NDR is
+//   honestly not found above the minimum, and the PDR at 0.5 % is the maximum rate; the
+//   rule's counter is the trials' loss.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -25,15 +28,36 @@ void check(const CommandResult& r, const char* what) {
     if (!r.exit.ok()) throw std::runtime_error(std::string(what) + " failed: " + r.err);
 }
 
+// The tester: the sink's interface joins the generator's in one namespace.
+void one_tester_two_ports(const Lab& lab) {
+    check(run({"ip", "-n", lab["TG_SINK_NS"], "link", "set", lab["TG_SINK_IF"], "netns", lab["TG_GEN_NS"]}),
+          "ip link set netns");
+    check(run({"ip", "-n", lab["TG_GEN_NS"], "link", "set", lab["TG_SINK_IF"], "up"}), "ip link set up");
+}
+
+std::vector<std::string> search_args(const Lab& lab, const std::string& json) {
+    return in_ns(lab["TG_GEN_NS"], {tool_path("TRAFFICGEN"), "search", "--iface", lab["TG_GEN_IF"], "--rx-iface",
+                                    lab["TG_SINK_IF"], "--gateway", lab["TG_GATEWAY_IP4"], "--src-ip", lab["TG_GEN_IP4"],
+                                    "--dst-ip", lab["TG_SINK_IP4"], "--loss", "0,0.5%", "--trial-duration", "0.5",
+                                    "--final-duration", std::to_string(final_s), "--min-rate", "1kpps", "--quiet",
+                                    "--json", json});
+}
+
+std::uint64_t trials_loss(const nlohmann::json& size) {
+    std::uint64_t lost = 0;
+    for (const auto& t : size["trials"]) {
+        EXPECT_EQ(t["port_tx_errors"].get<std::uint64_t>(), 0u) << "the tester itself dropped frames: " << t.dump();
+        lost += t["generator_sent"].get<std::uint64_t>() - t["received"].get<std::uint64_t>();
+    }
+    return lost;
+}
+
 TEST(Search, ThroughATokenBucketTheNdrIsItsRateAndItsDropsAreTheTrialsLoss) {
     TempDir dir;
     Lab lab({.router = true});
-    const std::string& gen = lab["TG_GEN_NS"];
     const std::string& rtr = lab["TG_RTR_NS"];
     const std::string& shaped = lab["TG_RTR_SINK_IF"];
-    // The tester: the sink's interface joins the generator's in one namespace.
-    check(run({"ip", "-n", lab["TG_SINK_NS"], "link", "set", lab["TG_SINK_IF"], "netns", gen}), "ip link set netns");
-    check(run({"ip", "-n", gen, "link", "set", lab["TG_SINK_IF"], "up"}), "ip link set up");
+    one_tester_two_ports(lab);
     check(run({"tc", "-n", rtr, "qdisc", "add", "dev", shaped, "root", "tbf", "rate", "10mbit", "burst",
                std::to_string(static_cast<int>(tbf_burst)), "limit", std::to_string(static_cast<int>(tbf_limit))}),
           "tc qdisc add");
@@ -43,12 +67,9 @@ TEST(Search, ThroughATokenBucketTheNdrIsItsRateAndItsDropsAreTheTrialsLoss) {
     const QdiscCounters before = root_qdisc(rtr, shaped);
 
     const std::string json = dir / "search.json";
-    const auto r = run(in_ns(gen, {tool_path("TRAFFICGEN"), "search", "--iface", lab["TG_GEN_IF"], "--rx-iface",
-                                   lab["TG_SINK_IF"], "--gateway", lab["TG_GATEWAY_IP4"], "--src-ip", lab["TG_GEN_IP4"],
-                                   "--dst-ip", lab["TG_SINK_IP4"], "--sizes", "64,512", "--loss", "0,0.5%",
-                                   "--trial-duration", "0.5", "--final-duration", std::to_string(final_s),
-                                   "--min-rate", "1kpps", "--max-rate", "80kpps", "--quiet", "--json", json}),
-                       240);
+    auto args = search_args(lab, json);
+    args.insert(args.end(), {"--sizes", "64,512", "--max-rate", "80kpps"});
+    const auto r = run(args, 240);
     ASSERT_TRUE(r.exit.ok()) << r.exit.describe() << ": " << r.err;
     const QdiscCounters after = root_qdisc(rtr, shaped);
     const auto report = load_report(json);
@@ -72,16 +93,44 @@ TEST(Search, ThroughATokenBucketTheNdrIsItsRateAndItsDropsAreTheTrialsLoss) {
         const auto& pdr = size["results"][1];
         ASSERT_TRUE(pdr["found"].get<bool>());
         EXPECT_GE(pdr["rate_pps"].get<double>(), rate);
-        for (const auto& t : size["trials"]) {
-            EXPECT_EQ(t["port_tx_errors"].get<std::uint64_t>(), 0u) << "the tester itself dropped frames: " << t.dump();
-            lost += t["generator_sent"].get<std::uint64_t>() - t["received"].get<std::uint64_t>();
-        }
+        lost += trials_loss(size);
     }
     // The learning frames went at 500 frames/s, far below tbf's rate: whatever they lost
     // (while the router resolved the receiving port) was not tbf's doing.
     ASSERT_TRUE(report["learning"].is_object());
     EXPECT_GT(after.drops - before.drops, 0u);
     EXPECT_EQ(after.drops - before.drops, lost) << "tbf's drops are the trials' loss, frame for frame";
+}
+
+TEST(Search, OneFrameInAThousandDroppedLeavesNoNdrAndThePdrAtTheMaximum) {
+    TempDir dir;
+    Lab lab({.router = true});
+    one_tester_two_ports(lab);
+    nft_load(lab["TG_RTR_NS"],
+             "table inet tg_lossy {\n  chain forward {\n    type filter hook forward priority 0; policy accept;\n"
+             "    udp dport 5201 numgen inc mod 1000 == 0 counter drop comment \"one-in-1000\"\n  }\n}\n");
+    const std::string json = dir / "search.json";
+    auto args = search_args(lab, json);
+    args.insert(args.end(), {"--sizes", "128", "--max-rate", "20kpps"});
+    const auto r = run(args, 240);
+    ASSERT_TRUE(r.exit.ok()) << r.exit.describe() << ": " << r.err;
+    const auto report = load_report(json);
+    ASSERT_TRUE(report.is_object()) << r.err;
+    ASSERT_EQ(report["sizes"].size(), 1u);
+    const auto& size = report["sizes"][0];
+    const auto& ndr = size["results"][0];
+    EXPECT_FALSE(ndr["found"].get<bool>()) << ndr.dump();
+    EXPECT_TRUE(ndr["below_min"].get<bool>()) << ndr.dump();
+    EXPECT_DOUBLE_EQ(ndr["upper_pps"].get<double>(), 1000) << "it failed at the minimum rate too";
+    const auto& pdr = size["results"][1];
+    EXPECT_TRUE(pdr["at_max"].get<bool>()) << pdr.dump();
+    EXPECT_DOUBLE_EQ(pdr["rate_pps"].get<double>(), 20000);
+    EXPECT_NEAR(pdr["loss_at_rate"].get<double>(), 0.001, 0.0002);
+    // The learning frames crossed the rule too.
+    const auto& learning = report["learning"];
+    const std::uint64_t lost = trials_loss(size) + learning["sent"].get<std::uint64_t>() -
+                               learning["received"].get<std::uint64_t>();
+    EXPECT_EQ(nft_counter(lab["TG_RTR_NS"], "inet", "tg_lossy", "one-in-1000"), lost);
 }
 
 }  // namespace
