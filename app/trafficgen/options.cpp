@@ -402,7 +402,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
         const std::string key = what.substr(prefix.size());
         if (key.size() > 3 && key.compare(key.size() - 3, 3, ".++") == 0) {
             throw ConfigError("the settings file has a section no subcommand has: [" + key.substr(0, key.size() - 3) +
-                              "] (the one section is [sink])");
+                              "] (the sections are [sink] and [search])");
         }
         if (key.rfind("sink.", 0) == 0) {
             throw ConfigError("the settings file has a key [sink] does not know: '" + key.substr(5) +

@@ -64,6 +64,20 @@ TEST(Search, ALoopbackMeetsEveryRatioAtTheMaximumAndThePortCountsEveryTrialsFram
     EXPECT_EQ(r["port"]["counters"]["rx_packets"].get<std::uint64_t>(), received);
 }
 
+TEST(Search, SigtermEndsTheSearchAndStillWritesWhatItFound) {
+    const auto o = run_trafficgen({"search", "--vdev", "net_ring0", "--loopback", "--sizes", "64,128", "--trial-duration",
+                                   "0.2", "--final-duration", "20", "--max-rate", "100kpps", "--quiet"},
+                                  true, 60, 1.5);
+    ASSERT_EQ(o.exit_code, 0) << o.err;
+    const auto& r = o.report;
+    EXPECT_EQ(r["ended_by"], "interrupted");
+    ASSERT_EQ(r["sizes"].size(), 1u) << "the second size never started";
+    const auto& trials = r["sizes"][0]["trials"];
+    ASSERT_FALSE(trials.empty());
+    EXPECT_TRUE(trials.back().value("interrupted", false)) << trials.back().dump();
+    EXPECT_EQ(r["sizes"][0]["ended_by"], "interrupted");
+}
+
 TEST(Search, BadSettingsAreNamedBeforeAnyTrial) {
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
         {{"search", "--vdev", "net_ring0"}, "--loopback"},
