@@ -51,8 +51,7 @@ int launch(void* arg) {
 nlohmann::json run(const Options& o) {
     const auto started_wall = std::chrono::system_clock::now();
 
-    // Pools are declared before the port, so the port is stopped (and lets go of their
-    // mbufs) before they are freed; the EAL outlives both.
+    // The EAL, the port and the pools, held in the order they must outlive each other.
     EngineRoom room = open_engine_room(o);
     std::vector<std::unique_ptr<dataplane::Mempool>>& pools = room.pools;
     std::unique_ptr<dataplane::Mempool>& rx_pool = room.rx_pool;
