@@ -1,8 +1,32 @@
 #include "engine_plans.hpp"
 
+#include <rte_launch.h>
+
 #include "driver_profiles.hpp"
 
 namespace tg::app {
+
+namespace {
+
+template <typename Engine>
+int launch(void* arg) {
+    return static_cast<Engine*>(arg)->run();
+}
+
+}  // namespace
+
+std::unique_ptr<dataplane::PairedEngines> launch_engines(const EngineRoom& room,
+                                                         const std::vector<std::unique_ptr<dataplane::TxEngine>>& tx,
+                                                         const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx) {
+    if (room.paired) {
+        auto pair = std::make_unique<dataplane::PairedEngines>(*tx.front(), *rx.front());
+        rte_eal_remote_launch(launch<dataplane::PairedEngines>, pair.get(), room.tx_lcores.front());
+        return pair;
+    }
+    for (std::size_t i = 0; i < rx.size(); ++i) rte_eal_remote_launch(launch<dataplane::RxEngine>, rx[i].get(), room.rx_lcores[i]);
+    for (std::size_t i = 0; i < tx.size(); ++i) rte_eal_remote_launch(launch<dataplane::TxEngine>, tx[i].get(), room.tx_lcores[i]);
+    return nullptr;
+}
 
 dataplane::TxEngineConfig tx_engine_plan(const Options& o, const Traffic& t, const PacingPlan& plan,
                                          const EngineRoom& room, bool tx_checksum_offload, std::size_t i,

@@ -4,6 +4,8 @@
 #pragma once
 
 #include <cstddef>
+#include <memory>
+#include <vector>
 
 #include "dataplane/engines.hpp"
 #include "engine_room.hpp"
@@ -19,5 +21,12 @@ namespace tg::app {
                                                        std::size_t first_pool = 0);
 
 [[nodiscard]] dataplane::RxEngineConfig rx_engine_plan(const Options& o, const EngineRoom& room, std::size_t i);
+
+// Launches the engines on their lcores: a paired room's generator and sink as one
+// PairedEngines (returned: it must live until the lcores are waited for), the others each
+// on its own lcore.
+[[nodiscard]] std::unique_ptr<dataplane::PairedEngines> launch_engines(
+    const EngineRoom& room, const std::vector<std::unique_ptr<dataplane::TxEngine>>& tx,
+    const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx);
 
 }  // namespace tg::app

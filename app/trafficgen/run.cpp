@@ -41,11 +41,6 @@ using traffic::ConfigError;
 using traffic::Protocol;
 using Clock = std::chrono::steady_clock;
 
-template <typename Engine>
-int launch(void* arg) {
-    return static_cast<Engine*>(arg)->run();
-}
-
 }  // namespace
 
 nlohmann::json run(const Options& o) {
@@ -252,16 +247,11 @@ nlohmann::json run(const Options& o) {
 
     spdlog::info("{} on {} ({}), {} TX and {} RX lcores, DPDK runtime {}", to_string(o.role), caps.name, caps.driver,
                  tx.size(), rx.size(), eal.file_prefix());
-    std::unique_ptr<dataplane::PairedEngines> pair;
     if (paired) {
         spdlog::info("loopback: generator and sink take turns on lcore {}, the control thread keeps a CPU of its own",
                      tx_lcores.front());
-        pair = std::make_unique<dataplane::PairedEngines>(*tx.front(), *rx.front());
-        rte_eal_remote_launch(launch<dataplane::PairedEngines>, pair.get(), tx_lcores.front());
-    } else {
-        for (std::size_t i = 0; i < rx.size(); ++i) rte_eal_remote_launch(launch<dataplane::RxEngine>, rx[i].get(), rx_lcores[i]);
-        for (std::size_t i = 0; i < tx.size(); ++i) rte_eal_remote_launch(launch<dataplane::TxEngine>, tx[i].get(), tx_lcores[i]);
     }
+    const auto pair = launch_engines(room, tx, rx);
     if (control) control->engines_started();
     // Real sessions: set up while the engines hold their data.
     bool send_data = true;

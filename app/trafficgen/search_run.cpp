@@ -33,11 +33,6 @@ using traffic::Protocol;
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
 
-template <typename Engine>
-int launch(void* arg) {
-    return static_cast<Engine*>(arg)->run();
-}
-
 // One frame size's traffic: its templates, and where their pools start in the room's.
 struct SizePlan {
     SearchSize size;
@@ -102,14 +97,7 @@ public:
             rx.push_back(std::make_unique<dataplane::RxEngine>(std::move(c)));
         }
         const std::uint64_t tx_errors_before = room_.port->counters().tx_errors;
-        std::unique_ptr<dataplane::PairedEngines> pair;
-        if (room_.paired) {
-            pair = std::make_unique<dataplane::PairedEngines>(*tx.front(), *rx.front());
-            rte_eal_remote_launch(launch<dataplane::PairedEngines>, pair.get(), room_.tx_lcores.front());
-        } else {
-            for (std::size_t i = 0; i < rx.size(); ++i) rte_eal_remote_launch(launch<dataplane::RxEngine>, rx[i].get(), room_.rx_lcores[i]);
-            for (std::size_t i = 0; i < tx.size(); ++i) rte_eal_remote_launch(launch<dataplane::TxEngine>, tx[i].get(), room_.tx_lcores[i]);
-        }
+        const auto pair = launch_engines(room_, tx, rx);
 
         const auto start = Clock::now();
         const auto limit = start + std::chrono::duration_cast<Clock::duration>(
