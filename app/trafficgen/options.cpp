@@ -325,6 +325,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
     app.add_option("--timeline", o.timeline_path, "Write each received test packet's arrival to this CSV file");
     app.add_option("--timeline-packets", o.sink.timeline_packets, "Arrivals --timeline records (the first ones)")
         ->check(CLI::Range(1u, 100'000'000u));
+    std::string gap_threshold_text;
+    app.add_option("--gap-threshold", gap_threshold_text,
+                   "Report each flow's and stream's interruptions: gaps between arrivals of at least this (10ms) "
+                   "with packets lost or held back in them; 0: none");
 
     std::vector<SeedName> seed = {
         {"network-protocols", "NETWORK_PROTOCOLS", "--proto", {}},
@@ -552,6 +556,12 @@ std::optional<Options> parse_options(int argc, char** argv) {
     }
     if (!vlan_text.empty()) o.vlans = vlan_list(vlan_text);
     if (!o.timeline_path.empty() && o.sink.timeline_packets == 0) o.sink.timeline_packets = 1'000'000;
+    if (!gap_threshold_text.empty()) {
+        if (o.role == Role::generator && !o.round_trip) {
+            throw ConfigError("--gap-threshold measures arrivals: use it with `trafficgen sink`, --loopback or --round-trip");
+        }
+        o.sink.gap_threshold_ns = static_cast<std::uint64_t>(seconds(gap_threshold_text, "--gap-threshold", true) * 1e9);
+    }
     if (!o.timeline_path.empty() && o.role == Role::generator) {
         throw ConfigError("--timeline records arrivals: use it with `trafficgen sink` or --loopback");
     }

@@ -42,6 +42,23 @@ std::string iso8601(std::chrono::system_clock::time_point t) {
     return buf;
 }
 
+// Nanoseconds of the realtime clock, to the microsecond.
+std::string iso8601_us(std::uint64_t unix_ns) {
+    const auto t = static_cast<std::time_t>(unix_ns / 1'000'000'000);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[48];
+    const std::size_t n = std::strftime(buf, sizeof(buf), "%Y-%m-%dT%H:%M:%S", &tm);
+    std::snprintf(buf + n, sizeof(buf) - n, ".%06uZ", static_cast<unsigned>(unix_ns % 1'000'000'000 / 1000));
+    return buf;
+}
+
+double ms(std::uint64_t ns) { return double(ns) / 1e6; }
+
+json gap_json(const stats::Gap& g) {
+    return {{"start", iso8601_us(g.start_ns)}, {"duration_ms", ms(g.duration_ns)}, {"lost", g.lost}};
+}
+
 // Report order for per-stream rows: protocol, flow, stream.
 bool by_key(const json& a, const json& b) {
     return std::tie(a["protocol"], a["flow"], a["stream"]) < std::tie(b["protocol"], b["flow"], b["stream"]);
@@ -239,6 +256,27 @@ json sctp_associations_json(const std::vector<std::unique_ptr<dataplane::RxEngin
             {"list", list}};
 }
 
+// Every interruption the cores listed, oldest first, and how many were past the list.
+json interruptions_json(const std::vector<const sink::SinkCore*>& cores) {
+    std::vector<sink::Interruption> all;
+    std::uint64_t not_listed = 0, threshold_ns = 0;
+    for (const sink::SinkCore* core : cores) {
+        all.insert(all.end(), core->interruptions().begin(), core->interruptions().end());
+        not_listed += core->interruptions_not_listed();
+        threshold_ns = core->config().gap_threshold_ns;
+    }
+    std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.gap.start_ns < b.gap.start_ns; });
+    json list = json::array();
+    for (const auto& i : all) {
+        json g = gap_json(i.gap);
+        g["protocol"] = traffic::to_string(i.protocol);
+        g["flow"] = i.flow_id;
+        g["stream"] = i.stream_id;
+        list.push_back(std::move(g));
+    }
+    return {{"threshold_ms", ms(threshold_ns)}, {"list", list}, {"not_listed", not_listed}};
+}
+
 // What a set of sink cores counted: totals, per protocol (loss, rates, jitter, latency)
 // and per stream. The sink's RX lcores, or a round trip's returns on the generator's.
 json arrivals_json(const std::vector<const sink::SinkCore*>& cores, bool latency_valid) {
@@ -282,6 +320,8 @@ json arrivals_json(const std::vector<const sink::SinkCore*>& cores, bool latency
         const auto& list = streams_of[pi];
         if (pt.packets == 0 && pt.bad_ip_checksum == 0 && pt.bad_l4_checksum == 0) continue;
         std::uint64_t lost = 0, reordered = 0, dups = 0, expected = 0, jitter_max = 0, jitter_sum = 0;
+        std::uint64_t gaps = 0, gap_lost = 0;
+        const sink::StreamStats* longest = nullptr;
         // Protocols with no streams (ARP, DNS) keep their first and last arrival themselves.
         std::uint64_t first = pt.first_rx_ns != 0 ? pt.first_rx_ns : ~std::uint64_t{0}, last = pt.last_rx_ns;
         for (const auto* s : list) {
@@ -291,18 +331,29 @@ json arrivals_json(const std::vector<const sink::SinkCore*>& cores, bool latency
             expected += s->sequence.expected();
             jitter_max = std::max(jitter_max, s->jitter.ns());
             jitter_sum += s->jitter.ns();
+            gaps += s->gaps.count();
+            gap_lost += s->gaps.lost();
+            if (s->gaps.count() > 0 && (longest == nullptr || s->gaps.longest().duration_ns > longest->gaps.longest().duration_ns)) {
+                longest = s;
+            }
             first = std::min(first, s->first_rx_ns);
             last = std::max(last, s->last_rx_ns);
             // The stream's own throughput, over the time its packets were arriving.
             const double stream_span = s->last_rx_ns > s->first_rx_ns ? double(s->last_rx_ns - s->first_rx_ns) / 1e9 : 0;
             const double intervals = s->packets > 1 ? double(s->packets - 1) / double(s->packets) : 0;
             const double stream_s = intervals > 0 ? stream_span / intervals : 0;
-            streams.push_back({{"protocol", traffic::to_string(p)}, {"flow", s->flow_id}, {"stream", s->stream_id},
-                               {"packets", s->packets}, {"bytes", s->bytes}, {"expected", s->sequence.expected()},
-                               {"lost", s->sequence.lost()}, {"reordered", s->sequence.reordered()},
-                               {"duplicates", s->sequence.duplicates()}, {"jitter_ns", s->jitter.ns()},
-                               {"pps", stream_s > 0 ? double(s->packets) / stream_s : 0.0},
-                               {"l2_bps", stream_s > 0 ? double(s->bytes) * 8 / stream_s : 0.0}});
+            json row = {{"protocol", traffic::to_string(p)}, {"flow", s->flow_id}, {"stream", s->stream_id},
+                        {"packets", s->packets}, {"bytes", s->bytes}, {"expected", s->sequence.expected()},
+                        {"lost", s->sequence.lost()}, {"reordered", s->sequence.reordered()},
+                        {"duplicates", s->sequence.duplicates()}, {"jitter_ns", s->jitter.ns()},
+                        {"pps", stream_s > 0 ? double(s->packets) / stream_s : 0.0},
+                        {"l2_bps", stream_s > 0 ? double(s->bytes) * 8 / stream_s : 0.0},
+                        {"interruptions", s->gaps.count()}};
+            if (s->gaps.count() > 0) {
+                row["longest_gap"] = gap_json(s->gaps.longest());
+                row["interrupted_ms"] = ms(s->gaps.total_ns());
+            }
+            streams.push_back(std::move(row));
         }
         const double span = last > first ? double(last - first) / 1e9 : 0;
         json j = {{"packets", pt.packets},
@@ -317,7 +368,14 @@ json arrivals_json(const std::vector<const sink::SinkCore*>& cores, bool latency
                   {"duplicates", dups},
                   {"jitter_ns_max", jitter_max},
                   {"jitter_ns_mean", list.empty() ? 0 : jitter_sum / list.size()},
-                  {"active_s", span}};
+                  {"active_s", span},
+                  {"interruptions", gaps},
+                  {"lost_in_interruptions", gap_lost}};
+        if (longest != nullptr) {
+            j["longest_gap"] = gap_json(longest->gaps.longest());
+            j["longest_gap"]["flow"] = longest->flow_id;
+            j["longest_gap"]["stream"] = longest->stream_id;
+        }
         // Rates over the time packets were arriving: (n - 1) intervals between n arrivals.
         if (pt.packets > 1 && span > 0) {
             const double n = double(pt.packets - 1) / double(pt.packets);
@@ -333,6 +391,7 @@ json arrivals_json(const std::vector<const sink::SinkCore*>& cores, bool latency
                 {"untracked", t.untracked}, {"negative_latency", t.negative_latency},
                 {"presence_frames", t.presence}, {"protocols", protocols}, {"streams", streams}};
     if (protocols.contains("dns")) out["dns"] = dns_tally_json(t.dns);
+    out["interruptions"] = interruptions_json(cores);
     return out;
 }
 

@@ -221,6 +221,7 @@ nlohmann::json run(const Options& o) {
             c.round_trip = o.round_trip;
             c.answers = answers;
             c.returns.max_streams = o.sink.max_streams;
+            c.returns.gap_threshold_ns = o.sink.gap_threshold_ns;
             c.returns.shared_clock = true;
             c.returns.sctp_server = false;
             c.returns.tcp_server = false;
@@ -278,6 +279,7 @@ nlohmann::json run(const Options& o) {
             // Open loop: the engines stamp DATA on the flows whose association is up.
             if (!all_up) spdlog::warn("{}: {}; data goes on those that are up", session_what, session->verdict());
             bind_sctp(*sctp_clients, tx);
+            session->engines_carry_data();
             if (all_up) spdlog::info("{} {} established", session->clients().size(), session_what);
             hold.store(false, std::memory_order_release);
         } else {

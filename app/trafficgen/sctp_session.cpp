@@ -65,7 +65,8 @@ nlohmann::json sctp_clients_report(const traffic::SctpClientSet& clients, const 
                  {"inits_sent", s.inits_sent},
                  {"init_acks", s.init_acks},
                  {"sacks_in", s.sacks_in},
-                 {"data_acked", s.data_acked}});
+                 {"data_acked", s.data_acked},
+                 {"survival", survival_json(s.survival, control)}});
     if (clients.closed_loop()) {
         const auto& c = s.closed_loop;
         json["closed_loop"] = closed_loop_json({c.cwnd_min, c.cwnd_max, c.srtt_ms_max, c.rtt_samples, c.bytes_acked}, control);

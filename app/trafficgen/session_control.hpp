@@ -55,6 +55,10 @@ public:
     [[nodiscard]] std::uint64_t frames_dropped() const noexcept { return path_.dropped(); }
     // Closed loop: from start_data() to the last acknowledgement (or now), in seconds.
     [[nodiscard]] double data_seconds() const;
+    // Open loop: the engines carry the sessions' data from now on (for the report's times).
+    void engines_carry_data() { data_started_ms_ = steady_ms(); }
+    // When the data began (start_data() or engines_carry_data()), on the sessions' clock (0: not yet).
+    [[nodiscard]] std::uint64_t data_started_ms() const noexcept { return data_started_ms_; }
 
 private:
     void receive_all();

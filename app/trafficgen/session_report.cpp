@@ -30,4 +30,15 @@ json closed_loop_json(const ClosedLoopWindows& w, const SessionControl& control)
             {"goodput_bps", seconds > 0 ? double(w.bytes_acked) * 8 / seconds : 0.0}};
 }
 
+json survival_json(const traffic::SessionSurvival& s, const SessionControl& control) {
+    json j = {{"survived", s.survived}, {"ended_by_peer_or_path", s.lost_after_up}, {"longest_data_stop_ms", s.longest_wait_ms}};
+    if (s.longest_wait_ms > 0) {
+        j["longest_data_stop_flow"] = s.longest_wait_flow;
+        const std::uint64_t start = control.data_started_ms();
+        const std::uint64_t from = s.longest_wait_from_ms;
+        j["longest_data_stop_at_s"] = start != 0 && from >= start ? double(from - start) / 1000 : 0.0;
+    }
+    return j;
+}
+
 }  // namespace tg::app

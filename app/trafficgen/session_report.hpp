@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "session_control.hpp"
+#include "traffic/session_clients.hpp"
 #include "traffic/setup_times.hpp"
 
 namespace tg::app {
@@ -26,5 +27,9 @@ struct ClosedLoopWindows {
     std::uint64_t bytes_acked = 0;
 };
 [[nodiscard]] nlohmann::json closed_loop_json(const ClosedLoopWindows& w, const SessionControl& control);
+
+// "survival": how many sessions outlived the run, and the longest one waited with its
+// data unacknowledged, with when that began (seconds into the data phase).
+[[nodiscard]] nlohmann::json survival_json(const traffic::SessionSurvival& s, const SessionControl& control);
 
 }  // namespace tg::app

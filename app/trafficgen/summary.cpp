@@ -51,6 +51,19 @@ void print_sctp_associations(const json& a) {
     }
 }
 
+// Whether the sessions outlived the run, and the longest one's data went unacknowledged.
+void print_survival(const char* what, const json& a) {
+    if (!a.contains("survival")) return;
+    const json& s = a["survival"];
+    std::printf("%s: %llu survived, %llu ended by the peer or the path after coming up", what, ull(u64(s, "survived")),
+                ull(u64(s, "ended_by_peer_or_path")));
+    if (u64(s, "longest_data_stop_ms") > 0) {
+        std::printf("; data stopped at most %llu ms (flow %llu, %.3f s into the data)", ull(u64(s, "longest_data_stop_ms")),
+                    ull(u64(s, "longest_data_stop_flow")), num(s, "longest_data_stop_at_s"));
+    }
+    std::printf("\n");
+}
+
 // The generator's associations: set-up, data acknowledged, how they ended, and the one
 // sentence when the path does not carry SCTP associations.
 void print_client_associations(const json& a) {
@@ -74,6 +87,7 @@ void print_client_associations(const json& a) {
                     ull(c.contains("cwnd_bytes") ? u64(c["cwnd_bytes"], "min") : 0),
                     ull(c.contains("cwnd_bytes") ? u64(c["cwnd_bytes"], "max") : 0), ull(u64(c, "srtt_ms_max")));
     }
+    if (u64(a, "established") > 0) print_survival("sctp associations", a);
     const std::string verdict = a.value("verdict", "");
     if (!verdict.empty()) std::printf("sctp: %s\n", verdict.c_str());
 }
@@ -118,6 +132,7 @@ void print_tcp_connections(const json& a, bool generator) {
                     ull(c.contains("cwnd_bytes") ? u64(c["cwnd_bytes"], "min") : 0),
                     ull(c.contains("cwnd_bytes") ? u64(c["cwnd_bytes"], "max") : 0), ull(u64(c, "srtt_ms_max")));
     }
+    if (generator && !a.contains("connect_per_request") && u64(a, "established") > 0) print_survival("tcp connections", a);
     const std::string verdict = a.value("verdict", "");
     if (!verdict.empty()) std::printf("tcp: %s\n", verdict.c_str());
 }
@@ -155,6 +170,22 @@ void print_answers(const json& a) {
                     ull(u64(d, "timed_out")), num(d, "timed_out_percent"), ull(u64(d, "late")),
                     ull(u64(d, "unmatched")), latency_us(d.value("latency", json::object())).c_str());
     }
+}
+
+// The gaps the path made in each protocol's flows and streams, and the longest.
+void print_interruptions(const json& sink) {
+    const json& i = sink["interruptions"];
+    std::printf("\ninterruptions (gaps of %.3g ms or more with packets lost or held back):", num(i, "threshold_ms"));
+    bool any = false;
+    for (const auto& [p, t] : sink["protocols"].items()) {
+        if (u64(t, "interruptions") == 0) continue;
+        any = true;
+        const json& g = t["longest_gap"];
+        std::printf("\n  %s: %llu, %llu packets lost in them; longest %.3f ms from %s on flow %llu stream %llu, %llu lost",
+                    p.c_str(), ull(u64(t, "interruptions")), ull(u64(t, "lost_in_interruptions")), num(g, "duration_ms"),
+                    g.value("start", "").c_str(), ull(u64(g, "flow")), ull(u64(g, "stream")), ull(u64(g, "lost")));
+    }
+    std::printf("%s\n", any ? "" : " none");
 }
 
 }  // namespace
@@ -246,6 +277,7 @@ void print_summary(const json& r) {
         std::printf("\nreflected: %llu test packets sent back, %llu not taken by the port\n",
                     ull(u64(r["sink"]["reflected"], "sent")), ull(u64(r["sink"]["reflected"], "dropped")));
     }
+    if (r.contains("sink") && r["sink"].contains("interruptions")) print_interruptions(r["sink"]);
     if (r.contains("path")) {
         std::printf("\n");
         for (const auto& [p, v] : r["path"].items()) std::printf("path: %s\n", v.value("verdict", "").c_str());

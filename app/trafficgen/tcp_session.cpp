@@ -45,7 +45,8 @@ nlohmann::json connections_json(const traffic::TcpClientSummary& s, bool closed_
                  {"closed_clean", s.closed_clean},
                  {"failed", s.failed},
                  {"syns_sent", s.syns_sent},
-                 {"syn_acks", s.syn_acks}});
+                 {"syn_acks", s.syn_acks},
+                 {"survival", survival_json(s.survival, control)}});
     if (closed_loop) {
         const auto& c = s.closed_loop;
         json["closed_loop"] = closed_loop_json({c.cwnd_min, c.cwnd_max, c.srtt_ms_max, c.rtt_samples, c.bytes_acked}, control);

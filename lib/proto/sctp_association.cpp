@@ -13,6 +13,18 @@ namespace {
 constexpr std::uint64_t never = ~std::uint64_t{0};
 constexpr std::size_t max_gaps_per_sack = 32;
 
+// The highest TSN a SACK says the peer holds: its cumulative ack, or past it the end of
+// its furthest gap block.
+std::uint32_t highest_acknowledged(const SctpSackView& s) noexcept {
+    std::uint32_t highest = s.cumulative_tsn_ack;
+    for (std::size_t i = 0; i < s.gap_count; ++i) {
+        const SctpGap g = s.gap(i);
+        if (g.start == 0 || g.end < g.start) continue;
+        if (tsn_after(s.cumulative_tsn_ack + g.end, highest)) highest = s.cumulative_tsn_ack + g.end;
+    }
+    return highest;
+}
+
 std::string describe_causes(const char* what, std::span<const std::uint8_t> causes) {
     std::string s = what;
     SctpTlvReader r(causes);
@@ -269,6 +281,7 @@ void SctpAssociation::on_chunk_established(const SctpChunkView& c, std::uint64_t
             SctpSackView s;
             if (parse_sctp_sack(c, s) != ParseError::none) return;
             ++counters_.sacks_in;
+            ack_progress_.reached(highest_acknowledged(s), now_ms);
             if (config_.closed_loop) {
                 sender_.on_sack(s, now_ms);
                 peer_cum_ack_ = sender_.cumulative_ack();

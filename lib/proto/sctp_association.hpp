@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "proto/ack_progress.hpp"
 #include "proto/address.hpp"
 #include "proto/sctp_cookie.hpp"
 #include "proto/sctp_sender.hpp"
@@ -136,6 +137,8 @@ public:
     [[nodiscard]] std::uint32_t peer_tag() const noexcept { return peer_tag_; }
     [[nodiscard]] std::uint32_t next_tsn() const noexcept { return next_tsn_; }
     [[nodiscard]] std::uint32_t peer_cumulative_ack() const noexcept { return peer_cum_ack_; }
+    // When the peer's cumulative TSN ack moved on, and the longest wait for it to.
+    [[nodiscard]] const AckProgress& ack_progress() const noexcept { return ack_progress_; }
     [[nodiscard]] std::uint16_t outbound_streams() const noexcept { return out_streams_; }
     [[nodiscard]] std::uint16_t inbound_streams() const noexcept { return in_streams_; }
     [[nodiscard]] const SctpTsnTracker& received() const noexcept { return tsns_; }
@@ -180,6 +183,7 @@ private:
     std::uint32_t local_initial_tsn_ = 0;
     std::uint32_t next_tsn_ = 0;
     std::uint32_t peer_cum_ack_ = 0;
+    AckProgress ack_progress_;
     std::uint32_t peer_rwnd_ = 0;
     std::uint16_t out_streams_ = 0;
     std::uint16_t in_streams_ = 0;

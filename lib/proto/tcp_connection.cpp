@@ -260,8 +260,16 @@ bool TcpConnection::on_ack(const TcpSegmentIn& s, std::uint64_t now_ms) {
                        std::span<const TcpSackBlock>(s.options.sack_blocks.data(), s.options.sack_block_count),
                        may_be_duplicate, now_ms);
     }
+    // How far the peer holds our data: the ACK, or past it the furthest SACK block.
+    std::uint32_t highest = data_ack;
+    for (std::size_t i = 0; i < s.options.sack_block_count; ++i) {
+        const std::uint32_t right = s.options.sack_blocks[i].right;
+        if (seq_after(right, highest) && (external_data_ || !seq_after(right, data_end))) highest = right;
+    }
+    const std::uint32_t data_acked_before = seq_after(snd_una_, data_end) ? data_end : snd_una_;
+    if (seq_after(highest, data_acked_before)) ack_progress_.reached(highest, now_ms);
     if (seq_after(s.ack, snd_una_)) {
-        const std::uint32_t old_data_ack = seq_after(snd_una_, data_end) ? data_end : snd_una_;
+        const std::uint32_t old_data_ack = data_acked_before;
         if (seq_after(data_ack, old_data_ack)) bytes_acked_ += data_ack - old_data_ack;
         snd_una_ = s.ack;
     }

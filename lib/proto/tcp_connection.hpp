@@ -17,6 +17,7 @@
 #include <span>
 #include <vector>
 
+#include "proto/ack_progress.hpp"
 #include "proto/address.hpp"
 #include "proto/tcp_options.hpp"
 #include "proto/tcp_receive.hpp"
@@ -178,6 +179,8 @@ public:
     [[nodiscard]] std::uint64_t setup_ms() const noexcept { return setup_ms_; }
     // Bytes the peer acknowledged of what we sent (data, not SYN or FIN).
     [[nodiscard]] std::uint64_t bytes_acked() const noexcept { return bytes_acked_; }
+    // When the peer's ACK last moved past data, and the longest wait for it to.
+    [[nodiscard]] const AckProgress& ack_progress() const noexcept { return ack_progress_; }
 
 private:
     explicit TcpConnection(const TcpEndpointConfig& config) : config_(config) {}
@@ -238,6 +241,7 @@ private:
     std::uint64_t setup_ms_ = 0;
     bool handshake_done_ = false;
     std::uint64_t bytes_acked_ = 0;
+    AckProgress ack_progress_;
     TcpConnectionCounters counters_;
 };
 

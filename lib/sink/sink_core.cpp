@@ -47,6 +47,7 @@ SinkCore::SinkCore(const SinkConfig& config) : config_(config) {
     slots_.resize(capacity);
     mask_ = capacity - 1;
     timeline_.reserve(config.timeline_packets);
+    interruptions_.reserve(config.gap_log);
     if (config.sctp_server) {
         proto::SctpServerConfig c;
         c.timers = config.sctp_timers;
@@ -135,7 +136,16 @@ bool SinkCore::count_test_packet(Protocol p, std::span<const std::uint8_t> paylo
     ++s->packets;
     s->bytes += wire_bytes;
     s->last_rx_ns = meta.rx_ns;
-    const std::uint64_t seq = proto::extend_seq32(s->sequence.highest(), h.seq);
+    const std::uint64_t highest_before = s->sequence.highest();
+    const std::uint64_t seq = proto::extend_seq32(highest_before, h.seq);
+    stats::Gap gap;
+    if (s->gaps.record(meta.rx_ns, tx, seq, highest_before, s->sequence.empty(), config_.gap_threshold_ns, gap)) {
+        if (interruptions_.size() < config_.gap_log) {
+            interruptions_.push_back({p, h.flow_id, h.stream_id, gap});
+        } else {
+            ++interruptions_not_listed_;
+        }
+    }
     s->sequence.record(seq);
     if (h.flags & proto::test_flag::last) s->sequence.set_last(seq);
     s->jitter.record(tx, meta.rx_ns);

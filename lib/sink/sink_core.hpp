@@ -14,6 +14,7 @@
 #include "sink/tcp_responder.hpp"
 #include "sink/udp_answers.hpp"
 
+#include "stats/gap_tracker.hpp"
 #include "stats/jitter.hpp"
 #include "stats/latency_histogram.hpp"
 #include "stats/sequence_tracker.hpp"
@@ -36,6 +37,11 @@ struct SinkConfig {
     std::uint32_t max_streams = 16384;  // distinct (protocol, flow, stream) keys tracked
     bool shared_clock = false;          // latency is valid only when sender and sink share a clock
     std::uint32_t timeline_packets = 0; // arrivals to record one by one (0: none)
+    // Interruptions: gaps between a stream's arrivals of at least this that the path made
+    // (stats/gap_tracker.hpp); each stream keeps its longest, and the first `gap_log` of
+    // them all are listed one by one.
+    std::uint64_t gap_threshold_ns = 10'000'000;
+    std::uint32_t gap_log = 1000;
     bool sctp_server = true;            // answer SCTP associations (INIT, COOKIE ECHO, ...)
     proto::SctpTimers sctp_timers{};
     bool tcp_server = true;             // answer TCP connections (SYN, data, FIN)
@@ -90,6 +96,15 @@ struct StreamStats {
     std::uint64_t last_rx_ns = 0;
     stats::SequenceTracker sequence;
     stats::Jitter jitter;
+    stats::GapTracker gaps;
+};
+
+// One interruption of one stream, for the list of them.
+struct Interruption {
+    traffic::Protocol protocol = traffic::Protocol::udp;
+    std::uint32_t flow_id = 0;
+    std::uint16_t stream_id = 0;
+    stats::Gap gap;
 };
 
 // DNS responses, matched to the generator's queries by ID and port.
@@ -124,7 +139,11 @@ public:
     bool process(std::span<const std::uint8_t> frame, const RxMeta& meta, proto::FrameShape* shape = nullptr) noexcept;
 
     [[nodiscard]] const SinkTotals& totals() const noexcept { return totals_; }
+    [[nodiscard]] const SinkConfig& config() const noexcept { return config_; }
     [[nodiscard]] const std::vector<Arrival>& timeline() const noexcept { return timeline_; }
+    // The first `gap_log` interruptions, in the order they ended, and how many more there were.
+    [[nodiscard]] const std::vector<Interruption>& interruptions() const noexcept { return interruptions_; }
+    [[nodiscard]] std::uint64_t interruptions_not_listed() const noexcept { return interruptions_not_listed_; }
     // The SCTP server, when the sink answers associations; null otherwise.
     [[nodiscard]] SctpResponder* sctp() noexcept { return sctp_.get(); }
     [[nodiscard]] const SctpResponder* sctp() const noexcept { return sctp_.get(); }
@@ -172,6 +191,8 @@ private:
     std::size_t used_ = 0;
     SinkTotals totals_;
     std::vector<Arrival> timeline_;  // reserved up front: recording never allocates
+    std::vector<Interruption> interruptions_;  // likewise
+    std::uint64_t interruptions_not_listed_ = 0;
     std::unique_ptr<SctpResponder> sctp_;
     std::unique_ptr<TcpResponder> tcp_;
     std::unique_ptr<UdpAnswers> udp_;

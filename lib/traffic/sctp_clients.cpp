@@ -228,6 +228,11 @@ SctpClientSummary SctpClientSet::summary() const {
         if (got_up) setup.push_back(a.setup_ms());
         if (got_up) ++s.established;
         if (a.established()) ++s.up_at_end;
+        if (got_up) {
+            const auto f = a.failure();
+            const bool failed = f == proto::SctpFailure::abort_received || f == proto::SctpFailure::peer_unreachable;
+            s.survival.add(static_cast<std::uint32_t>(i), failed, a.ack_progress());
+        }
         if (!got_up) {
             ++s.failed[why_not_up(a)];
         } else if (a.state() == proto::SctpState::closed) {

@@ -65,6 +65,7 @@ struct SctpClientSummary {
     std::uint64_t data_acked = 0;  // DATA chunks the peers' SACKs acknowledged
     std::uint64_t sacks_in = 0;
     SctpClosedLoopSummary closed_loop;
+    SessionSurvival survival;
     // One sentence for the report when the path does not carry SCTP associations.
     std::string verdict;
 };

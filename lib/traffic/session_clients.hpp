@@ -14,6 +14,32 @@
 
 namespace tg::traffic {
 
+// Whether the sessions outlived what the path did to them, and the longest time one of
+// them waited for its data to be acknowledged (proto/ack_progress.hpp).
+struct SessionSurvival {
+    // Established, and not ended by the peer or the path: up at the end, closed cleanly,
+    // or ended by this side when a close did not complete (open loop never resends what
+    // was lost, so a TCP FIN after a hole is never acknowledged).
+    std::uint32_t survived = 0;
+    // Established, then ended by the peer (RST, ABORT) or the path (retransmissions or
+    // heartbeats exhausted).
+    std::uint32_t lost_after_up = 0;
+    std::uint64_t longest_wait_ms = 0;
+    std::uint32_t longest_wait_flow = 0;
+    std::uint64_t longest_wait_from_ms = ~std::uint64_t{0};  // the sessions' clock
+
+    // One established session's record of it.
+    template <typename AckProgress>
+    void add(std::uint32_t flow, bool failed, const AckProgress& p) noexcept {
+        ++(failed ? lost_after_up : survived);
+        if (p.longest_ms() > longest_wait_ms) {
+            longest_wait_ms = p.longest_ms();
+            longest_wait_flow = flow;
+            longest_wait_from_ms = p.longest_from_ms();
+        }
+    }
+};
+
 class SessionClients {
 public:
     virtual ~SessionClients() = default;

@@ -179,14 +179,18 @@ TcpClientSummary TcpClientSet::summary() const {
     TcpClientSummary s;
     s.requested = static_cast<std::uint32_t>(connections_.size());
     std::vector<std::uint64_t> setup;
-    std::uint32_t refused = 0;
+    std::uint32_t refused = 0, flow = 0;
     for (const auto& c : connections_) {
         s.syns_sent += 1 + c.counters().syn_retransmits;
         const bool up = c.handshake_done();
         if (up) {
             ++s.syn_acks;
             setup.push_back(c.setup_ms());
+            const auto f = c.failure();
+            s.survival.add(flow, f == proto::TcpFailure::reset_received || f == proto::TcpFailure::peer_unreachable,
+                           c.ack_progress());
         }
+        ++flow;
         if (up) ++s.established;
         if (c.established()) ++s.up_at_end;
         if (!up) {

@@ -57,6 +57,7 @@ struct TcpClientSummary {
     std::uint64_t syn_acks = 0;                   // connections that got past SYN-SENT
     SetupTimes setup;  // of the sessions that came up
     TcpClosedLoopSummary closed_loop;
+    SessionSurvival survival;
     std::string verdict;  // one sentence when the path does not carry TCP connections
 };
 

@@ -71,6 +71,8 @@ TEST(BadInput, EachGetsOneSentenceAndANonZeroExit) {
         {with_ring({"--src-port", "70000"}), "70000"},
         {with_ring({"--dst-mac", "zz:00:00:00:00:01"}), "zz:00:00:00:00:01"},
         {with_ring({"--duration", "soon"}), "soon"},
+        {{"sink", "--vdev", "net_ring0", "--gap-threshold", "-5ms"}, "-5ms"},
+        {with_ring({"--gap-threshold", "10ms"}), "--gap-threshold"},
         {with_ring({"--pattern", "wave"}), "wave"},
         {with_ring({"--mix", "tcp:0"}), "tcp"},
         {with_ring({"--mix", "udp", "--proto", "tcp"}), "--mix"},

@@ -41,6 +41,21 @@ LinkCounters link_counters(const std::string& ns, const std::string& ifname) {
     return {s.at("rx").at("packets"), s.at("tx").at("packets"), s.at("rx").at("dropped"), s.at("tx").at("dropped")};
 }
 
+std::uint64_t nft_named_counter(const std::string& ns, const std::string& family, const std::string& table,
+                                const std::string& name) {
+    const json j = checked_json(in_ns(ns, {"nft", "-j", "list", "counter", family, table, name}));
+    for (const auto& item : j.at("nftables")) {
+        if (item.contains("counter")) return item["counter"].at("packets");
+    }
+    throw std::runtime_error("nft listed no counter '" + name + "' in " + family + " " + table);
+}
+
+void nft(const std::string& ns, const std::vector<std::string>& words) {
+    std::vector<std::string> argv{"nft"};
+    argv.insert(argv.end(), words.begin(), words.end());
+    checked(in_ns(ns, argv));
+}
+
 void nft_load(const std::string& ns, const std::string& ruleset) {
     TempDir dir;
     const std::string file = dir / "rules.nft";

@@ -27,6 +27,13 @@ void nft_load(const std::string& ns, const std::string& ruleset);
 std::uint64_t nft_counter(const std::string& ns, const std::string& family, const std::string& table,
                           const std::string& comment);
 
+// The packets of a named counter object (nft -j list counter).
+std::uint64_t nft_named_counter(const std::string& ns, const std::string& family, const std::string& table,
+                                const std::string& name);
+
+// One nft command in a namespace (`nft add rule ...`, `nft flush chain ...`); throws with nft's words if it fails.
+void nft(const std::string& ns, const std::vector<std::string>& words);
+
 struct QdiscCounters {
     std::uint64_t packets = 0;
     std::uint64_t drops = 0;

@@ -185,6 +185,26 @@ TEST(SctpClosedLoop, APeerThatVanishesMidDataIsFoundUnreachable) {
     EXPECT_EQ(w.client.sender().counters().t3_expiries, 4u) << "Association.Max.Retrans is 3";
 }
 
+TEST(SctpClosedLoop, APathCutIsTheLongestWaitForTheCumulativeAck) {
+    Wire w = closed_wire();
+    Source src{1000000};
+    src.run(w, 300);
+    const std::uint64_t before = w.client.ack_progress().longest_ms();
+    EXPECT_LE(before, 20u) << "SACKs come every step while the path carries everything";
+    // 200 ms with nothing through: T3 runs out after 50, 100 and 200 ms more (RTO.Min 50,
+    // doubling), and the third resend, 350 ms after the last SACK, gets through; the
+    // server acknowledges that lone chunk after its 50 ms SACK delay.
+    const std::uint64_t cut_at = w.now;
+    w.pass = [&](bool, SctpPacketOut&) { return w.now >= cut_at + 200; };
+    src.run(w, 1000);
+    EXPECT_TRUE(w.client.established());
+    EXPECT_EQ(w.client.sender().counters().t3_expiries, 3u);
+    EXPECT_GE(w.client.ack_progress().longest_ms(), 350u + 50u);
+    EXPECT_LE(w.client.ack_progress().longest_ms(), 350u + 50u + 20u) << "two 10 ms steps of the test's clock";
+    EXPECT_LE(w.client.ack_progress().longest_from_ms(), cut_at);
+    EXPECT_GE(w.client.ack_progress().longest_from_ms() + 20, cut_at);
+}
+
 TEST(SctpClosedLoop, OpenLoopIgnoresTheWindows) {
     Wire w;
     w.flush();

@@ -20,9 +20,12 @@ struct Run {
     std::unique_ptr<traffic::PacketSequencer> seq;
     std::vector<std::vector<std::uint8_t>> frames;
     std::map<std::pair<std::uint32_t, std::uint16_t>, std::uint64_t> sent;  // (flow, stream) -> packets
+    std::vector<std::pair<std::uint32_t, std::uint16_t>> keys;                // each frame's (flow, stream)
 };
 
-Run generate(Protocol p, bool v6, const char* sizes, std::uint32_t flows, std::uint16_t streams, int packets) {
+// Packet i is stamped as sent at 1000 + 100 i ns, plus `pause_ns` from packet `pause_from` on.
+Run generate(Protocol p, bool v6, const char* sizes, std::uint32_t flows, std::uint16_t streams, int packets,
+             int pause_from = -1, std::uint64_t pause_ns = 0) {
     Run run;
     const auto mix = traffic::SizeMix::parse(sizes);
     for (const auto& e : mix.entries) {
@@ -46,11 +49,13 @@ Run generate(Protocol p, bool v6, const char* sizes, std::uint32_t flows, std::u
         const traffic::FlowLane* lane = nullptr;
         traffic::PacketVars v;
         const auto& t = run.seq->next(p, lane, v);
-        const auto time = proto::test_header_time(1000u + static_cast<std::uint64_t>(i) * 100);
+        const std::uint64_t pause = pause_from >= 0 && i >= pause_from ? pause_ns : 0;
+        const auto time = proto::test_header_time(1000u + static_cast<std::uint64_t>(i) * 100 + pause);
         std::vector<std::uint8_t> frame(t.bytes().begin(), t.bytes().end());
         t.stamp<false>(frame.data(), *lane, v, time);
         run.frames.push_back(std::move(frame));
         ++run.sent[{lane->flow_id, v.stream}];
+        run.keys.emplace_back(lane->flow_id, v.stream);
     }
     return run;
 }
@@ -176,6 +181,87 @@ TEST(SinkCore, CraftedDefectsAreEachCountedExactly) {
         EXPECT_EQ(t.malformed, junk);
         EXPECT_EQ(pt.packets, run.frames.size() - dropped + duplicated);
     }
+}
+
+}  // namespace
+}  // namespace tg::sink
+
+namespace tg::sink {
+namespace {
+
+TEST(SinkCore, AWindowWithNothingDeliveredIsOneInterruptionPerStreamWithItsLoss) {
+    // Packet i leaves at 1000 + 100 i ns and arrives 4000 ns later; packets [1000, 1400)
+    // are lost on the way, a 40 us window over 3 flows of 2 SCTP streams each.
+    auto run = generate(Protocol::sctp, false, "256", 3, 2, 3000);
+    constexpr std::size_t from = 1000, to = 1400;
+    SinkCore sink({.shared_clock = true, .gap_threshold_ns = 10'000, .gap_log = 4});
+    for (std::size_t i = 0; i < run.frames.size(); ++i) {
+        if (i >= from && i < to) continue;
+        sink.process(run.frames[i], {5000 + 100 * i, NicChecksum::unknown, NicChecksum::unknown});
+    }
+    // What each stream should show, from the frames themselves: its last arrival before
+    // the window, its first after, and its packets inside.
+    std::map<std::pair<std::uint32_t, std::uint16_t>, std::size_t> before, after;
+    std::map<std::pair<std::uint32_t, std::uint16_t>, std::uint64_t> inside;
+    for (std::size_t i = 0; i < run.keys.size(); ++i) {
+        if (i < from) before[run.keys[i]] = i;
+        else if (i < to) ++inside[run.keys[i]];
+        else if (!after.contains(run.keys[i])) after[run.keys[i]] = i;
+    }
+    const auto streams = by_stream(sink);
+    ASSERT_EQ(streams.size(), 6u);
+    std::uint64_t lost = 0;
+    for (const auto& [key, st] : streams) {
+        SCOPED_TRACE("flow " + std::to_string(key.first) + " stream " + std::to_string(key.second));
+        EXPECT_EQ(st->gaps.count(), 1u);
+        EXPECT_EQ(st->gaps.longest().start_ns, 5000 + 100 * before.at(key));
+        EXPECT_EQ(st->gaps.longest().duration_ns, 100 * (after.at(key) - before.at(key)));
+        EXPECT_EQ(st->gaps.longest().lost, inside.at(key));
+        EXPECT_EQ(st->gaps.lost(), st->sequence.lost());
+        lost += st->gaps.lost();
+    }
+    EXPECT_EQ(lost, to - from);
+    // The list keeps the first four; the other two are counted.
+    EXPECT_EQ(sink.interruptions().size(), 4u);
+    EXPECT_EQ(sink.interruptions_not_listed(), 2u);
+}
+
+TEST(SinkCore, PausesOfTheSenderAndGapsUnderTheThresholdAreNoInterruption) {
+    // The sender pauses for 1 ms before packet 1000 (its stamps say so, as a rotation's
+    // pause does), and packet 1500 is lost: a gap of 300 ns, under the threshold.
+    auto run = generate(Protocol::udp, false, "128", 2, 1, 2000, 1000, 1'000'000);
+    SinkCore sink({.gap_threshold_ns = 10'000});
+    for (std::size_t i = 0; i < run.frames.size(); ++i) {
+        if (i == 1500) continue;
+        sink.process(run.frames[i], {5000 + 100 * i + (i >= 1000 ? 1'000'000 : 0), NicChecksum::unknown,
+                                     NicChecksum::unknown});
+    }
+    std::uint64_t gaps = 0, lost = 0;
+    sink.for_each_stream([&](const StreamStats& s) {
+        gaps += s.gaps.count();
+        lost += s.sequence.lost();
+    });
+    EXPECT_EQ(lost, 1u);
+    EXPECT_EQ(gaps, 0u);
+    EXPECT_TRUE(sink.interruptions().empty());
+}
+
+TEST(SinkCore, PacketsHeldBackByThePathAreAnInterruptionWithNothingLost) {
+    // The sender never pauses; the path holds packets 1000-1099 for 2 ms and then lets
+    // them all through at once, as a bridge does while a VM's port moves.
+    auto run = generate(Protocol::udp, false, "128", 1, 1, 2000);
+    SinkCore sink({.gap_threshold_ns = 1'000'000});
+    for (std::size_t i = 0; i < run.frames.size(); ++i) {
+        const std::uint64_t held = i >= 1000 && i < 1100 ? 2'000'000 - 100 * (i - 1000) : 0;
+        const std::uint64_t rx = 5000 + 100 * i + held;
+        sink.process(run.frames[i], {i >= 1100 ? std::max<std::uint64_t>(rx, 5000 + 100 * 1000 + 2'000'000) : rx,
+                                     NicChecksum::unknown, NicChecksum::unknown});
+    }
+    ASSERT_EQ(sink.interruptions().size(), 1u);
+    const auto& g = sink.interruptions().front().gap;
+    EXPECT_EQ(g.start_ns, 5000 + 100 * 999u);
+    EXPECT_EQ(g.duration_ns, 2'000'000u + 100u);
+    EXPECT_EQ(g.lost, 0u);
 }
 
 }  // namespace
