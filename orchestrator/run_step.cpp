@@ -146,7 +146,8 @@ private:
     void take(RemoteProcess& p, const char* role) {
         for (auto& line : p.take_lines()) {
             const nlohmann::json j = nlohmann::json::parse(line, nullptr, false);
-            if (!j.is_object() || !j.contains("t")) continue;
+            // Only the intervals: "start" and "end" records (the settings, the report) are not live figures.
+            if (!j.is_object() || !j.contains("t") || j.value("event", "interval") != "interval") continue;
             nlohmann::json tagged = j;
             tagged["role"] = role;
             live_.push_back(tagged.dump());

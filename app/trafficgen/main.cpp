@@ -16,6 +16,7 @@
 #include "dataplane/dataplane_error.hpp"
 #include "options.hpp"
 #include "outputs.hpp"
+#include "live_stats.hpp"
 #include "report.hpp"
 #include "pair_report.hpp"
 #include "run.hpp"
@@ -64,16 +65,22 @@ int main(int argc, char** argv) {
     sigaction(SIGTERM, &sa, nullptr);
 
     // A run that stops before its traffic still leaves a report saying why.
+    // --json-lines ends with the exit code and the report, as the file has it.
+    const auto ended = [&](int code, const nlohmann::json& report) {
+        if (options->json_lines) tg::app::print_json_line("end", {{"exit_code", code}, {"report", report}});
+        return code;
+    };
     const auto failed = [&](int code, const char* message) {
         std::fprintf(stderr, "trafficgen: %s\n", message);
+        const nlohmann::json report = tg::app::error_report(*options, code, message);
         if (!options->json_path.empty()) {
             try {
-                tg::app::write_report_atomically(tg::app::error_report(*options, code, message), options->json_path);
+                tg::app::write_report_atomically(report, options->json_path);
             } catch (const std::exception& e) {
                 std::fprintf(stderr, "trafficgen: %s\n", e.what());
             }
         }
-        return code;
+        return ended(code, report);
     };
     nlohmann::json report;
     try {
@@ -98,7 +105,7 @@ int main(int argc, char** argv) {
             output_failed = true;
         }
     }
-    if (output_failed) return tg::app::exit_output;
+    if (output_failed) return ended(tg::app::exit_output, report);
     // The path under test did not carry what was asked of it: a finding, in one sentence.
     if (report.contains("generator")) {
         const auto& g = report["generator"];
@@ -108,8 +115,8 @@ int main(int argc, char** argv) {
             const std::string verdict = g[block].value("verdict", "");
             if (verdict.empty()) continue;
             std::fprintf(stderr, "trafficgen: %s: %s\n", what, verdict.c_str());
-            return tg::app::exit_path_failed;
+            return ended(tg::app::exit_path_failed, report);
         }
     }
-    return 0;
+    return ended(0, report);
 }

@@ -1,4 +1,4 @@
-// The final JSON report (schema "trafficgen.report", version 1) and the live stats.
+// The final JSON report (schema "trafficgen.report").
 #pragma once
 
 #include <chrono>
@@ -44,25 +44,5 @@ void write_report_atomically(const nlohmann::json& report, const std::string& pa
 
 // Writes the arrivals the RX engines recorded, in time order, as CSV.
 void write_timeline(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx, const std::string& path);
-
-class LiveStats {
-public:
-    LiveStats(const Options& o, const std::vector<std::unique_ptr<dataplane::TxEngine>>& tx,
-              const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx);
-    void print(double elapsed_s);
-    void finish();
-    // The line says when the port's link is down.
-    void watch_link(const stats::LinkWatch* watch) { link_ = watch; }
-
-private:
-    const Options& o_;
-    const std::vector<std::unique_ptr<dataplane::TxEngine>>& tx_;
-    const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx_;
-    bool tty_;
-    bool printed_ = false;
-    const stats::LinkWatch* link_ = nullptr;
-    double last_t_ = 0;
-    std::uint64_t last_tx_ = 0, last_tx_bytes_ = 0, last_rx_ = 0, last_rx_bytes_ = 0;
-};
 
 }  // namespace tg::app

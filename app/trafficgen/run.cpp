@@ -16,7 +16,9 @@
 #include "driver_profiles.hpp"
 #include "engine_plans.hpp"
 #include "engine_room.hpp"
+#include "intervals.hpp"
 #include "link.hpp"
+#include "live_stats.hpp"
 #include "presence_setup.hpp"
 #include "report.hpp"
 #include "report/delivery.hpp"
@@ -295,8 +297,13 @@ nlohmann::json run(const Options& o) {
         else duration = 10;
     }
     LiveStats live(o, tx, rx);
+    Intervals intervals(tx, rx, control_data ? std::optional{session_protocol} : std::nullopt);
     stats::LinkWatch link_watch;
     live.watch_link(&link_watch);
+    if (o.json_lines) {
+        print_json_line("start", {{"role", to_string(o.role)}, {"settings", settings_json(o)},
+                                  {"port", port_report(caps, *port)}, {"test_bed", test_bed_json(started_wall)}});
+    }
     const auto start = Clock::now();
     auto next_link_check = start;
     std::string stopped_by;
@@ -347,7 +354,7 @@ nlohmann::json run(const Options& o) {
             stopped_by = "idle";
         }
         if (now >= next_live) {
-            live.print(elapsed);
+            live.print(elapsed, intervals.sample(elapsed));
             next_live += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(o.stats_interval_s));
         }
         if (stopped_by.empty()) continue;
@@ -400,6 +407,7 @@ nlohmann::json run(const Options& o) {
     rte_eal_mp_wait_lcore();
     const double elapsed = std::chrono::duration<double>(Clock::now() - start).count();
     watch_link(*port, link_watch, elapsed);
+    intervals.finish(elapsed);
     live.finish();
     // Each output on its own: a timeline that cannot be written is said in the report,
     // which is still written.
@@ -415,6 +423,7 @@ nlohmann::json run(const Options& o) {
 
     ReportInputs in{o, caps, *port, tx, rx, elapsed, stopped_by, started_wall, dataplane::dpdk_version()};
     nlohmann::json report = build_report(in);
+    report["intervals"] = intervals.list();
     if (!output_errors.empty()) report["output_errors"] = output_errors;
     if (profile) report["port"]["driver_profile"] = profile_json(*profile, named.has_value());
     report["port"]["link"] = link_json(link_at_start, link_waited_s, link_watch, elapsed);

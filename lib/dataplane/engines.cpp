@@ -157,6 +157,7 @@ void TxEngine::receive_returns() noexcept {
         returns_->process(frame, meta);
         ++returned;
     }
+    returns_->publish();
     rte_pktmbuf_free_bulk(in, n);
     add(counters_.returned, returned);
 }
@@ -294,7 +295,7 @@ int TxEngine::run_beside(Beside&& beside) noexcept {
         const BurstTime time{proto::test_header_time(now_ns), now_ns, c_.dns_clock};
         std::uint16_t built = 0;
         std::uint64_t bytes = 0, payload = 0;
-        std::array<std::uint64_t, traffic::protocol_count> per_protocol{};
+        std::array<std::uint64_t, traffic::protocol_count> per_protocol{}, per_protocol_bytes{};
         // One template for the whole burst (one protocol, one size): take its mbufs in one
         // go and build them in a loop made for that protocol.
         const auto& cycle = c_.templates->cycle[static_cast<std::size_t>(rotating)];
@@ -335,6 +336,7 @@ int TxEngine::run_beside(Beside&& beside) noexcept {
             bytes = std::uint64_t{n} * t.frame_size();
             payload = std::uint64_t{n} * t.payload_bytes();
             per_protocol[static_cast<std::size_t>(rotating)] = n;
+            per_protocol_bytes[static_cast<std::size_t>(rotating)] = bytes;
         }
         for (; built < due; ++built) {
             const traffic::Protocol p = c_.mix.empty() ? rotating : c_.mix[mix_pos];
@@ -366,6 +368,7 @@ int TxEngine::run_beside(Beside&& beside) noexcept {
             bytes += t.frame_size();
             payload += t.payload_bytes();
             ++per_protocol[static_cast<std::size_t>(p)];
+            per_protocol_bytes[static_cast<std::size_t>(p)] += t.frame_size();
         }
         if (built == 0) continue;
         if (c_.bad_checksum_every != 0) spoil_due(burst, built);
@@ -381,12 +384,22 @@ int TxEngine::run_beside(Beside&& beside) noexcept {
         add(counters_.packets, built);
         add(counters_.bytes, bytes);
         add(counters_.payload_bytes, payload);
-        for (std::size_t i = 0; i < traffic::protocol_count; ++i) add(counters_.per_protocol[i], per_protocol[i]);
+        if (c_.mix.empty()) {
+            const auto i = static_cast<std::size_t>(rotating);
+            add(counters_.per_protocol[i], per_protocol[i]);
+            add(counters_.per_protocol_bytes[i], per_protocol_bytes[i]);
+        } else {
+            for (std::size_t i = 0; i < traffic::protocol_count; ++i) {
+                if (per_protocol[i] == 0) continue;
+                add(counters_.per_protocol[i], per_protocol[i]);
+                add(counters_.per_protocol_bytes[i], per_protocol_bytes[i]);
+            }
+        }
     }
     // Whatever the port never took was not sent: off every count, the protocol's, the
     // payload and the flow's and stream's too, the last built first.
     std::uint64_t unsent_bytes = 0, unsent_payload = 0;
-    std::array<std::uint64_t, traffic::protocol_count> unsent{};
+    std::array<std::uint64_t, traffic::protocol_count> unsent{}, unsent_by_protocol{};
     for (std::uint16_t k = pending; k > 0; --k) {
         const std::uint16_t i = static_cast<std::uint16_t>(pending_at + k - 1);
         const traffic::FrameTemplate& t = *c_.templates->templates[burst_template[i]];
@@ -395,13 +408,17 @@ int TxEngine::run_beside(Beside&& beside) noexcept {
         unsent_bytes += t.frame_size();
         unsent_payload += t.payload_bytes();
         ++unsent[static_cast<std::size_t>(p)];
+        unsent_by_protocol[static_cast<std::size_t>(p)] += t.frame_size();
         rte_pktmbuf_free(burst[i]);
     }
     if (pending > 0) {
         add(counters_.packets, ~std::uint64_t{pending} + 1);  // minus pending
         add(counters_.bytes, ~unsent_bytes + 1);
         add(counters_.payload_bytes, ~unsent_payload + 1);
-        for (std::size_t i = 0; i < traffic::protocol_count; ++i) add(counters_.per_protocol[i], ~unsent[i] + 1);
+        for (std::size_t i = 0; i < traffic::protocol_count; ++i) {
+            add(counters_.per_protocol[i], ~unsent[i] + 1);
+            add(counters_.per_protocol_bytes[i], ~unsent_by_protocol[i] + 1);
+        }
     }
     finished_.store(true, std::memory_order_release);
     return 0;
@@ -479,6 +496,7 @@ bool RxEngine::poll() noexcept {
             burst[i] = nullptr;
         }
     }
+    core_->publish();
     rte_pktmbuf_free_bulk(burst, n);
     if (nb > 0) {
         const std::uint16_t sent = rte_eth_tx_burst(c_.port, c_.tx_queue, back, nb);

@@ -29,6 +29,7 @@ struct alignas(64) TxCounters {
     std::atomic<std::uint64_t> payload_bytes{0};
     std::atomic<std::uint64_t> no_mbuf{0};
     std::array<std::atomic<std::uint64_t>, traffic::protocol_count> per_protocol{};
+    std::array<std::atomic<std::uint64_t>, traffic::protocol_count> per_protocol_bytes{};  // L2, FCS included
     std::array<std::atomic<std::uint64_t>, traffic::protocol_count> bad_l4_checksum{};  // sent spoiled, per protocol
     std::atomic<std::uint64_t> control{0};                        // control frames sent for the control thread
     std::atomic<std::uint64_t> control_dropped{0};                // ... that the port did not take

@@ -126,6 +126,7 @@ bool SinkCore::count_test_packet(Protocol p, std::span<const std::uint8_t> paylo
     ++pt.packets;
     pt.bytes += wire_bytes;
     pt.payload_bytes += payload_bytes;
+    dirty_ |= 1u << index(p);
 
     StreamStats* s = find(p, h.flow_id, h.stream_id);
     if (s == nullptr) {
@@ -146,9 +147,17 @@ bool SinkCore::count_test_packet(Protocol p, std::span<const std::uint8_t> paylo
             ++interruptions_not_listed_;
         }
     }
-    s->sequence.record(seq);
+    const std::uint64_t expected_before = s->sequence.expected(), unique_before = s->sequence.unique();
+    const auto verdict = s->sequence.record(seq);
     if (h.flags & proto::test_flag::last) s->sequence.set_last(seq);
+    // In order, one more expected and one more unique: nothing more missing. (set_last
+    // follows the record of its own packet, so it never raises what is expected.)
+    if (verdict != stats::SequenceTracker::Verdict::in_order) [[unlikely]] {
+        pt.missing += (s->sequence.expected() - expected_before) - (s->sequence.unique() - unique_before);
+    }
     s->jitter.record(tx, meta.rx_ns);
+    std::uint64_t& peak = jitter_peak_ns_[index(p)];
+    peak = std::max(peak, s->jitter.ns());
     if (config_.shared_clock) {
         if (tx <= meta.rx_ns) {
             pt.latency.record(meta.rx_ns - tx);
@@ -177,6 +186,7 @@ bool SinkCore::count_arp(const proto::PacketView& v, std::uint32_t wire_bytes, s
                                                : op == proto::arp_op::request && !(v.arp->sender_ip == v.arp->target_ip);
     if (!counted) return false;
     arrived(totals_.protocols[index(Protocol::arp)], wire_bytes, rx_ns);
+    dirty_ |= 1u << index(Protocol::arp);
     return true;
 }
 
@@ -200,6 +210,7 @@ bool SinkCore::count_dns(const proto::PacketView& v, std::uint32_t wire_bytes, c
     if (!h || h->response != config_.count_answers) return false;
     ProtocolTotals& pt = totals_.protocols[index(Protocol::dns)];
     arrived(pt, wire_bytes, meta.rx_ns);
+    dirty_ |= 1u << index(Protocol::dns);
     pt.payload_bytes += v.payload_length;
     if (!config_.count_answers || config_.dns_clock == nullptr) return true;
     DnsTally& d = totals_.dns;
@@ -219,6 +230,16 @@ bool SinkCore::count_dns(const proto::PacketView& v, std::uint32_t wire_bytes, c
     if (h->answers > 0) ++d.with_answers;
     pt.latency.record(rtt);
     return true;
+}
+
+void SinkCore::publish() noexcept {
+    while (dirty_ != 0) {
+        const auto i = static_cast<std::size_t>(std::countr_zero(dirty_));
+        dirty_ &= dirty_ - 1;
+        const ProtocolTotals& pt = totals_.protocols[i];
+        live_->publish(static_cast<Protocol>(i), {pt.packets, pt.bytes, pt.missing}, jitter_peak_ns_[i]);
+        jitter_peak_ns_[i] = 0;
+    }
 }
 
 bool SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta, proto::FrameShape* shape) noexcept {

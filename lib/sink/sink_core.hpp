@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "proto/reflect.hpp"
+#include "sink/live_counters.hpp"
 #include "sink/sctp_responder.hpp"
 #include "sink/tcp_responder.hpp"
 #include "sink/udp_answers.hpp"
@@ -80,6 +81,9 @@ struct ProtocolTotals {
     std::uint64_t payload_bytes = 0;  // UDP/TCP data, SCTP user data
     std::uint64_t bad_ip_checksum = 0;
     std::uint64_t bad_l4_checksum = 0;
+    // The streams' missing sequence numbers (expected - unique), summed as arrivals come:
+    // what is lost so far.
+    std::uint64_t missing = 0;
     stats::LatencyHistogram latency;
     // ARP and DNS, which have no streams: when the first and the last arrived (0: none).
     std::uint64_t first_rx_ns = 0;
@@ -138,6 +142,12 @@ public:
     // then says where its layers are.
     bool process(std::span<const std::uint8_t> frame, const RxMeta& meta, proto::FrameShape* shape = nullptr) noexcept;
 
+    // Publishes what changed since the last call to `live()`, for a reader on another
+    // thread; the lcore calls it after each burst. The live counters are the one part of a
+    // core another thread may touch while it runs.
+    void publish() noexcept;
+    [[nodiscard]] LiveCounters& live() const noexcept { return *live_; }
+
     [[nodiscard]] const SinkTotals& totals() const noexcept { return totals_; }
     [[nodiscard]] const SinkConfig& config() const noexcept { return config_; }
     [[nodiscard]] const std::vector<Arrival>& timeline() const noexcept { return timeline_; }
@@ -193,6 +203,11 @@ private:
     std::vector<Arrival> timeline_;  // reserved up front: recording never allocates
     std::vector<Interruption> interruptions_;  // likewise
     std::uint64_t interruptions_not_listed_ = 0;
+    // What publish() has to do: the protocols counted since, and the highest jitter
+    // estimate of each one's streams since.
+    std::uint32_t dirty_ = 0;
+    std::array<std::uint64_t, traffic::protocol_count> jitter_peak_ns_{};
+    std::unique_ptr<LiveCounters> live_ = std::make_unique<LiveCounters>();
     std::unique_ptr<SctpResponder> sctp_;
     std::unique_ptr<TcpResponder> tcp_;
     std::unique_ptr<UdpAnswers> udp_;

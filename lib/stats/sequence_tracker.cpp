@@ -52,8 +52,6 @@ SequenceTracker::Verdict SequenceTracker::record(std::uint64_t seq) noexcept {
 
 void SequenceTracker::set_last(std::uint64_t seq) noexcept { last_ = std::max(last_, seq + 1); }
 
-std::uint64_t SequenceTracker::expected() const noexcept { return std::max(next_, last_); }
-
 std::uint64_t SequenceTracker::lost() const noexcept {
     const std::uint64_t e = expected();
     return e > unique_ ? e - unique_ : 0;

@@ -32,7 +32,7 @@ public:
     [[nodiscard]] std::uint64_t reordered() const noexcept { return reordered_; }  // arrived behind a later one
     // Distinct sequence numbers that should have arrived by now: up to the highest seen,
     // or to the sender's last one.
-    [[nodiscard]] std::uint64_t expected() const noexcept;
+    [[nodiscard]] std::uint64_t expected() const noexcept { return next_ > last_ ? next_ : last_; }
     [[nodiscard]] std::uint64_t lost() const noexcept;
     [[nodiscard]] std::uint64_t highest() const noexcept { return next_ == 0 ? 0 : next_ - 1; }
     [[nodiscard]] bool empty() const noexcept { return received_ == 0; }

@@ -5,6 +5,7 @@
 // and the packets lost in those gaps are the counter's, frame for frame.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <cstdio>
@@ -73,7 +74,7 @@ CutRun run_through_cut(const std::vector<std::string>& args) {
     Lab lab({.bridge = true});
     const std::string ns = lab["TG_SINK_NS"];
     prepare_cut(ns);
-    SinkRun sink(lab, dir);
+    SinkRun sink(lab, dir, {"--stats-interval", "0.1"});
     CutRun r;
     r.generator = run_generator(lab, dir, args, Family::ipv4, cut_once_flowing(lab, r.cut));
     std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -119,6 +120,41 @@ TEST(Interruption, AWindowThatDropsEverythingIsEachStreamsLongestGapWithTheRules
     const auto& list = s["sink"]["interruptions"]["list"];
     EXPECT_GE(list.size(), streams.size());
     EXPECT_EQ(s["sink"]["interruptions"].value("threshold_ms", 0.0), 10.0);
+
+    // The sink's 100 ms intervals: what was lost in them adds up to the rule's counter,
+    // what arrived to the sink's count, and the window shows as intervals in a row in which
+    // nothing arrived (500 ms holds at least 4 whole ones).
+    const auto& intervals = s["intervals"];
+    ASSERT_GE(intervals.size(), 10u);
+    for (const char* p : {"udp", "sctp"}) {
+        SCOPED_TRACE(p);
+        std::int64_t lost = 0;
+        std::uint64_t received = 0;
+        std::size_t silent = 0, longest_silence = 0;
+        bool started = false;
+        for (const auto& iv : intervals) {
+            const auto& f = iv["protocols"].value(p, nlohmann::json::object());
+            lost += f.value("lost", std::int64_t{0});
+            const auto got = f.value("received", std::uint64_t{0});
+            received += got;
+            // A silence counts once traffic has resumed after it: the one after the
+            // generator stopped never does.
+            if (got > 0) {
+                if (started) longest_silence = std::max(longest_silence, silent);
+                started = true;
+                silent = 0;
+            } else if (started) {
+                ++silent;
+            }
+        }
+        EXPECT_EQ(received, field_of(s, "sink", p, "packets"));
+        EXPECT_EQ(lost, static_cast<std::int64_t>(field_of(s, "sink", p, "lost")));
+        EXPECT_GE(longest_silence, 4u);
+        EXPECT_LE(longest_silence, 6u);
+    }
+    std::int64_t lost_in_intervals = 0;
+    for (const auto& iv : intervals) lost_in_intervals += iv["sum"].value("lost", std::int64_t{0});
+    EXPECT_EQ(lost_in_intervals, static_cast<std::int64_t>(dropped));
 }
 
 // Associations and connections through the same cut: each survives it, and the

@@ -226,6 +226,49 @@ TEST(SinkCore, AWindowWithNothingDeliveredIsOneInterruptionPerStreamWithItsLoss)
     EXPECT_EQ(sink.interruptions_not_listed(), 2u);
 }
 
+TEST(SinkCore, ItsLiveCountersFollowTheStreamsAfterEachPublish) {
+    // 2 flows of UDP; frames 100-149 held back and delivered after frame 299, 200-209
+    // never: while they are held, 50 are missing; once in, only the 10.
+    auto run = generate(Protocol::udp, false, "128", 2, 1, 400);
+    SinkCore sink({});
+    LiveCounters& live = sink.live();
+    std::uint64_t now = 0;
+    const auto deliver = [&](std::size_t i) {
+        now = std::max<std::uint64_t>(now + 1, 5000 + 100 * i);  // a held frame arrives after the last one
+        sink.process(run.frames[i], {now, NicChecksum::unknown, NicChecksum::unknown});
+    };
+    const auto lost_now = [&] {
+        std::uint64_t lost = 0;
+        sink.for_each_stream([&](const StreamStats& s) { lost += s.sequence.lost(); });
+        return lost;
+    };
+    for (std::size_t i = 0; i < 300; ++i) {
+        if ((i >= 100 && i < 150) || (i >= 200 && i < 210)) continue;
+        deliver(i);
+    }
+    EXPECT_EQ(live.read(Protocol::udp).packets, 0u) << "nothing is seen before a publish";
+    sink.publish();
+    EXPECT_EQ(live.read(Protocol::udp).packets, 240u);
+    EXPECT_EQ(live.read(Protocol::udp).bytes, sink.totals().protocols[static_cast<std::size_t>(Protocol::udp)].bytes);
+    EXPECT_EQ(live.read(Protocol::udp).lost, 60u);
+    EXPECT_EQ(live.read(Protocol::udp).lost, lost_now());
+    for (std::size_t i = 100; i < 150; ++i) deliver(i);
+    for (std::size_t i = 300; i < 400; ++i) deliver(i);
+    sink.publish();
+    EXPECT_EQ(live.read(Protocol::udp).packets, 390u);
+    EXPECT_EQ(live.read(Protocol::udp).lost, 10u);
+    EXPECT_EQ(live.read(Protocol::udp).lost, lost_now());
+    // The late frames arrived 15-20 us after their turn: their jitter peaked, and taking
+    // the peak clears it until the next publish.
+    std::uint64_t highest = 0;
+    sink.for_each_stream([&](const StreamStats& s) { highest = std::max(highest, s.jitter.ns()); });
+    const std::uint64_t peak = live.take_jitter_peak(Protocol::udp);
+    EXPECT_GE(peak, highest);
+    EXPECT_GT(peak, 1000u);
+    EXPECT_EQ(live.take_jitter_peak(Protocol::udp), 0u);
+    EXPECT_EQ(live.read(Protocol::tcp).packets, 0u);
+}
+
 TEST(SinkCore, PausesOfTheSenderAndGapsUnderTheThresholdAreNoInterruption) {
     // The sender pauses for 1 ms before packet 1000 (its stamps say so, as a rotation's
     // pause does), and packet 1500 is lost: a gap of 300 ns, under the threshold.
