@@ -472,7 +472,7 @@ json settings_json(const Options& o) { return settings(o); }
 
 json port_report(const dataplane::PortCapabilities& caps, const dataplane::Port& port) { return port_json(caps, port); }
 
-json test_bed_json(std::chrono::system_clock::time_point started) {
+json versions_json(std::chrono::system_clock::time_point started) {
     return {{"trafficgen_version", "0.1.0"}, {"dpdk_version", dataplane::dpdk_version()}, {"kernel", kernel_release()},
             {"started_at", iso8601(started)}};
 }

@@ -35,7 +35,7 @@ struct ReportInputs {
 // The report's "port": its driver, MAC, link, offloads and counters.
 [[nodiscard]] nlohmann::json port_report(const dataplane::PortCapabilities& caps, const dataplane::Port& port);
 // Versions, kernel and start time, for reports other than the run's.
-[[nodiscard]] nlohmann::json test_bed_json(std::chrono::system_clock::time_point started);
+[[nodiscard]] nlohmann::json versions_json(std::chrono::system_clock::time_point started);
 
 // Writes the report to a temporary file beside `path` and renames it into place, so a
 // reader never sees half a report. Throws std::runtime_error naming the file and the

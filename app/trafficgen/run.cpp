@@ -25,6 +25,7 @@
 #include "sctp_session.hpp"
 #include "session_control.hpp"
 #include "tcp_session.hpp"
+#include "test_bed.hpp"
 #include "traffic_plan.hpp"
 #include "traffic/udp_clients.hpp"
 #include "transactions_report.hpp"
@@ -302,7 +303,7 @@ nlohmann::json run(const Options& o) {
     live.watch_link(&link_watch);
     if (o.json_lines) {
         print_json_line("start", {{"role", to_string(o.role)}, {"settings", settings_json(o)},
-                                  {"port", port_report(caps, *port)}, {"test_bed", test_bed_json(started_wall)}});
+                                  {"port", port_report(caps, *port)}, {"test_bed", test_bed_json(room, started_wall)}});
     }
     const auto start = Clock::now();
     auto next_link_check = start;
@@ -424,6 +425,7 @@ nlohmann::json run(const Options& o) {
     ReportInputs in{o, caps, *port, tx, rx, elapsed, stopped_by, started_wall, dataplane::dpdk_version()};
     nlohmann::json report = build_report(in);
     report["intervals"] = intervals.list();
+    report["test_bed"] = test_bed_json(room, started_wall);
     if (!output_errors.empty()) report["output_errors"] = output_errors;
     if (profile) report["port"]["driver_profile"] = profile_json(*profile, named.has_value());
     report["port"]["link"] = link_json(link_at_start, link_waited_s, link_watch, elapsed);

@@ -17,6 +17,7 @@
 #include "dataplane/mempools.hpp"
 #include "engine_plans.hpp"
 #include "engine_room.hpp"
+#include "test_bed.hpp"
 #include "link.hpp"
 #include "presence_setup.hpp"
 #include "report.hpp"
@@ -359,7 +360,8 @@ json run_search(const Options& o) {
 
     const auto& st = o.search.settings;
     json report = {{"schema", "trafficgen.search"}, {"schema_version", search_schema_version}};
-    report.update(test_bed_json(started_wall));
+    report.update(versions_json(started_wall));
+    report["test_bed"] = test_bed_json(room, started_wall);
     report["protocol"] = traffic::to_string(p);
     report["settings"] = {{"loss_ratios", st.loss_ratios},
                           {"trial_duration_s", st.trial_duration_s},

@@ -2,6 +2,7 @@
 
 #include <rte_eal.h>
 #include <rte_errno.h>
+#include <rte_lcore.h>
 #include <rte_version.h>
 #include <unistd.h>
 
@@ -65,5 +66,16 @@ MemoryMode memory_mode() {
     m.iova = iova == RTE_IOVA_PA ? "pa" : iova == RTE_IOVA_VA ? "va" : "unknown";
     return m;
 }
+
+std::vector<unsigned> lcore_cpus(unsigned lcore) {
+    const rte_cpuset_t set = rte_lcore_cpuset(lcore);
+    std::vector<unsigned> cpus;
+    for (unsigned c = 0; c < CPU_SETSIZE; ++c) {
+        if (CPU_ISSET(c, &set)) cpus.push_back(c);
+    }
+    return cpus;
+}
+
+unsigned main_lcore() { return rte_get_main_lcore(); }
 
 }  // namespace tg::dataplane

@@ -41,4 +41,8 @@ struct MemoryMode {
 };
 [[nodiscard]] MemoryMode memory_mode();
 
+// The CPUs an lcore of a started EAL may run on, and the control thread's lcore.
+[[nodiscard]] std::vector<unsigned> lcore_cpus(unsigned lcore);
+[[nodiscard]] unsigned main_lcore();
+
 }  // namespace tg::dataplane

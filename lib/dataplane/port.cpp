@@ -74,6 +74,10 @@ Port::Port(const std::string& name) {
     if (rte_eth_link_get_nowait(id, &link) == 0 && link.link_speed != RTE_ETH_SPEED_NUM_UNKNOWN) {
         caps_.link_speed_mbps = link.link_speed;
     }
+    caps_.numa_node = rte_eth_dev_socket_id(id);
+    if (info.device != nullptr && rte_dev_name(info.device) != nullptr) caps_.device = rte_dev_name(info.device);
+    char fw[128] = {};
+    if (rte_eth_dev_fw_version_get(id, fw, sizeof fw) == 0) caps_.firmware = fw;
 }
 
 void Port::start(const PortSetup& s) {

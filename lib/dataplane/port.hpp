@@ -20,6 +20,9 @@ struct PortCapabilities {
     std::uint16_t max_rx_queues = 0;
     std::uint16_t max_tx_queues = 0;
     std::uint32_t link_speed_mbps = 0;  // 0 when the port does not say
+    int numa_node = -1;                 // the port's NUMA node; -1 when unknown (virtual devices)
+    std::string device;                 // the bus's name for it: a PCI address, or the vdev's name
+    std::string firmware;               // as the driver reports it; "" when it has none to say
     bool tx_ipv4_checksum = false;
     bool tx_udp_checksum = false;
     bool tx_tcp_checksum = false;

@@ -1,5 +1,7 @@
 #include "profiles/memory_plan.hpp"
 
+#include "profiles/host_facts.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -7,13 +9,6 @@
 namespace tg::profiles {
 
 namespace {
-
-std::uint64_t number_in(const std::filesystem::path& p) {
-    std::ifstream in(p);
-    std::uint64_t v = 0;
-    in >> v;
-    return in ? v : 0;
-}
 
 std::string reserve_hint(unsigned memory_mb) {
     const unsigned pages = (memory_mb + 1) / 2;
@@ -28,8 +23,10 @@ HostMemory read_host_memory(const std::string& root) {
     namespace fs = std::filesystem;
     HostMemory m;
     const fs::path base(root);
-    m.hugepages_2m_free = number_in(base / "sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages");
-    m.hugepages_1g_free = number_in(base / "sys/kernel/mm/hugepages/hugepages-1048576kB/free_hugepages");
+    for (const HugepagePool& p : read_host_facts(root).hugepages) {
+        if (p.size_kb == 2048) m.hugepages_2m_free = p.free;
+        if (p.size_kb == 1048576) m.hugepages_1g_free = p.free;
+    }
     std::ifstream mounts(base / "proc/mounts");
     for (std::string line; std::getline(mounts, line);) {
         std::istringstream f(line);

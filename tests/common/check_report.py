@@ -18,7 +18,23 @@ BY_NAME = {"trafficgen.report": "trafficgen-report.schema.json",
            "trafficgen.orch.report": "trafficgen-orch-report.schema.json"}
 
 
+def validator(schema, store):
+    """One schema may refer to another's definitions by its $id: the validator knows them all."""
+    try:
+        import referencing  # jsonschema 4.18 and later
+        registry = referencing.Registry().with_resources(
+            (s["$id"], referencing.Resource.from_contents(s)) for s in store.values())
+        return jsonschema.Draft202012Validator(schema, registry=registry)
+    except ImportError:  # Debian 12's jsonschema 4.10
+        resolver = jsonschema.RefResolver.from_schema(schema, store={s["$id"]: s for s in store.values()})
+        return jsonschema.Draft202012Validator(schema, resolver=resolver)
+
+
 def main(paths):
+    store = {}
+    for file in BY_NAME.values():
+        with open(os.path.join(SCHEMAS, file), encoding="utf-8") as f:
+            store[file] = json.load(f)
     validators = {}
     bad = 0
     for path in paths:
@@ -33,8 +49,7 @@ def main(paths):
             print(f"{path}: \"schema\" is {name!r}, not one of {sorted(BY_NAME)}")
             return 2
         if name not in validators:
-            with open(os.path.join(SCHEMAS, BY_NAME[name]), encoding="utf-8") as f:
-                validators[name] = jsonschema.Draft202012Validator(json.load(f))
+            validators[name] = validator(store[BY_NAME[name]], store)
         for error in sorted(validators[name].iter_errors(report), key=lambda e: list(e.absolute_path)):
             where = "/".join(str(p) for p in error.absolute_path) or "(top)"
             print(f"{path}: {where}: {error.message}")

@@ -113,7 +113,19 @@ void expect_control_thread_alone(const std::vector<std::string>& args, const std
             EXPECT_EQ(control_thread->cpus.count(cpu), 0u)
                 << what << ": the control thread may run on CPU " << cpu << ", where busy " << engine.name << " runs";
         }
+    }    // The report's test bed says the same as the kernel: the control lcore's CPUs are the
+    // control thread's, and every busy engine runs on the CPUs of a generator or sink lcore.
+    const auto& lcores = o.report["test_bed"]["lcores"];
+    ASSERT_TRUE(lcores.is_array()) << what << ": " << o.report.dump();
+    std::set<int> control_cpus, engine_cpus;
+    for (const auto& l : lcores) {
+        for (int cpu : l["cpus"]) (l["role"] == "control" ? control_cpus : engine_cpus).insert(cpu);
     }
+    EXPECT_EQ(control_cpus, control_thread->cpus) << what << ": " << lcores.dump();
+    for (const auto& engine : busy) {
+        for (int cpu : engine.cpus) EXPECT_EQ(engine_cpus.count(cpu), 1u) << what << ": " << engine.name << " on CPU " << cpu;
+    }
+    EXPECT_EQ(o.report["test_bed"]["cpus_online"].get<long>(), ::sysconf(_SC_NPROCESSORS_ONLN));
 }
 
 class CpuPlacement : public ::testing::Test {
