@@ -17,6 +17,7 @@
 #include "options.hpp"
 #include "outputs.hpp"
 #include "live_stats.hpp"
+#include "repeat_run.hpp"
 #include "report.hpp"
 #include "pair_report.hpp"
 #include "run.hpp"
@@ -63,6 +64,9 @@ int main(int argc, char** argv) {
     sigemptyset(&sa.sa_mask);
     sigaction(SIGINT, &sa, nullptr);
     sigaction(SIGTERM, &sa, nullptr);
+
+    // Repeated runs: each a run of this program of its own, then one report of them all.
+    if (options->repeat > 1 && !options->search.requested) return tg::app::repeat_runs(*options, argc, argv);
 
     // A run that stops before its traffic still leaves a report saying why.
     // --json-lines ends with the exit code and the report, as the file has it.

@@ -323,6 +323,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
     app.add_flag("--json-lines", o.json_lines, "Print live stats as JSON lines on stdout");
     app.add_flag("--quiet", o.quiet, "No live stats");
     app.add_option("--timeline", o.timeline_path, "Write each received test packet's arrival to this CSV file");
+    std::string repeat_text = "1";
+    app.add_option("--repeat", repeat_text,
+                   "Run (or search) this many times: each figure with min, median and max (the methodology asks "
+                   "for 5 or more)");
     app.add_option("--timeline-packets", o.sink.timeline_packets, "Arrivals --timeline records (the first ones)")
         ->check(CLI::Range(1u, 100'000'000u));
     std::string gap_threshold_text;
@@ -529,6 +533,14 @@ std::optional<Options> parse_options(int argc, char** argv) {
     }
     if (!duration_text.empty()) o.duration_s = seconds(duration_text, "--duration", true);
     o.stats_interval_s = seconds(interval_text, "--stats-interval", false);
+    o.repeat = whole_number(repeat_text, "--repeat", 1, 1000, "a number of repetitions from 1 to 1000");
+    if (o.repeat > 1 && o.role == Role::sink) {
+        throw ConfigError("--repeat " + repeat_text + " repeats what a generator sends; a sink counts whatever arrives "
+                          "for as long as it runs: repeat the generator (or the pair with trafficgen-orch)");
+    }
+    if (o.repeat > 1 && !o.timeline_path.empty()) {
+        throw ConfigError("--timeline keeps the arrivals of one run: give it without --repeat " + repeat_text);
+    }
     o.idle_timeout_s = seconds(idle_text, "--idle-timeout", true);
     o.link_timeout_s = seconds(link_timeout_text, "--link-timeout", true);
     if (hugepages && no_huge) throw ConfigError("--hugepages and --no-huge ask for opposite memory: give one of them");

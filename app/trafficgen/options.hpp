@@ -105,6 +105,7 @@ struct Options {
     std::string timeline_path;
     double stats_interval_s = 1;
     bool json_lines = false;
+    unsigned repeat = 1;  // whole runs (or searches), each figure then with min, median and max
     bool quiet = false;
 
     std::vector<std::string> command_line;

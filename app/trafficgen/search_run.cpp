@@ -17,6 +17,7 @@
 #include "dataplane/mempools.hpp"
 #include "engine_plans.hpp"
 #include "engine_room.hpp"
+#include "search_repetitions.hpp"
 #include "test_bed.hpp"
 #include "link.hpp"
 #include "presence_setup.hpp"
@@ -330,31 +331,36 @@ json run_search(const Options& o) {
         }
         spdlog::info("searching {} at {} bytes: from {:.0f} pps down to at least {:.0f} pps, {} loss ratio(s)",
                      traffic::to_string(p), sp.size.name(), s.max_rate_pps, s.min_rate_pps, s.loss_ratios.size());
-        std::vector<TrialExtra> extras;
-        const auto result = search::find_throughput(s, [&](double rate, double duration) {
-            TrialExtra extra;
-            const search::Trial t = runner.run(sp, rate, duration, extra);
-            extras.push_back(extra);
-            spdlog::info("  trial {:>3}: {:.0f} pps for {:g} s: sent {}, received {}, loss {:.6f}", extras.size(), rate,
-                         duration, t.sent, t.received, t.loss_ratio());
-            return t;
-        });
+        std::vector<SearchRepetition> reps;
+        for (unsigned rep = 1; rep <= o.repeat && stop_signal.load() == 0; ++rep) {
+            if (o.repeat > 1) spdlog::info("repetition {} of {}", rep, o.repeat);
+            std::vector<TrialExtra> extras;
+            const auto result = search::find_throughput(s, [&](double rate, double duration) {
+                TrialExtra extra;
+                const search::Trial t = runner.run(sp, rate, duration, extra);
+                extras.push_back(extra);
+                spdlog::info("  trial {:>3}: {:.0f} pps for {:g} s: sent {}, received {}, loss {:.6f}", extras.size(),
+                             rate, duration, t.sent, t.received, t.loss_ratio());
+                return t;
+            });
+            SearchRepetition r;
+            r.results = json::array();
+            for (std::size_t i = 0; i < result.ratios.size(); ++i) {
+                r.results.push_back(ratio_json(result.ratios[i], i == 0, sp.mean_frame, link_bps, result.trials, extras));
+            }
+            r.trials = json::array();
+            for (std::size_t i = 0; i < result.trials.size(); ++i) r.trials.push_back(trial_json(result.trials[i], extras[i]));
+            r.forwarding_rate_pps = result.forwarding_rate_pps;
+            r.ended_by = result.ended_by;
+            reps.push_back(std::move(r));
+        }
         json size_json = {{"frame_size", sp.size.bytes == 0 ? json("imix") : json(sp.size.bytes)},
                           {"mean_frame_bytes", sp.mean_frame},
                           {"max_rate_pps", s.max_rate_pps},
-                          {"min_rate_pps", s.min_rate_pps},
-                          {"forwarding_rate_pps", result.forwarding_rate_pps},
-                          {"ended_by", result.ended_by}};
-        json ratios = json::array();
-        for (std::size_t i = 0; i < result.ratios.size(); ++i) {
-            ratios.push_back(ratio_json(result.ratios[i], i == 0, sp.mean_frame, link_bps, result.trials, extras));
-        }
-        size_json["results"] = ratios;
-        json trials = json::array();
-        for (std::size_t i = 0; i < result.trials.size(); ++i) trials.push_back(trial_json(result.trials[i], extras[i]));
-        size_json["trials"] = trials;
+                          {"min_rate_pps", s.min_rate_pps}};
+        add_repetitions(size_json, reps);
+        if (size_json["ended_by"] != "precision") ended_by = size_json["ended_by"];
         out_sizes.push_back(size_json);
-        if (result.ended_by != "precision") ended_by = result.ended_by;
     }
     if (stop_signal.load() != 0) ended_by = "interrupted";
 
@@ -369,6 +375,7 @@ json run_search(const Options& o) {
                           {"precision", st.precision},
                           {"phases", st.phases},
                           {"max_trials", st.max_trials},
+                          {"repeat", o.repeat},
                           {"min_rate", o.search.min_rate_text},
                           {"max_rate", o.search.max_rate_text.empty() ? "100%" : o.search.max_rate_text},
                           {"flows", sizes.empty() ? 0 : sizes.front().traffic.flows->size()},
@@ -389,9 +396,19 @@ void print_search_summary(const json& report) {
                                                                   : std::to_string(size["frame_size"].get<unsigned>());
         for (const auto& r : size["results"]) {
             const std::string ratio = r["name"].get<std::string>();
+            // Repeated: the spread of the rate over the searches, under the median one's row.
+            const auto spread = [&] {
+                const json rep = r.value("repetitions", json::object());
+                if (rep.value("count", 1) < 2) return;
+                std::printf("%-8s %-10s %14s  over %d searches: min %.0f, median %.0f, max %.0f pps; found in %d\n", "",
+                            "", "", rep["count"].get<int>(), rep["rate_pps"]["min"].get<double>(),
+                            rep["rate_pps"]["median"].get<double>(), rep["rate_pps"]["max"].get<double>(),
+                            rep["found"].get<int>());
+            };
             if (!r.value("found", false)) {
                 std::printf("%-8s %-10s %14s  not found above %.0f pps\n", name.c_str(), ratio.c_str(), "-",
                             size["min_rate_pps"].get<double>());
+                spread();
                 continue;
             }
             const json lat = r.value("latency_us", json());
@@ -400,6 +417,7 @@ void print_search_summary(const json& report) {
                         r["rate_pps"].get<double>(), r["l1_bps"].get<double>() / 1e9,
                         r.contains("link_percent") ? (std::to_string(std::lround(r["link_percent"].get<double>())) + "%").c_str() : "-",
                         pct("p50"), pct("p99"), r.value("at_max", false) ? "  (the maximum: every rate tried passed)" : "");
+            spread();
         }
     }
     std::printf("ended by: %s\n", report.value("ended_by", "").c_str());

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Checks trafficgen's reports against their JSON Schemas (docs/schema), chosen by each
-report's "schema": trafficgen.report, trafficgen.search or trafficgen.orch.report. Prints each violation
+report's "schema": trafficgen.report, trafficgen.search, trafficgen.repeat or trafficgen.orch.report. Prints each violation
 and exits 1 when there is one; 2 when a file is not JSON or names no known schema.
 
     check_report.py FILE...
@@ -15,6 +15,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 SCHEMAS = os.path.join(HERE, "..", "..", "docs", "schema")
 BY_NAME = {"trafficgen.report": "trafficgen-report.schema.json",
            "trafficgen.search": "trafficgen-search.schema.json",
+           "trafficgen.repeat": "trafficgen-repeat.schema.json",
            "trafficgen.orch.report": "trafficgen-orch-report.schema.json"}
 
 

@@ -5,7 +5,6 @@
 // the report the --json file holds.
 #include <gtest/gtest.h>
 
-#include <sstream>
 #include <string>
 #include <vector>
 
@@ -72,13 +71,8 @@ TEST(Intervals, JsonLinesStartWithTheSettingsAndEndWithTheReport) {
     const auto o = run_trafficgen({"--vdev", "net_ring0", "--loopback", "--proto", "udp", "--count", "6000", "--rate",
                                    "20kpps", "--stats-interval", "0.1", "--json-lines"});
     ASSERT_EQ(o.exit_code, 0) << o.err;
-    std::vector<json> lines;
-    std::istringstream in(o.out);
-    for (std::string line; std::getline(in, line);) {
-        const json j = json::parse(line, nullptr, false);
-        ASSERT_TRUE(j.is_object()) << "not a JSON record: " << line;
-        lines.push_back(j);
-    }
+    const std::vector<json> lines = json_lines_of(o.out);
+    for (const auto& j : lines) ASSERT_TRUE(j.is_object()) << "not a JSON record in: " << o.out;
     ASSERT_GE(lines.size(), 4u) << o.out;
     EXPECT_EQ(lines.front()["event"], "start");
     EXPECT_EQ(lines.front()["settings"]["count"], o.report["settings"]["count"]);

@@ -111,4 +111,11 @@ Outcome run_trafficgen_watched(const std::vector<std::string>& args, const While
     return run(args, true, timeout_s, 0, &watch);
 }
 
+std::vector<nlohmann::json> json_lines_of(const std::string& out) {
+    std::vector<nlohmann::json> lines;
+    std::istringstream in(out);
+    for (std::string line; std::getline(in, line);) lines.push_back(nlohmann::json::parse(line, nullptr, false));
+    return lines;
+}
+
 }  // namespace tg::testing

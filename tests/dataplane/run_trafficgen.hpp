@@ -37,4 +37,7 @@ struct WhileRunning {
 
 [[nodiscard]] std::string temp_dir();
 
+// Each line of --json-lines output parsed; a line that is not JSON is a discarded value.
+[[nodiscard]] std::vector<nlohmann::json> json_lines_of(const std::string& out);
+
 }  // namespace tg::testing

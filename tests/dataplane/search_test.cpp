@@ -6,8 +6,10 @@
 // every size.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "run_trafficgen.hpp"
 
@@ -64,6 +66,50 @@ TEST(Search, ALoopbackMeetsEveryRatioAtTheMaximumAndThePortCountsEveryTrialsFram
     EXPECT_EQ(r["port"]["counters"]["rx_packets"].get<std::uint64_t>(), received);
 }
 
+TEST(Search, RepeatedSearchesKeepEachOneAndGiveEveryRateWithMinMedianAndMax) {
+    const auto o = run_trafficgen({"search", "--vdev", "net_ring0", "--loopback", "--sizes", "128", "--loss", "0,1%",
+                                   "--trial-duration", "0.2", "--final-duration", "0.3", "--phases", "2", "--max-rate",
+                                   "100kpps", "--repeat", "3", "--quiet"},
+                                  true, 120);
+    ASSERT_EQ(o.exit_code, 0) << o.err;
+    const auto& r = o.report;
+    EXPECT_EQ(r["settings"]["repeat"], 3);
+    ASSERT_EQ(r["sizes"].size(), 1u);
+    const auto& size = r["sizes"][0];
+    const auto& reps = size["repetitions"];
+    ASSERT_EQ(reps.size(), 3u);
+    // Every trial is one repetition's, in order; each repetition ran its own whole search.
+    std::vector<std::size_t> trials_of(3);
+    unsigned previous = 1;
+    std::uint64_t sent = 0;
+    for (const auto& t : size["trials"]) {
+        const unsigned rep = t["repetition"].get<unsigned>();
+        ASSERT_GE(rep, previous) << t.dump();
+        ASSERT_LE(rep, 3u);
+        previous = rep;
+        ++trials_of[rep - 1];
+        sent += t["generator_sent"].get<std::uint64_t>();
+    }
+    for (std::size_t i = 0; i < 3; ++i) EXPECT_EQ(trials_of[i], 2u) << "one trial a phase at the maximum";
+    EXPECT_EQ(r["port"]["counters"]["tx_packets"].get<std::uint64_t>(), sent + r["learning"]["sent"].get<std::uint64_t>());
+    for (std::size_t i = 0; i < 2; ++i) {
+        const auto& result = size["results"][i];
+        const auto& spread = result["repetitions"];
+        EXPECT_EQ(spread["count"], 3);
+        EXPECT_EQ(spread["found"], 3);
+        std::vector<double> rates;
+        for (const auto& rep : reps) rates.push_back(rep["results"][i]["rate_pps"].get<double>());
+        std::sort(rates.begin(), rates.end());
+        EXPECT_DOUBLE_EQ(spread["rate_pps"]["min"].get<double>(), rates[0]);
+        EXPECT_DOUBLE_EQ(spread["rate_pps"]["median"].get<double>(), rates[1]);
+        EXPECT_DOUBLE_EQ(spread["rate_pps"]["max"].get<double>(), rates[2]);
+        // The result shown is the median repetition's own.
+        const auto m = spread["median_repetition"].get<std::size_t>();
+        EXPECT_EQ(result["rate_pps"], reps[m - 1]["results"][i]["rate_pps"]);
+        EXPECT_EQ(result["latency_us"], reps[m - 1]["results"][i]["latency_us"]);
+    }
+}
+
 TEST(Search, SigtermEndsTheSearchAndStillWritesWhatItFound) {
     const auto o = run_trafficgen({"search", "--vdev", "net_ring0", "--loopback", "--sizes", "64,128", "--trial-duration",
                                    "0.2", "--final-duration", "20", "--max-rate", "100kpps", "--quiet"},
@@ -89,6 +135,8 @@ TEST(Search, BadSettingsAreNamedBeforeAnyTrial) {
         {{"search", "--vdev", "net_ring0", "--loopback", "--final-duration", "0.1"}, "0.1"},
         {{"search", "--vdev", "net_ring0", "--loopback", "--max-rate", "max"}, "--max-rate"},
         {{"search", "--vdev", "net_ring0", "--loopback", "--precision", "fine"}, "fine"},
+        {{"search", "--vdev", "net_ring0", "--loopback", "--repeat", "0"}, "--repeat 0 is out of range"},
+        {{"search", "--vdev", "net_ring0", "--loopback", "--repeat", "-3"}, "--repeat -3"},
     };
     for (const auto& [args, word] : cases) {
         const auto o = run_trafficgen(args, false, 60);

@@ -5,8 +5,8 @@
 //   second (and above it by no more than tbf's bucket and queue carry over a final
 //   trial), and the frames tbf dropped are exactly the frames the trials lost.
 // - nftables drops one frame in a thousand (numgen): no rate has no loss, so the NDR is
-//   honestly not found above the minimum, and the PDR at 0.5 % is the maximum rate; the
-//   rule's counter is the trials' loss.
+//   honestly not found above the minimum, and the PDR at 0.5 % is the maximum rate, in
+//   each of two repetitions; the rule's counter is the loss of both searches' trials.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -111,21 +111,32 @@ TEST(Search, OneFrameInAThousandDroppedLeavesNoNdrAndThePdrAtTheMaximum) {
              "    udp dport 5201 numgen inc mod 1000 == 0 counter drop comment \"one-in-1000\"\n  }\n}\n");
     const std::string json = dir / "search.json";
     auto args = search_args(lab, json);
-    args.insert(args.end(), {"--sizes", "128", "--max-rate", "20kpps"});
+    args.insert(args.end(), {"--sizes", "128", "--max-rate", "20kpps", "--repeat", "2"});
     const auto r = run(args, 240);
     ASSERT_TRUE(r.exit.ok()) << r.exit.describe() << ": " << r.err;
     const auto report = load_report(json);
     ASSERT_TRUE(report.is_object()) << r.err;
     ASSERT_EQ(report["sizes"].size(), 1u);
     const auto& size = report["sizes"][0];
+    // Searched twice: each time no NDR, and the PDR at the maximum.
+    ASSERT_EQ(size["repetitions"].size(), 2u);
+    for (const auto& rep : size["repetitions"]) {
+        const auto& ndr = rep["results"][0];
+        EXPECT_FALSE(ndr["found"].get<bool>()) << ndr.dump();
+        EXPECT_TRUE(ndr["below_min"].get<bool>()) << ndr.dump();
+        EXPECT_DOUBLE_EQ(ndr["upper_pps"].get<double>(), 1000) << "it failed at the minimum rate too";
+        const auto& pdr = rep["results"][1];
+        EXPECT_TRUE(pdr["at_max"].get<bool>()) << pdr.dump();
+        EXPECT_DOUBLE_EQ(pdr["rate_pps"].get<double>(), 20000);
+        EXPECT_NEAR(pdr["loss_at_rate"].get<double>(), 0.001, 0.0002);
+    }
     const auto& ndr = size["results"][0];
-    EXPECT_FALSE(ndr["found"].get<bool>()) << ndr.dump();
-    EXPECT_TRUE(ndr["below_min"].get<bool>()) << ndr.dump();
-    EXPECT_DOUBLE_EQ(ndr["upper_pps"].get<double>(), 1000) << "it failed at the minimum rate too";
+    EXPECT_FALSE(ndr["found"].get<bool>());
+    EXPECT_EQ(ndr["repetitions"]["found"], 0);
+    EXPECT_EQ(ndr["repetitions"]["rate_pps"]["max"], 0.0) << "not found is 0 pps";
     const auto& pdr = size["results"][1];
-    EXPECT_TRUE(pdr["at_max"].get<bool>()) << pdr.dump();
-    EXPECT_DOUBLE_EQ(pdr["rate_pps"].get<double>(), 20000);
-    EXPECT_NEAR(pdr["loss_at_rate"].get<double>(), 0.001, 0.0002);
+    EXPECT_EQ(pdr["repetitions"]["found"], 2);
+    EXPECT_DOUBLE_EQ(pdr["repetitions"]["rate_pps"]["min"].get<double>(), 20000);
     // The learning frames crossed the rule too.
     const auto& learning = report["learning"];
     const std::uint64_t lost = trials_loss(size) + learning["sent"].get<std::uint64_t>() -

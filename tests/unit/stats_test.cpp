@@ -7,11 +7,32 @@
 #include "stats/latency_histogram.hpp"
 #include "stats/link_watch.hpp"
 #include "stats/sequence_tracker.hpp"
+#include "stats/spread.hpp"
 
 namespace tg::stats {
 namespace {
 
 using V = SequenceTracker::Verdict;
+
+TEST(Spread, MinMedianAndMaxWithTheMedianAValueThatWasMeasured) {
+    const Spread odd = spread({30, 10, 20});
+    EXPECT_EQ(odd.min, 10);
+    EXPECT_EQ(odd.median, 20);
+    EXPECT_EQ(odd.max, 30);
+    EXPECT_EQ(odd.median_index, 2u);
+    // Even: the lower middle one, and which repetition it was.
+    const Spread even = spread({40, 10, 30, 20});
+    EXPECT_EQ(even.median, 20);
+    EXPECT_EQ(even.median_index, 3u);
+    const Spread one = spread({7});
+    EXPECT_EQ(one.min, 7);
+    EXPECT_EQ(one.median, 7);
+    EXPECT_EQ(one.max, 7);
+    const Spread ties = spread({5, 5, 1});
+    EXPECT_EQ(ties.median, 5);
+    EXPECT_EQ(ties.median_index, 0u) << "the first of equal values";
+    EXPECT_EQ(spread({}).max, 0);
+}
 
 TEST(SequenceTracker, InOrderHasNoLoss) {
     SequenceTracker t;
