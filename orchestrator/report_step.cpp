@@ -76,6 +76,12 @@ json pair_block(const std::string& name, const fs::path& dir, const json& run) {
                   {"jitter_ns_max", u64(sp, "jitter_ns_max")},
                   {"jitter_ns_mean", u64(sp, "jitter_ns_mean")},
                   {"bad_checksums", u64(sp, "bad_ip_checksum") + u64(sp, "bad_l4_checksum")}});
+        // Interruptions (a migration, a failover): how many, the packets lost in them, the longest.
+        if (sp.contains("interruptions")) {
+            e["interruptions"] = u64(sp, "interruptions");
+            e["lost_in_interruptions"] = u64(sp, "lost_in_interruptions");
+            if (sp.contains("longest_gap")) e["longest_gap"] = sp["longest_gap"];
+        }
         if (sink.contains("protocols") && sink["protocols"].contains(p)) {
             auto [lat, where] = latency_of(gen, sink, p);
             if (!lat.is_null()) {
@@ -97,6 +103,12 @@ json pair_block(const std::string& name, const fs::path& dir, const json& run) {
         for (const auto& v : delivered["verdicts"]) verdicts.push_back(v);
     }
     b["verdicts"] = verdicts;
+    // Whether the generator's associations and connections lived through the run.
+    json survival = json::object();
+    for (const char* k : {"sctp_associations", "tcp_connections"}) {
+        if (gen.contains(k) && gen[k].contains("survival")) survival[k] = gen[k]["survival"];
+    }
+    if (!survival.empty()) b["survival"] = survival;
     // Throughput over time, each side on its own clock from its start.
     json timeline = {{"generator", json::array()}, {"sink", json::array()}};
     std::ifstream live(dir / "live.jsonl");
@@ -245,6 +257,7 @@ json build_report(const std::string& out_dir) {
     }
     json pairs = json::array();
     json total = json::object();
+    json total_survival = json::object();
     for (const auto& r : run["pairs"]) {
         const std::string name = r.value("pair", "");
         json b = pair_block(name, fs::path(out_dir) / name, r);
@@ -259,6 +272,26 @@ json build_report(const std::string& out_dir) {
             t["rx_l2_bps"] = num(t, "rx_l2_bps") + num(e, "rx_l2_bps");
             t["rx_pps"] = num(t, "rx_pps") + num(e, "rx_pps");
             t["jitter_ns_max"] = std::max(u64(t, "jitter_ns_max"), u64(e, "jitter_ns_max"));
+            if (e.contains("interruptions")) {
+                t["interruptions"] = u64(t, "interruptions") + u64(e, "interruptions");
+                t["lost_in_interruptions"] = u64(t, "lost_in_interruptions") + u64(e, "lost_in_interruptions");
+                if (e.contains("longest_gap") &&
+                    (!t.contains("longest_gap") || num(e["longest_gap"], "duration_ms") > num(t["longest_gap"], "duration_ms"))) {
+                    t["longest_gap"] = e["longest_gap"];
+                    t["longest_gap"]["pair"] = name;
+                }
+            }
+        }
+        if (b.contains("survival")) {
+            for (const auto& [k, v] : b["survival"].items()) {
+                json& t = total_survival[k];
+                t["survived"] = u64(t, "survived") + u64(v, "survived");
+                t["ended_by_peer_or_path"] = u64(t, "ended_by_peer_or_path") + u64(v, "ended_by_peer_or_path");
+                if (!t.contains("longest_data_stop_ms") || num(v, "longest_data_stop_ms") > num(t, "longest_data_stop_ms")) {
+                    t["longest_data_stop_ms"] = num(v, "longest_data_stop_ms");
+                    t["longest_data_stop_pair"] = name;
+                }
+            }
         }
         pairs.push_back(std::move(b));
     }
@@ -266,7 +299,36 @@ json build_report(const std::string& out_dir) {
         const std::uint64_t measured = u64(t, "sent_to_a_reporting_sink");
         t["loss_percent"] = measured > 0 ? 100.0 * double(u64(t, "lost")) / double(measured) : 0.0;
     }
-    return {{"schema", "trafficgen.orch.report"}, {"schema_version", 2}, {"pairs", pairs}, {"total", {{"protocols", total}}}};
+    json sum = {{"protocols", total}};
+    if (!total_survival.empty()) sum["survival"] = total_survival;
+    return {{"schema", "trafficgen.orch.report"}, {"schema_version", 2}, {"pairs", pairs}, {"total", sum}};
+}
+
+// One line per protocol that was interrupted, and per kind of session: survived or not,
+// and the longest time its data stopped.
+std::string interruptions_text(const std::string& who, const json& block) {
+    std::ostringstream o;
+    char line[320];
+    for (const auto& [proto, e] : block["protocols"].items()) {
+        if (u64(e, "interruptions") == 0) continue;
+        const json g = e.value("longest_gap", json::object());
+        std::snprintf(line, sizeof line, "%s %s: %llu interruption(s), %llu packets lost in them; the longest %.1f ms from %s%s\n",
+                      who.c_str(), proto.c_str(), static_cast<unsigned long long>(u64(e, "interruptions")),
+                      static_cast<unsigned long long>(u64(e, "lost_in_interruptions")), num(g, "duration_ms"),
+                      g.value("start", std::string("?")).c_str(),
+                      g.contains("pair") ? (" (pair " + g["pair"].get<std::string>() + ")").c_str() : "");
+        o << line;
+    }
+    if (block.contains("survival")) {
+        for (const auto& [kind, v] : block["survival"].items()) {
+            std::snprintf(line, sizeof line, "%s %s: %llu survived, %llu ended by the peer or the path; data stopped for %.0f ms at most\n",
+                          who.c_str(), kind == "sctp_associations" ? "SCTP associations" : "TCP connections",
+                          static_cast<unsigned long long>(u64(v, "survived")),
+                          static_cast<unsigned long long>(u64(v, "ended_by_peer_or_path")), num(v, "longest_data_stop_ms"));
+            o << line;
+        }
+    }
+    return o.str();
 }
 
 std::string report_text(const json& report) {
@@ -293,10 +355,12 @@ std::string report_text(const json& report) {
     if (report["pairs"].size() > 1) {
         for (const auto& [proto, e] : report["total"]["protocols"].items()) row("all pairs", proto, e);
     }
+    if (report["pairs"].size() > 1) o << interruptions_text("all pairs", report["total"]);
     for (const auto& p : report["pairs"]) {
         const json& run = p["run"];
         if (run.value("exit_code", 0) != 0) o << p.value("pair", "") << ": " << run.value("error", "") << "\n";
         for (const auto& v : p["verdicts"]) o << p.value("pair", "") << ": " << v.get<std::string>() << "\n";
+        o << interruptions_text(p.value("pair", ""), p);
         for (const auto& [proto, e] : p["protocols"].items()) {
             if (!e.contains("rate_error_percent")) continue;
             std::snprintf(line, sizeof line, "%s %s: target %.0f pps, at the sink %.0f pps: %+.2f %%\n",
@@ -344,6 +408,15 @@ std::string report_html(const json& report) {
         const json& run = p["run"];
         if (run.value("exit_code", 0) != 0) o << "<p><b>" << escape(p.value("pair", "")) << "</b>: " << escape(run.value("error", "")) << "</p>\n";
         for (const auto& v : p["verdicts"]) o << "<p><b>" << escape(p.value("pair", "")) << "</b>: " << escape(v.get<std::string>()) << "</p>\n";
+    }
+    // Interruptions and session survival, per pair and over all pairs, as the text has them.
+    std::string gaps;
+    for (const auto& p : report["pairs"]) gaps += interruptions_text(p.value("pair", ""), p);
+    if (report["pairs"].size() > 1) gaps += interruptions_text("all pairs", report["total"]);
+    if (!gaps.empty()) {
+        o << "<h2>Interruptions</h2>\n";
+        std::istringstream lines(gaps);
+        for (std::string line; std::getline(lines, line);) o << "<p>" << escape(line) << "</p>\n";
     }
     o << "<h2>Throughput over time</h2>\n" << throughput_svg(report) << "\n";
     o << "<h2>Latency distribution</h2>\n" << latency_svg(report) << "\n";

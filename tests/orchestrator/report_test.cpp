@@ -85,6 +85,65 @@ TEST(Report, AFleetIsLinedUpPerPairAndSummed) {
     EXPECT_EQ(html.find("<script"), std::string::npos) << "self-contained, nothing run or fetched";
 }
 
+TEST(Report, InterruptionsAndSessionSurvivalAreGivenPerPairAndSummed) {
+    // Pair a: UDP cut twice, the longest 520 ms; pair b: once, 610 ms. Their SCTP
+    // associations: a's all survived, one of b's was aborted.
+    Dir d;
+    const auto with_gaps = [](json s, std::uint64_t n, std::uint64_t lost, double longest_ms, const char* start) {
+        s["sink"]["protocols"]["udp"]["interruptions"] = n;
+        s["sink"]["protocols"]["udp"]["lost_in_interruptions"] = lost;
+        s["sink"]["protocols"]["udp"]["longest_gap"] = {
+            {"start", start}, {"duration_ms", longest_ms}, {"lost", lost}, {"flow", 1}, {"stream", 0}};
+        s["sink"]["protocols"]["sctp"]["interruptions"] = 0;
+        s["sink"]["protocols"]["sctp"]["lost_in_interruptions"] = 0;
+        return s;
+    };
+    const auto surviving = [](json g, std::uint64_t survived, std::uint64_t ended, double stop_ms) {
+        g["generator"]["sctp_associations"] = {{"survival",
+                                                {{"survived", survived}, {"ended_by_peer_or_path", ended},
+                                                 {"longest_data_stop_ms", stop_ms}, {"longest_data_stop_flow", 0},
+                                                 {"longest_data_stop_at_s", 1.5}}}};
+        return g;
+    };
+    d.put("a/generator.json", surviving(generator(1000, 400), 4, 0, 530));
+    d.put("a/sink.json", with_gaps(sink(900, 100, 400), 2, 100, 520, "2026-12-07T10:00:01.000000Z"));
+    d.put("b/generator.json", surviving(generator(1000, 400), 3, 1, 2000));
+    d.put("b/sink.json", with_gaps(sink(950, 50, 400), 1, 50, 610, "2026-12-07T10:00:02.500000Z"));
+    d.put("run.json", {{"pairs", {{{"pair", "a"}, {"exit_code", 0}}, {{"pair", "b"}, {"exit_code", 0}}}}});
+    const json r = build_report(d.path.string());
+    const json& a = r["pairs"][0]["protocols"]["udp"];
+    EXPECT_EQ(a["interruptions"], 2u);
+    EXPECT_EQ(a["lost_in_interruptions"], 100u);
+    EXPECT_EQ(a["longest_gap"]["duration_ms"], 520.0);
+    const json& t = r["total"]["protocols"]["udp"];
+    EXPECT_EQ(t["interruptions"], 3u);
+    EXPECT_EQ(t["lost_in_interruptions"], 150u);
+    EXPECT_EQ(t["longest_gap"]["duration_ms"], 610.0);
+    EXPECT_EQ(t["longest_gap"]["pair"], "b");
+    EXPECT_EQ(r["total"]["protocols"]["sctp"]["interruptions"], 0u);
+    const json& sv = r["total"]["survival"]["sctp_associations"];
+    EXPECT_EQ(sv["survived"], 7u);
+    EXPECT_EQ(sv["ended_by_peer_or_path"], 1u);
+    EXPECT_EQ(sv["longest_data_stop_ms"], 2000.0);
+    EXPECT_EQ(sv["longest_data_stop_pair"], "b");
+    const std::string text = report_text(r);
+    EXPECT_NE(text.find("all pairs udp: 3 interruption(s), 150 packets lost in them; the longest 610.0 ms from "
+                        "2026-12-07T10:00:02.500000Z (pair b)"),
+              std::string::npos)
+        << text;
+    EXPECT_NE(text.find("a udp: 2 interruption(s), 100 packets lost in them; the longest 520.0 ms"), std::string::npos)
+        << text;
+    EXPECT_NE(text.find("all pairs SCTP associations: 7 survived, 1 ended by the peer or the path; data stopped for "
+                        "2000 ms at most"),
+              std::string::npos)
+        << text;
+    EXPECT_EQ(text.find("sctp: 0 interruption"), std::string::npos) << "an uninterrupted protocol says nothing";
+    const std::string html = report_html(r);
+    EXPECT_NE(html.find("<h2>Interruptions</h2>"), std::string::npos);
+    EXPECT_NE(html.find("<p>b udp: 1 interruption(s), 50 packets lost in them; the longest 610.0 ms"), std::string::npos)
+        << html;
+}
+
 TEST(Report, NothingToReportOnIsSaid) {
     Dir d;
     try {
