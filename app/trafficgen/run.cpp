@@ -273,7 +273,9 @@ nlohmann::json run(const Options& o) {
                 session_protocol == Protocol::udp && !o.udp_rate_text.empty() ? o.udp_rate_text : o.rate_text;
             const double cap = cap_text.empty() ? 0 : pps_for(traffic::Rate::parse(cap_text),
                                                              traffic_plan.mean_frame[static_cast<std::size_t>(session_protocol)], caps);
-            session->start_data(o.count, cap);
+            traffic::PacingSpec pacing = o.pacing;
+            pacing.pps = cap;
+            session->start_data(o.count, pacing);
             spdlog::info("{} on the {} that are up",
                          o.request_response ? "request/response" : o.closed_loop ? "closed loop" : "open loop", session_what);
             // Transactions wait on answers: poll often, and let the sleeps be short.

@@ -66,11 +66,10 @@ bool SessionControl::establish(const std::atomic<int>& stop, double timeout_s) {
     return clients_->ready();
 }
 
-void SessionControl::start_data(std::uint64_t count, double pps) {
+void SessionControl::start_data(std::uint64_t count, const traffic::PacingSpec& pacing) {
     data_on_ = carries_data_;
     data_count_ = count;
-    data_pps_ = pps;
-    data_started_tsc_ = rte_rdtsc();
+    pacer_.emplace(pacing, clock_.tsc_hz, rte_rdtsc());
     data_started_ms_ = steady_ms();
 }
 
@@ -84,14 +83,12 @@ void SessionControl::fill() {
     if (!data_on_) return;
     const std::uint64_t tsc = rte_rdtsc();
     std::uint64_t budget = data_count_ == 0 ? ~std::uint64_t{0} : data_count_ - clients_->filled();
-    if (data_pps_ > 0) {
-        const double due = data_pps_ * double(tsc - data_started_tsc_) / double(clock_.tsc_hz);
-        const double owed = due - double(clients_->filled());
-        budget = std::min<std::uint64_t>(budget, owed > 0 ? static_cast<std::uint64_t>(owed) : 0);
-    }
-    // No more than the ring to engine 0 can take before the next round.
+    // No more than the ring to engine 0 can take before the next round, and than is due.
     budget = std::min<std::uint64_t>(budget, path_.room());
-    if (budget > 0) clients_->fill(steady_ms(), clock_.ns(tsc), budget);
+    const std::uint32_t due = pacer_->due(tsc, static_cast<std::uint32_t>(std::min<std::uint64_t>(budget, 1u << 20)));
+    if (due == 0) return;
+    // What the windows did not take stays due, as what a port does not take does.
+    pacer_->sent(static_cast<std::uint32_t>(clients_->fill(steady_ms(), clock_.ns(tsc), due)));
 }
 
 void SessionControl::poll() {

@@ -9,10 +9,12 @@
 #include <atomic>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "dataplane/clock.hpp"
 #include "dataplane/control_path.hpp"
+#include "traffic/pacer.hpp"
 #include "traffic/presence.hpp"
 #include "traffic/session_clients.hpp"
 
@@ -34,8 +36,9 @@ public:
     bool establish(const std::atomic<int>& stop, double timeout_s);
     [[nodiscard]] bool any_established() const noexcept { return clients_->any_established(); }
     // Closed loop: from now on poll() hands the sessions data, `count` messages in all
-    // (0: no end) at `pps` at most (0: as fast as the windows allow).
-    void start_data(std::uint64_t count, double pps);
+    // (0: no end), no faster than `pacing` lets them go (the engines' own pacer; its pps 0:
+    // as fast as the windows allow).
+    void start_data(std::uint64_t count, const traffic::PacingSpec& pacing);
     // Closed loop: no more DATA from here on.
     void stop_data() noexcept { data_on_ = false; }
     // Closed loop: all `count` messages handed out and acknowledged.
@@ -72,8 +75,7 @@ private:
     dataplane::Clock clock_;
     bool data_on_ = false;
     std::uint64_t data_count_ = 0;
-    double data_pps_ = 0;
-    std::uint64_t data_started_tsc_ = 0;
+    std::optional<traffic::Pacer> pacer_;  // from start_data()
     std::uint64_t data_started_ms_ = 0, data_acked_ms_ = 0;  // the data phase, for goodput
     dataplane::ControlPath& path_;
     traffic::HostPresence* presence_;

@@ -23,6 +23,7 @@ namespace {
 constexpr double tbf_bps = 10e6;
 constexpr double tbf_burst = 3000, tbf_limit = 30000;  // bytes
 constexpr double final_s = 2;
+constexpr double trial_s = 0.5;
 
 void check(const CommandResult& r, const char* what) {
     if (!r.exit.ok()) throw std::runtime_error(std::string(what) + " failed: " + r.err);
@@ -38,7 +39,7 @@ void one_tester_two_ports(const Lab& lab) {
 std::vector<std::string> search_args(const Lab& lab, const std::string& json) {
     return in_ns(lab["TG_GEN_NS"], {tool_path("TRAFFICGEN"), "search", "--iface", lab["TG_GEN_IF"], "--rx-iface",
                                     lab["TG_SINK_IF"], "--gateway", lab["TG_GATEWAY_IP4"], "--src-ip", lab["TG_GEN_IP4"],
-                                    "--dst-ip", lab["TG_SINK_IP4"], "--loss", "0,0.5%", "--trial-duration", "0.5",
+                                    "--dst-ip", lab["TG_SINK_IP4"], "--loss", "0,0.5%", "--trial-duration", std::to_string(trial_s),
                                     "--final-duration", std::to_string(final_s), "--min-rate", "1kpps", "--quiet",
                                     "--json", json});
 }
@@ -90,6 +91,11 @@ TEST(Search, ThroughATokenBucketTheNdrIsItsRateAndItsDropsAreTheTrialsLoss) {
         EXPECT_GE(rate, 0.85 * tbf_pps) << frame << " bytes: tbf passes " << tbf_pps << " frames/s";
         EXPECT_LE(rate, tbf_pps + carried) << frame << " bytes: tbf passes " << tbf_pps << " frames/s";
         EXPECT_GT(ndr["upper_pps"].get<double>(), rate);
+        // RFC 2544's forwarding rate: what arrived per second in the first trial, offered at
+        // the maximum: tbf's rate, with its bucket and queue over a 0.5 s trial on top.
+        const double forwarding = size["forwarding_rate_pps"].get<double>();
+        EXPECT_GE(forwarding, 0.85 * tbf_pps) << frame << " bytes";
+        EXPECT_LE(forwarding, tbf_pps + (tbf_burst + tbf_limit) / (frame - 4) / trial_s) << frame << " bytes";
         const auto& pdr = size["results"][1];
         ASSERT_TRUE(pdr["found"].get<bool>());
         EXPECT_GE(pdr["rate_pps"].get<double>(), rate);
