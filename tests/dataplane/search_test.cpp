@@ -110,6 +110,35 @@ TEST(Search, RepeatedSearchesKeepEachOneAndGiveEveryRateWithMinMedianAndMax) {
     }
 }
 
+TEST(Search, ARateTheGeneratorCannotOfferCountsItsUnsentFramesAsLost) {
+    // 200 Mpps is beyond any generator on net_ring: the trial stops at its duration with
+    // frames it never sent, and those are lost at that rate, not forgotten.
+    const auto o = run_trafficgen({"search", "--vdev", "net_ring0", "--loopback", "--sizes", "64", "--loss", "0",
+                                   "--trial-duration", "0.2", "--final-duration", "0.4", "--max-rate", "200Mpps",
+                                   "--max-trials", "2", "--quiet"},
+                                  true, 120);
+    ASSERT_EQ(o.exit_code, 0) << o.err;
+    const auto& r = o.report;
+    const auto& size = r["sizes"][0];
+    EXPECT_EQ(size["ended_by"], "trial limit");
+    const auto& first = size["trials"][0];
+    EXPECT_DOUBLE_EQ(first["rate_pps"].get<double>(), 200e6);
+    const auto asked = first["sent"].get<std::uint64_t>();
+    const auto sent = first["generator_sent"].get<std::uint64_t>();
+    EXPECT_EQ(asked, 40'000'000u);
+    ASSERT_LT(sent, asked);
+    EXPECT_EQ(first["generator_short"].get<std::uint64_t>(), asked - sent);
+    EXPECT_LE(first["received"].get<std::uint64_t>(), sent);
+    EXPECT_GT(first["loss_ratio"].get<double>(), 0.0) << "what was never sent is lost at that rate";
+    EXPECT_DOUBLE_EQ(first["loss_ratio"].get<double>(),
+                     double(asked - first["received"].get<std::uint64_t>()) / double(asked));
+    // The port's own TX counter saw only what the generator sent, learning frames included.
+    std::uint64_t generator_sent = r["learning"]["sent"].get<std::uint64_t>();
+    for (const auto& t : size["trials"]) generator_sent += t["generator_sent"].get<std::uint64_t>();
+    EXPECT_EQ(r["port"]["counters"]["tx_packets"].get<std::uint64_t>(), generator_sent);
+    EXPECT_FALSE(size["results"][0]["at_max"].get<bool>());
+}
+
 TEST(Search, SigtermEndsTheSearchAndStillWritesWhatItFound) {
     const auto o = run_trafficgen({"search", "--vdev", "net_ring0", "--loopback", "--sizes", "64,128", "--trial-duration",
                                    "0.2", "--final-duration", "20", "--max-rate", "100kpps", "--quiet"},
