@@ -58,7 +58,7 @@ TEST(Repeat, JsonLinesTagEachRunsRecordsAndEndWithTheReportOfThemAll) {
     ASSERT_GE(lines.size(), 5u);
     std::vector<int> ends(3, 0), starts(3, 0);
     for (std::size_t i = 0; i + 1 < lines.size(); ++i) {
-        const int rep = lines[i].value("repetition", 0);
+        const std::size_t rep = lines[i].value("repetition", std::size_t{0});
         ASSERT_TRUE(rep == 1 || rep == 2) << lines[i].dump();
         if (lines[i]["event"] == "start") ++starts[rep];
         if (lines[i]["event"] == "end") ++ends[rep];
