@@ -370,7 +370,15 @@ nlohmann::json run(const Options& o) {
         if (tx_done_at == Clock::time_point{}) tx_done_at = now;
         std::uint64_t tx_now = 0;
         for (const auto& e : tx) tx_now += e->counters().packets.load(std::memory_order_relaxed);
-        const bool all_in = rx_now >= tx_now && std::all_of(tx.begin(), tx.end(), [](const auto& e) { return e->finished(); });
+        // The test packets the sink counted, not every frame: the port's own ARP and
+        // announcements come back too, and would end the wait with test packets still in
+        // the ring.
+        const bool finished = std::all_of(tx.begin(), tx.end(), [](const auto& e) { return e->finished(); });
+        std::uint64_t counted = 0;
+        for (const auto& e : rx) {
+            for (Protocol p : traffic::all_protocols) counted += e->core().live().read(p).packets;
+        }
+        const bool all_in = finished && counted >= tx_now;
         const double since_rx = std::chrono::duration<double>(now - last_rx_change).count();
         if (all_in || (since_rx > 0.5 && std::chrono::duration<double>(now - tx_done_at).count() > 0.5) ||
             std::chrono::duration<double>(now - tx_done_at).count() > 5) {
