@@ -375,9 +375,7 @@ nlohmann::json run(const Options& o) {
         // the ring.
         const bool finished = std::all_of(tx.begin(), tx.end(), [](const auto& e) { return e->finished(); });
         std::uint64_t counted = 0;
-        for (const auto& e : rx) {
-            for (Protocol p : traffic::all_protocols) counted += e->core().live().read(p).packets;
-        }
+        for (const auto& e : rx) counted += e->core().live().packets();
         const bool all_in = finished && counted >= tx_now;
         const double since_rx = std::chrono::duration<double>(now - last_rx_change).count();
         if (all_in || (since_rx > 0.5 && std::chrono::duration<double>(now - tx_done_at).count() > 0.5) ||
@@ -401,9 +399,7 @@ nlohmann::json run(const Options& o) {
                 // The answers and reflections counted, not every frame that came in: a
                 // stray frame (a router's or a kernel's own) would end the wait with an
                 // answer still on its way.
-                if (const sink::SinkCore* r = e->returns()) {
-                    for (Protocol p : traffic::all_protocols) back += r->live().read(p).packets;
-                }
+                if (const sink::SinkCore* r = e->returns()) back += r->live().packets();
             }
             if (back != last_back) {
                 last_back = back;

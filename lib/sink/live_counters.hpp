@@ -43,6 +43,12 @@ public:
         return {s.packets.load(std::memory_order_relaxed), s.bytes.load(std::memory_order_relaxed),
                 s.lost.load(std::memory_order_relaxed)};
     }
+    // Reader: the test packets of every protocol, as last published.
+    [[nodiscard]] std::uint64_t packets() const noexcept {
+        std::uint64_t n = 0;
+        for (const Slot& s : slots_) n += s.packets.load(std::memory_order_relaxed);
+        return n;
+    }
     // Reader: the highest jitter estimate published since the last take, and clears it.
     [[nodiscard]] std::uint64_t take_jitter_peak(traffic::Protocol p) noexcept {
         return slots_[static_cast<std::size_t>(p)].jitter_peak_ns.exchange(0, std::memory_order_relaxed);
