@@ -5,10 +5,12 @@
 #include <rte_lcore.h>
 #include <spdlog/spdlog.h>
 #include <sys/prctl.h>
+#include <sys/random.h>
 
 #include <algorithm>
 #include <chrono>
 #include <memory>
+#include <random>
 #include <thread>
 
 #include "dataplane/dataplane_error.hpp"
@@ -43,6 +45,13 @@ namespace {
 using traffic::ConfigError;
 using traffic::Protocol;
 using Clock = std::chrono::steady_clock;
+
+// A sink's id for count answers: a restarted sink is told apart by a new one.
+std::uint64_t random_id() {
+    std::uint64_t id = 0;
+    if (::getrandom(&id, sizeof id, 0) != static_cast<ssize_t>(sizeof id)) id = std::random_device{}();
+    return id;
+}
 
 }  // namespace
 
@@ -241,12 +250,17 @@ nlohmann::json run(const Options& o) {
         tx.push_back(std::make_unique<dataplane::TxEngine>(std::move(c)));
     }
 
+    // A far generator's count requests (a search's trials) are answered with every core's counts.
+    sink::CountsBoard counts_board;
+    counts_board.sink_id = random_id();
     std::vector<std::unique_ptr<dataplane::RxEngine>> rx;
     for (std::size_t i = 0; i < rx_lcores.size(); ++i) {
         dataplane::RxEngineConfig c = rx_engine_plan(o, room, i);
+        c.sink.counts_board = &counts_board;
         c.stop = &rx_stop;
         c.clock = clock;
         rx.push_back(std::make_unique<dataplane::RxEngine>(std::move(c)));
+        counts_board.cores.push_back(&rx.back()->core().live());
     }
 
     spdlog::info("{} on {} ({}), {} TX and {} RX lcores, DPDK runtime {}", to_string(o.role), caps.name, caps.driver,

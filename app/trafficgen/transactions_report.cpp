@@ -34,7 +34,8 @@ json transactions_json(const traffic::Transactions& t, traffic::Protocol protoco
 }
 
 json requests_json(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx) {
-    std::uint64_t udp = 0, udp_bytes = 0, udp_dropped = 0, udp_cut = 0, tcp = 0, tcp_bytes = 0, sctp = 0, sctp_bytes = 0;
+    std::uint64_t udp = 0, udp_bytes = 0, udp_dropped = 0, udp_cut = 0, tcp = 0, tcp_bytes = 0, sctp = 0, sctp_bytes = 0,
+                  counts = 0;
     for (const auto& e : rx) {
         const sink::SinkCore& c = e->core();
         if (const auto* u = c.udp_answers()) {
@@ -42,6 +43,7 @@ json requests_json(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx) 
             udp_bytes += u->counters().response_bytes;
             udp_dropped += u->counters().dropped;
             udp_cut += u->counters().cut;
+            counts += u->counters().count_requests;
         }
         if (const auto* t = c.tcp()) {
             tcp += t->requests().requests;
@@ -52,12 +54,14 @@ json requests_json(const std::vector<std::unique_ptr<dataplane::RxEngine>>& rx) 
             sctp_bytes += s->requests().response_bytes;
         }
     }
-    if (udp + udp_dropped + tcp + sctp == 0) return nullptr;
+    if (udp + udp_dropped + tcp + sctp + counts == 0) return nullptr;
     json j = json::object();
     if (udp + udp_dropped > 0) {
         j["udp"] = {{"answered", udp}, {"response_bytes", udp_bytes}, {"not_answered_queue_full", udp_dropped},
                     {"cut_to_one_frame", udp_cut}};
     }
+    // A far generator's questions (a search's trials): what this sink counted, answered in-band.
+    if (counts > 0) j["counts"] = {{"answered", counts}};
     if (tcp > 0) j["tcp"] = {{"answered", tcp}, {"response_bytes", tcp_bytes}};
     if (sctp > 0) j["sctp"] = {{"answered", sctp}, {"response_bytes", sctp_bytes}};
     return j;

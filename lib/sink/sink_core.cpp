@@ -62,7 +62,10 @@ SinkCore::SinkCore(const SinkConfig& config) : config_(config) {
         c.answer_out_of_the_blue = false;
         tcp_ = std::make_unique<TcpResponder>(c, std::random_device{}());
     }
-    if (config.udp_answers) udp_ = std::make_unique<UdpAnswers>();
+    own_board_.cores = {live_.get()};
+    if (config.udp_answers) {
+        udp_ = std::make_unique<UdpAnswers>(config.counts_board != nullptr ? *config.counts_board : own_board_);
+    }
     if (!config.addresses.empty()) {
         traffic::PresenceConfig c;
         c.mac = config.mac;
@@ -307,6 +310,13 @@ bool SinkCore::process(std::span<const std::uint8_t> frame, const RxMeta& meta, 
         *shape = {v.l3_offset, v.l4_offset, v.l4_length, v.ipv6 != nullptr, v.l4_protocol};
     }
     if (p == Protocol::udp && count_dns(v, wire_bytes, meta)) return false;
+    // A count request is the generator's question, not traffic: answered, never counted.
+    if (p == Protocol::udp && udp_) {
+        if (const auto request = proto::read_counts_request(v.payload())) {
+            udp_->queue_counts(v, *request);
+            return false;
+        }
+    }
     if (p != Protocol::sctp) {
         bool taken = p == Protocol::tcp && tcp_ && tcp_->offer(v, meta.rx_ns / 1000000);
         const bool test = count_test_packet(p, v.payload(), wire_bytes, v.payload_length, meta);

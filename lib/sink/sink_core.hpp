@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "proto/reflect.hpp"
+#include "sink/counts_board.hpp"
 #include "sink/live_counters.hpp"
 #include "sink/sctp_responder.hpp"
 #include "sink/tcp_responder.hpp"
@@ -46,7 +47,10 @@ struct SinkConfig {
     bool sctp_server = true;            // answer SCTP associations (INIT, COOKIE ECHO, ...)
     proto::SctpTimers sctp_timers{};
     bool tcp_server = true;             // answer TCP connections (SYN, data, FIN)
-    bool udp_answers = true;            // answer UDP requests (proto/request.hpp)
+    bool udp_answers = true;            // answer UDP requests (proto/request.hpp) and count requests (proto/counts.hpp)
+    // What count requests are answered with: every receive core's counts. Null: this
+    // core's own, with sink id 0.
+    const CountsBoard* counts_board = nullptr;
     proto::TcpTimers tcp_timers{};
     // The host's own addresses (`trafficgen sink --ip`): ARP, neighbour solicitations and
     // echo requests for them are answered from `mac`; none: nothing is answered.
@@ -159,7 +163,7 @@ public:
     [[nodiscard]] const SctpResponder* sctp() const noexcept { return sctp_.get(); }
     // The TCP listener, when the sink answers connections; null otherwise.
     [[nodiscard]] const TcpResponder* tcp() const noexcept { return tcp_.get(); }
-    // The answers to UDP requests, when the sink gives them; null otherwise.
+    // The answers to UDP requests and count requests, when the sink gives them; null otherwise.
     [[nodiscard]] const UdpAnswers* udp_answers() const noexcept { return udp_.get(); }
     // The host's presence (ARP, neighbour discovery, echo), when it has addresses; null otherwise.
     [[nodiscard]] const traffic::HostPresence* presence() const noexcept { return presence_.get(); }
@@ -208,6 +212,7 @@ private:
     std::uint32_t dirty_ = 0;
     std::array<std::uint64_t, traffic::protocol_count> jitter_peak_ns_{};
     std::unique_ptr<LiveCounters> live_ = std::make_unique<LiveCounters>();
+    CountsBoard own_board_;  // this core alone, when the config gives no board
     std::unique_ptr<SctpResponder> sctp_;
     std::unique_ptr<TcpResponder> tcp_;
     std::unique_ptr<UdpAnswers> udp_;
