@@ -383,6 +383,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
                            "kernel interface (af_xdp, else af_packet)");
     search_cmd->add_option("--rx-vdev", o.rx_vdev, "The receiving port as a DPDK virtual device");
     search_cmd->add_option("--rx-pci", o.rx_pci, "The receiving port as a DPDK-bound NIC's PCI address");
+    search_cmd->footer(
+        "With none of --rx-iface, --rx-vdev, --rx-pci and --loopback, `trafficgen sink` on the far host counts: "
+        "between trials the search asks it, over the same path, what it has counted.");
 
     // Lists take their commas whether the settings file quotes them or not (an unquoted
     // `lcores = 0@0,1@1` reaches the option as two values, joined back here); --eal its
@@ -435,13 +438,10 @@ std::optional<Options> parse_options(int argc, char** argv) {
         if (rx_ports == 1 && loopback) {
             throw ConfigError("--loopback receives on the sending port, --rx-iface/--rx-vdev/--rx-pci on another: give one");
         }
-        if (rx_ports == 0 && !loopback) {
-            throw ConfigError("trafficgen search sends and counts in one process: give the port that receives "
-                              "(--rx-iface, --rx-vdev or --rx-pci, the device under test between the two), or "
-                              "--loopback when the frames come back to the sending port");
-        }
-        // Both ends in this process, as a loopback has them.
-        o.role = Role::loopback;
+        // Both ends in this process, as a loopback has them; or the far host's sink counts,
+        // asked in-band between trials.
+        o.search.far_sink = rx_ports == 0 && !loopback;
+        o.role = o.search.far_sink ? Role::generator : Role::loopback;
         for (const char* not_here : {"--mix", "--rate", "--udp-rate", "--size", "--count", "--duration", "--pattern",
                                      "--associations", "--connections", "--request-response", "--round-trip",
                                      "--protocol-duration", "--timeline"}) {

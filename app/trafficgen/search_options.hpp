@@ -21,6 +21,9 @@ struct SearchOptions {
     std::string min_rate_text = "10kpps";
     std::string max_rate_text;         // empty: the link's rate at each size
     std::vector<SearchSize> sizes;     // RFC 2544's by default
+    // No receiving port here and no --loopback: `trafficgen sink` on the far host counts,
+    // and its counts come back in-band (proto/counts.hpp).
+    bool far_sink = false;
 };
 
 struct SearchOptionTexts {

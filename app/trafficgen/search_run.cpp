@@ -10,6 +10,7 @@
 #include <cmath>
 #include <cstdio>
 #include <memory>
+#include <optional>
 #include <thread>
 
 #include "dataplane/control_path.hpp"
@@ -17,6 +18,7 @@
 #include "dataplane/mempools.hpp"
 #include "engine_plans.hpp"
 #include "engine_room.hpp"
+#include "far_sink.hpp"
 #include "search_repetitions.hpp"
 #include "test_bed.hpp"
 #include "link.hpp"
@@ -50,6 +52,7 @@ struct TrialExtra {
     std::uint64_t port_tx_errors = 0;  // of those, what the port's driver failed to put on the wire
     std::uint64_t other_frames = 0;    // arrived on the receiving port besides the test frames (ARP, neighbour discovery)
     json latency_us;                   // percentiles of the frames that arrived
+    std::uint64_t count_requests = 0;  // a far sink's counts: the requests this trial took
 };
 
 json latency_json(const stats::LatencyHistogram& h) {
@@ -63,8 +66,14 @@ json latency_json(const stats::LatencyHistogram& h) {
 // Runs trials on the room's port, each with fresh engines and counters.
 class TrialRunner {
 public:
-    TrialRunner(EngineRoom& room, bool tx_checksum_offload, dataplane::Clock clock)
-        : room_(room), offload_(tx_checksum_offload), clock_(clock) {}
+    // `far`: the frames are counted by a far sink, asked in-band; null: by this process's receiving lcores.
+    TrialRunner(EngineRoom& room, bool tx_checksum_offload, dataplane::Clock clock, FarSink* far = nullptr)
+        : room_(room), offload_(tx_checksum_offload), clock_(clock), far_(far) {}
+
+    // A far sink: its counts before the first trial (the next trial's "before").
+    void start_counts() {
+        if (far_ != nullptr) far_before_ = far_->ask();
+    }
 
     // `rate_pps` for `duration_s`: the generator is given the count the rate and duration
     // make, and as long as that takes plus a margin; what it did not send in that time is
@@ -90,6 +99,9 @@ public:
             c.stop = &tx_stop;
             c.clock = clock_;
             tx.push_back(std::make_unique<dataplane::TxEngine>(std::move(c)));
+            // A far sink keeps its streams from trial to trial: each trial's sequences go on
+            // where the last trial's stopped, so the sink sees neither duplicates nor gaps.
+            if (far_ != nullptr && i < previous_tx_.size()) (void)tx.back()->continue_from(*previous_tx_[i]);
         }
         std::vector<std::unique_ptr<dataplane::RxEngine>> rx;
         for (std::size_t i = 0; i < room_.rx_lcores.size(); ++i) {
@@ -119,6 +131,24 @@ public:
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
         tx_stop.store(true);
+        if (far_ != nullptr) {
+            rx_stop.store(true);
+            rte_eal_mp_wait_lcore();
+            extra.generator_sent = sent();
+            extra.port_tx_errors = room_.port->counters().tx_errors - tx_errors_before;
+            // The far sink's count once the path has drained; the trial's is the difference.
+            const std::uint64_t requests_before = far_->counters().requests;
+            const auto after = far_->settled();
+            extra.count_requests = far_->counters().requests - requests_before;
+            if (after && far_before_) {
+                const std::uint64_t b = packets_in(*far_before_, p), a = packets_in(*after, p);
+                t.received = std::min(a >= b ? a - b : 0, t.sent);
+            }
+            if (after) far_before_ = after;
+            t.interrupted = stop_signal.load() != 0;
+            previous_tx_ = std::move(tx);
+            return t;
+        }
         // What is still on its way: until nothing arrived for 100 ms (2 s at most). Not until
         // "as many arrived as were sent": the receiving port's count has the path's own
         // frames in it too (a router's ARP), and would end the wait with test frames still
@@ -159,6 +189,9 @@ private:
     EngineRoom& room_;
     bool offload_;
     dataplane::Clock clock_;
+    FarSink* far_;
+    std::optional<proto::CountsAnswer> far_before_;
+    std::vector<std::unique_ptr<dataplane::TxEngine>> previous_tx_;  // the last trial's, with a far sink
 };
 
 json trial_json(const search::PhaseTrial& pt, const TrialExtra& extra) {
@@ -168,6 +201,7 @@ json trial_json(const search::PhaseTrial& pt, const TrialExtra& extra) {
               {"generator_sent", extra.generator_sent}, {"port_tx_errors", extra.port_tx_errors},
               {"other_frames", extra.other_frames}};
     if (t.sent > extra.generator_sent) j["generator_short"] = t.sent - extra.generator_sent;
+    if (extra.count_requests > 0) j["count_requests"] = extra.count_requests;
     j["latency_us"] = extra.latency_us;
     if (t.interrupted) j["interrupted"] = true;
     return j;
@@ -276,16 +310,35 @@ json run_search(const Options& o) {
         room.rx_port->start(rx_setup);
         double rx_waited_s = 0;
         (void)wait_for_link(*room.rx_port, o.link_timeout_s, stop_signal, rx_waited_s);
+    }
+    // The sending port's own presence: it resolves the next hop and, with a far sink,
+    // answers for its addresses while it asks for the sink's counts between trials.
+    std::unique_ptr<dataplane::ControlPath> control;
+    std::unique_ptr<traffic::HostPresence> presence;
+    if (room.rx_port || o.search.far_sink) {
+        control = std::make_unique<dataplane::ControlPath>(room.port->id(), 0, room.rx_pool->get());
+        presence = make_generator_presence(o, sizes.front().traffic.l2);
         if (!o.dst_mac_given) {
             // The frames go to the next hop's MAC (--gateway's, else the destination's): asked for
             // on the sending port before any trial.
-            dataplane::ControlPath control(room.port->id(), 0, room.rx_pool->get());
-            auto presence = make_generator_presence(o, sizes.front().traffic.l2);
             Options resolved = o;
-            resolved.dst_mac = resolve_next_hop(o, control, *presence, stop_signal, caps.name);
+            resolved.dst_mac = resolve_next_hop(o, *control, *presence, stop_signal, caps.name);
             resolved.dst_mac_given = true;
             compile(resolved);
         }
+    }
+    std::unique_ptr<FarSink> far;
+    if (o.search.far_sink) {
+        // Count requests go as the first flow's frames do, so the path treats them alike.
+        const traffic::FlowTuple f = sizes.front().traffic.flows->at(0);
+        proto::L3Spec l3;
+        l3.src = f.src;
+        l3.dst = f.dst;
+        const std::string where = (f.dst.is_v4() ? f.dst.to_string() : "[" + f.dst.to_string() + "]") + ":" +
+                                  std::to_string(f.dst_port);
+        far = std::make_unique<FarSink>(*control, *presence,
+                                        traffic::CountsClient(sizes.front().traffic.l2, l3, {f.src_port, f.dst_port}),
+                                        where, stop_signal);
     }
     for (auto& sp : sizes) {
         sp.first_pool = room.pools.size();
@@ -298,7 +351,11 @@ json run_search(const Options& o) {
     }
     const double link_bps = double(link.speed_mbps ? link.speed_mbps : caps.link_speed_mbps) * 1e6;
 
-    TrialRunner runner(room, setup.tx_checksum_offload, dataplane::Clock::now());
+    TrialRunner runner(room, setup.tx_checksum_offload, dataplane::Clock::now(), far.get());
+    if (far) {
+        spdlog::info("the far sink at {} counts the trials: asking it for its counts", far->report()["address"].get<std::string>());
+        runner.start_counts();
+    }
     const Protocol p = o.protocols.front().protocol;
     // RFC 2544's learning frames: before any trial, a short run at a low rate, so that the
     // path learns the addresses (a router resolves the destination, a switch learns the
@@ -382,6 +439,9 @@ json run_search(const Options& o) {
                           {"command_line", o.command_line}};
     report["port"] = port_report(caps, *room.port);
     if (room.rx_port) report["rx_port"] = port_report(room.rx_caps, *room.rx_port);
+    // Who counted what arrived: this process's receiving port, the sending port itself, or a far sink.
+    report["counted_by"] = room.rx_port ? "rx_port" : far ? "far_sink" : "loopback";
+    if (far) report["far_sink"] = far->report();
     report["ended_by"] = ended_by;
     report["learning"] = learning;
     report["sizes"] = out_sizes;
@@ -411,12 +471,18 @@ void print_search_summary(const json& report) {
                 spread();
                 continue;
             }
+            // No latency where no clock is shared (a far sink): a dash, not a zero.
             const json lat = r.value("latency_us", json());
-            const auto pct = [&](const char* k) { return lat.is_object() ? lat[k].get<double>() : 0.0; };
-            std::printf("%-8s %-10s %14.0f %11.3gG %8s %11.1f %11.1f%s\n", name.c_str(), ratio.c_str(),
+            const auto pct = [&](const char* k) {
+                char b[32] = "-";
+                if (lat.is_object()) std::snprintf(b, sizeof b, "%.1f", lat[k].get<double>());
+                return std::string(b);
+            };
+            std::printf("%-8s %-10s %14.0f %11.3gG %8s %11s %11s%s\n", name.c_str(), ratio.c_str(),
                         r["rate_pps"].get<double>(), r["l1_bps"].get<double>() / 1e9,
                         r.contains("link_percent") ? (std::to_string(std::lround(r["link_percent"].get<double>())) + "%").c_str() : "-",
-                        pct("p50"), pct("p99"), r.value("at_max", false) ? "  (the maximum: every rate tried passed)" : "");
+                        pct("p50").c_str(), pct("p99").c_str(),
+                        r.value("at_max", false) ? "  (the maximum: every rate tried passed)" : "");
             spread();
         }
     }

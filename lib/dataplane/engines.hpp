@@ -117,6 +117,9 @@ public:
     // While the engine holds its data (or before run()): only these flows go on (the
     // others' sessions never came up).
     void keep_flows(const std::vector<bool>& keep) { sequencer_.keep_flows(keep); }
+    // Before run(): go on with the sequences where `previous` (an earlier trial's engine
+    // for the same flows) stopped; false when it had other flows.
+    bool continue_from(const TxEngine& previous) noexcept { return sequencer_.continue_from(previous.sequencer_); }
     [[nodiscard]] bool finished() const noexcept { return finished_.load(std::memory_order_acquire); }
 
 private:

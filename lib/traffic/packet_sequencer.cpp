@@ -25,6 +25,27 @@ PacketSequencer::PacketSequencer(const TemplateSet& templates, const FlowSet& fl
     for (std::uint32_t k = 0; k < here; ++k) lane_of_[k] = k;
 }
 
+bool PacketSequencer::continue_from(const PacketSequencer& previous) noexcept {
+    if (previous.lanes_.size() != lanes_.size() || previous.streams_ != streams_ || previous.first_ != first_ ||
+        previous.step_ != step_) {
+        return false;
+    }
+    for (std::size_t k = 0; k < lanes_.size(); ++k) {
+        if (previous.lanes_[k].flow_id != lanes_[k].flow_id) return false;
+    }
+    for (std::size_t k = 0; k < lanes_.size(); ++k) {
+        const FlowLane& from = previous.lanes_[k];
+        FlowLane& to = lanes_[k];
+        to.seq = from.seq;
+        to.tcp_seq = from.tcp_seq;
+        to.sctp_tsn = from.sctp_tsn;
+        to.sctp_next_stream = from.sctp_next_stream;
+    }
+    sctp_seq_ = previous.sctp_seq_;
+    lane_ = previous.lane_;
+    return true;
+}
+
 std::uint32_t PacketSequencer::lane_of(std::uint32_t flow) const noexcept {
     if (flow < first_ || (flow - first_) % step_ != 0) return none;
     const std::size_t k = (flow - first_) / step_;

@@ -60,6 +60,12 @@ public:
     // `keep[flow]` says go on sending from this lcore (the others' sessions never came up).
     // A flow dropped here is no longer this lcore's: bind_sctp() and sent() do not find it.
     void keep_flows(const std::vector<bool>& keep);
+    // Before the first packet: go on where `previous` stopped (the same lcore's share of the
+    // same flows and streams, in an earlier trial): each flow's and stream's sequence
+    // numbers, TCP sequence and SCTP TSN continue, so that a far sink sees one sequence
+    // across trials rather than each trial's a duplicate of the last. False, and nothing
+    // changed, when `previous` had other flows or streams.
+    bool continue_from(const PacketSequencer& previous) noexcept;
     // The TSN the flow's next DATA takes.
     [[nodiscard]] std::uint32_t next_sctp_tsn(std::uint32_t flow) const noexcept;
 

@@ -7,6 +7,10 @@
 // - nftables drops one frame in a thousand (numgen): no rate has no loss, so the NDR is
 //   honestly not found above the minimum, and the PDR at 0.5 % is the maximum rate, in
 //   each of two repetitions; the rule's counter is the loss of both searches' trials.
+// - Two hosts: `trafficgen sink` in the sink namespace counts, and the search asks it for
+//   its counts in-band, through the same tbf: the NDR is tbf's rate again, and tbf's drops
+//   are the trials' loss (and the count requests tbf dropped, if any). With no sink there,
+//   the search stops at once with one sentence and exit 3.
 #include <gtest/gtest.h>
 
 #include <cstdint>
@@ -148,6 +152,80 @@ TEST(Search, OneFrameInAThousandDroppedLeavesNoNdrAndThePdrAtTheMaximum) {
     const std::uint64_t lost = trials_loss(size) + learning["sent"].get<std::uint64_t>() -
                                learning["received"].get<std::uint64_t>();
     EXPECT_EQ(nft_counter(lab["TG_RTR_NS"], "inet", "tg_lossy", "one-in-1000"), lost);
+}
+
+std::vector<std::string> far_search_args(const Lab& lab, const std::string& json) {
+    return in_ns(lab["TG_GEN_NS"], {tool_path("TRAFFICGEN"), "search", "--iface", lab["TG_GEN_IF"], "--lcores", "0@0,1@0",
+                                    "--gateway", lab["TG_GATEWAY_IP4"], "--src-ip", lab["TG_GEN_IP4"], "--dst-ip",
+                                    lab["TG_SINK_IP4"], "--loss", "0,0.5%", "--trial-duration", std::to_string(trial_s),
+                                    "--final-duration", std::to_string(final_s), "--min-rate", "1kpps", "--quiet",
+                                    "--json", json});
+}
+
+TEST(Search, AFarSinkCountsTheTrialsInBandThroughTheSamePath) {
+    TempDir dir;
+    Lab lab({.router = true});
+    const std::string& rtr = lab["TG_RTR_NS"];
+    const std::string& shaped = lab["TG_RTR_SINK_IF"];
+    check(run({"tc", "-n", rtr, "qdisc", "add", "dev", shaped, "root", "tbf", "rate", "10mbit", "burst",
+               std::to_string(static_cast<int>(tbf_burst)), "limit", std::to_string(static_cast<int>(tbf_limit))}),
+          "tc qdisc add");
+    check(run(in_ns(rtr, {"sysctl", "-qw", "net.ipv4.neigh." + shaped + ".base_reachable_time_ms=600000"})), "sysctl");
+    SinkRun sink(lab, dir);
+    const QdiscCounters before = root_qdisc(rtr, shaped);
+    const std::string json = dir / "search.json";
+    auto args = far_search_args(lab, json);
+    args.insert(args.end(), {"--sizes", "512", "--max-rate", "20kpps"});
+    const auto r = run(args, 240);
+    const QdiscCounters after = root_qdisc(rtr, shaped);
+    const nlohmann::json sink_report = sink.stop();
+    ASSERT_TRUE(r.exit.ok()) << r.exit.describe() << ": " << r.err;
+    const auto report = load_report(json);
+    ASSERT_TRUE(report.is_object()) << r.err;
+    EXPECT_EQ(report["counted_by"], "far_sink");
+    EXPECT_EQ(report["ended_by"], "precision");
+    ASSERT_EQ(report["sizes"].size(), 1u);
+    const auto& size = report["sizes"][0];
+    const double tbf_pps = tbf_bps / (8 * (512 - 4));
+    const auto& ndr = size["results"][0];
+    ASSERT_TRUE(ndr["found"].get<bool>()) << size.dump();
+    EXPECT_GE(ndr["rate_pps"].get<double>(), 0.85 * tbf_pps);
+    EXPECT_LE(ndr["rate_pps"].get<double>(), tbf_pps + (tbf_burst + tbf_limit) / (512 - 4) / final_s);
+    EXPECT_TRUE(ndr["latency_us"].is_null()) << "no clock is shared with the far sink";
+
+    // tbf is the judge: what it dropped is what the trials lost, and the count requests it
+    // dropped (the answers come back through the router's other side, unshaped).
+    const std::uint64_t lost = trials_loss(size);
+    const auto& far = report["far_sink"];
+    const std::uint64_t unanswered = far["unanswered"].get<std::uint64_t>();
+    EXPECT_GT(lost, 0u);
+    EXPECT_GE(after.drops - before.drops, lost);
+    EXPECT_LE(after.drops - before.drops, lost + unanswered) << far.dump();
+    // The sink saw the learning frames and every trial's arrivals, and answered every request that reached it.
+    std::uint64_t received = report["learning"]["received"].get<std::uint64_t>();
+    for (const auto& t : size["trials"]) {
+        received += t["received"].get<std::uint64_t>();
+        EXPECT_GE(t["count_requests"].get<std::uint64_t>(), 2u) << "before the answer, the path drains: two answers agree";
+    }
+    EXPECT_EQ(packets_of(sink_report, "sink", "udp"), received);
+    // Each trial's sequences went on from the last one's: the sink saw one sequence per
+    // flow, with the trials' loss as its gaps and no duplicates.
+    EXPECT_EQ(field_of(sink_report, "sink", "udp", "duplicates"), 0u);
+    EXPECT_EQ(field_of(sink_report, "sink", "udp", "lost"), lost);
+    EXPECT_EQ(sink_report["sink"]["requests"]["counts"]["answered"].get<std::uint64_t>(),
+              far["count_requests"].get<std::uint64_t>() - unanswered);
+}
+
+TEST(Search, WithNoFarSinkTheSearchStopsWithOneSentence) {
+    TempDir dir;
+    Lab lab({.router = true});
+    const std::string json = dir / "search.json";
+    auto args = far_search_args(lab, json);
+    args.insert(args.end(), {"--sizes", "512", "--max-rate", "20kpps"});
+    const auto r = run(args, 60);
+    EXPECT_EQ(r.exit.code, 3) << r.exit.describe() << ": " << r.err;
+    EXPECT_NE(r.err.find("no trafficgen sink answered"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find(lab["TG_SINK_IP4"] + ":5201"), std::string::npos) << r.err;
 }
 
 }  // namespace

@@ -24,7 +24,8 @@ nlohmann::json load_report(const std::string& path) {
     nlohmann::json j = nlohmann::json::parse(in, nullptr, false);
     // Every report the suite reads is held against its published JSON Schema.
     const std::string schema = j.is_object() ? j.value("schema", "") : "";
-    if (schema == "trafficgen.report" || schema == "trafficgen.orch.report") {
+    if (schema == "trafficgen.report" || schema == "trafficgen.orch.report" || schema == "trafficgen.search" ||
+        schema == "trafficgen.repeat") {
         const CommandResult c = run({"python3", TG_REPORT_CHECKER, path}, 60);
         if (!c.exit.ok()) ADD_FAILURE() << "the report does not match docs/schema: " << c.out << c.err;
     }

@@ -190,5 +190,35 @@ TEST(PacketSequencer, WhatThePortNeverTookIsGivenBackExactly) {
     }
 }
 
+TEST(PacketSequencer, ALaterTrialGoesOnWithEveryStreamsSequence) {
+    // A search's trials against a far sink: the second trial's engine continues each
+    // flow's and stream's numbering where the first's stopped, for the same flows only.
+    const TemplateSet templates = one_template(Protocol::sctp);
+    const FlowSet set = flows(3);
+    PacketSequencer first(templates, set, 2, 0, 1);
+    std::map<std::pair<std::uint32_t, std::uint16_t>, std::uint32_t> next;  // (flow, stream) -> next seq
+    const auto send = [&](PacketSequencer& s, int n) {
+        for (int i = 0; i < n; ++i) {
+            const FlowLane* lane = nullptr;
+            PacketVars v;
+            (void)s.next(Protocol::sctp, lane, v);
+            const auto key = std::make_pair(lane->flow_id, v.stream);
+            EXPECT_EQ(v.seq, next[key]) << "flow " << key.first << " stream " << key.second;
+            next[key] = v.seq + 1;
+        }
+    };
+    send(first, 13);  // not a whole round: the next trial starts mid-way round the flows
+    PacketSequencer second(templates, set, 2, 0, 1);
+    ASSERT_TRUE(second.continue_from(first));
+    send(second, 20);
+    EXPECT_EQ(second.sent(Protocol::sctp, 0, 0) + second.sent(Protocol::sctp, 0, 1), 11u);
+    // Another lcore's share, or other streams, is not taken.
+    PacketSequencer other_lcore(templates, set, 2, 1, 2);
+    EXPECT_FALSE(other_lcore.continue_from(first));
+    PacketSequencer other_streams(templates, set, 4, 0, 1);
+    EXPECT_FALSE(other_streams.continue_from(first));
+    EXPECT_EQ(other_streams.sent(Protocol::sctp, 0, 0), 0u);
+}
+
 }  // namespace
 }  // namespace tg::traffic
