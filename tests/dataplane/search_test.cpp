@@ -155,7 +155,6 @@ TEST(Search, SigtermEndsTheSearchAndStillWritesWhatItFound) {
 
 TEST(Search, BadSettingsAreNamedBeforeAnyTrial) {
     const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
-        {{"search", "--vdev", "net_ring0"}, "--loopback"},
         {{"search", "--vdev", "net_ring0", "--loopback", "--loss", "1.5"}, "1.5"},
         {{"search", "--vdev", "net_ring0", "--loopback", "--loss", "0.5%,0"}, "ascending"},
         {{"search", "--vdev", "net_ring0", "--loopback", "--sizes", "63"}, "63"},
@@ -173,6 +172,15 @@ TEST(Search, BadSettingsAreNamedBeforeAnyTrial) {
         EXPECT_NE(o.err.find(word), std::string::npos) << o.err;
         EXPECT_EQ(o.err.find("Aborted"), std::string::npos) << o.err;
     }
+}
+
+TEST(Search, WithNoReceivingPortAndNoFarSinkItStopsAtOnce) {
+    // No --rx-* and no --loopback: a far sink would count, and none answers on the ring.
+    const auto o = run_trafficgen({"search", "--vdev", "net_ring0", "--dst-mac", "02:00:00:00:00:02", "--quiet"}, false, 60);
+    EXPECT_EQ(o.exit_code, 3) << o.err;
+    EXPECT_NE(o.err.find("no trafficgen sink answered 15 count requests"), std::string::npos) << o.err;
+    EXPECT_NE(o.err.find("--loopback"), std::string::npos) << "what would do instead: " << o.err;
+    EXPECT_EQ(o.err.find("Aborted"), std::string::npos) << o.err;
 }
 
 }  // namespace
