@@ -178,7 +178,7 @@ Inventory parse_inventory(const std::string& text, const std::string& path) {
     if (root.is_discarded()) {
         throw OrchError(exit_code::bad_input, "inventory " + path + " is not JSON: give a JSON object with \"pairs\"");
     }
-    c.only_keys(root, "the top level", {"defaults", "pairs", "run"});
+    c.only_keys(root, "the top level", {"defaults", "pairs", "run", "search"});
     HostSpec defaults;
     if (root.contains("defaults")) apply(c, root["defaults"], "defaults", defaults);
     Inventory inv;
@@ -211,6 +211,11 @@ Inventory parse_inventory(const std::string& text, const std::string& path) {
         c.only_keys(root["run"], "run", {"args", "duration"});
         if (root["run"].contains("args")) inv.run.args = c.args(root["run"]["args"], "run.args");
         if (root["run"].contains("duration")) inv.run.duration_s = c.seconds(root["run"]["duration"], "run.duration");
+    }
+    if (root.contains("search")) {
+        c.only_keys(root["search"], "search", {"args", "limit"});
+        if (root["search"].contains("args")) inv.search.args = c.args(root["search"]["args"], "search.args");
+        if (root["search"].contains("limit")) inv.search.limit_s = c.seconds(root["search"]["limit"], "search.limit");
     }
     return inv;
 }

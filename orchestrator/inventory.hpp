@@ -9,7 +9,8 @@
 //                     "data_ip": "198.18.0.1", "lcores": "0@1,1@2", "hugepages": 512},
 //       "sink":      {"address": "192.0.2.11", "nic": {"iface": "eth1"}, "data_ip": "198.19.0.1"}
 //     }],
-//     "run": {"args": ["--proto", "udp", "--rate", "1gbps"], "duration": 10}
+//     "run": {"args": ["--proto", "udp", "--rate", "1gbps"], "duration": 10},
+//     "search": {"args": ["--sizes", "64,512,1518", "--final-duration", "10"], "limit": 3600}
 //   }
 //
 // A host's NIC is given by PCI address, by kernel interface name, or as the name of the
@@ -68,10 +69,18 @@ struct RunSpec {
     double duration_s = 10;
 };
 
+// `trafficgen-orch search`: the arguments of `trafficgen search` on each generator (its
+// sink counts, asked in-band), and how long a pair's search may take at most.
+struct SearchSpec {
+    std::vector<std::string> args;
+    double limit_s = 3600;
+};
+
 struct Inventory {
     std::string path;
     std::vector<PairSpec> pairs;
     RunSpec run;
+    SearchSpec search;
 };
 
 // Reads and checks an inventory; throws OrchError (bad_input) with one sentence.

@@ -67,7 +67,7 @@ int run_main(const Inventory& inv, const Settings& s) {
     const auto outcomes = run_pairs(inv, options, stop_signal, std::cout);
     for (const auto& o : outcomes) {
         std::cout << o.pair << ": " << (o.code == 0 ? "done" : o.error) << "; reports in " << options.out_dir << "/"
-                  << o.pair << "/ (generator " << (o.generator_report ? "yes" : "no") << ", sink "
+                  << o.pair << "/ (" << (options.search ? "search " : "generator ") << (o.generator_report ? "yes" : "no") << ", sink "
                   << (o.sink_report ? "yes" : "no") << ")\n";
         if (o.code != 0) std::cerr << "trafficgen-orch: " << o.error << "\n";
     }
@@ -144,9 +144,16 @@ int main(int argc, char** argv) {
     with_inventory(run);
     with_paths(run);
     with_run(run);
+    CLI::App* search = app.add_subcommand(
+        "search", "Start the sink, then `trafficgen search` (the inventory's \"search\" arguments) on every pair: "
+                  "NDR and PDR per frame size, each trial counted by the sink in-band; bring both reports back");
+    with_inventory(search);
+    with_paths(search);
+    with_run(search);
     CLI::App* report = app.add_subcommand("report", "Line up each pair's generator and sink: loss, throughput, jitter "
-                                                    "and latency per flow and stream; text, JSON and HTML");
-    report->add_option("--out", s.run.out_dir, "The directory `run` wrote (default trafficgen-results)");
+                                                    "and latency per flow and stream, or a search's NDR and PDR; text, "
+                                                    "JSON and HTML");
+    report->add_option("--out", s.run.out_dir, "The directory `run` or `search` wrote (default trafficgen-results)");
     CLI::App* unbind = app.add_subcommand("unbind", "Give each host's NIC back to the driver it had before `bind`");
     with_inventory(unbind);
     with_paths(unbind);
@@ -180,6 +187,14 @@ int main(int argc, char** argv) {
         if (run->parsed()) {
             catch_signals();
             return run_main(inv, s);
+        }
+        if (search->parsed()) {
+            catch_signals();
+            s.run.search = true;
+            const int code = run_main(inv, s);
+            // The search's results with the sink's, in report.txt, report.json and report.html.
+            if (std::ifstream(s.run.out_dir + "/run.json")) report_main(s.run.out_dir);
+            return code;
         }
         if (all->parsed()) {
             catch_signals();

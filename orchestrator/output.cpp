@@ -26,4 +26,18 @@ void write_atomically(const std::string& path, const std::string& content) {
     }
 }
 
+std::string html_escape(const std::string& s) {
+    std::string o;
+    for (char c : s) {
+        switch (c) {
+            case '<': o += "&lt;"; break;
+            case '>': o += "&gt;"; break;
+            case '&': o += "&amp;"; break;
+            case '"': o += "&quot;"; break;
+            default: o += c;
+        }
+    }
+    return o;
+}
+
 }  // namespace tg::orch

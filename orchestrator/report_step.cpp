@@ -11,6 +11,7 @@
 #include "orch_error.hpp"
 #include "output.hpp"
 #include "report/delivery.hpp"
+#include "search_report.hpp"
 
 namespace tg::orch {
 
@@ -51,6 +52,18 @@ json pair_block(const std::string& name, const fs::path& dir, const json& run) {
     json b = {{"pair", name}, {"run", run}};
     const json g = read_json(dir / "generator.json");
     const json s = read_json(dir / "sink.json");
+    const json search = read_json(dir / "search.json");
+    if (search.is_object()) {
+        // A search: its trials are the figures; the sink's totals span them all and are not lined up.
+        b["search"] = search_block(search);
+        b["generator_report"] = true;
+        b["sink_report"] = s.is_object();
+        b["protocols"] = json::object();
+        b["streams"] = json::array();
+        b["verdicts"] = json::array();
+        b["timeline"] = {{"generator", json::array()}, {"sink", json::array()}};
+        return b;
+    }
     b["generator_report"] = g.is_object();
     b["sink_report"] = s.is_object();
     const json gen = g.is_object() && g.contains("generator") ? g["generator"] : json::object();
@@ -128,20 +141,6 @@ std::string fixed(double v, int digits = 1) {
     return buf;
 }
 
-std::string escape(const std::string& s) {
-    std::string o;
-    for (char c : s) {
-        switch (c) {
-            case '<': o += "&lt;"; break;
-            case '>': o += "&gt;"; break;
-            case '&': o += "&amp;"; break;
-            case '"': o += "&quot;"; break;
-            default: o += c;
-        }
-    }
-    return o;
-}
-
 const char* const colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"};
 
 // Throughput over time: a line per pair and side.
@@ -185,7 +184,7 @@ std::string throughput_svg(const json& report) {
         o << "\"/>";
         const double ly = h + 20 * double(i) + 4;
         o << "<line x1=\"" << left << "\" x2=\"" << left + 30 << "\" y1=\"" << ly << "\" y2=\"" << ly << "\" stroke=\"" << c << "\" stroke-width=\"2\"" << (series[i].dashed ? " stroke-dasharray=\"6 3\"" : "") << "/>";
-        o << "<text x=\"" << left + 36 << "\" y=\"" << ly + 4 << "\" font-size=\"12\">" << escape(series[i].label) << "</text>";
+        o << "<text x=\"" << left + 36 << "\" y=\"" << ly + 4 << "\" font-size=\"12\">" << html_escape(series[i].label) << "</text>";
     }
     o << "</svg>";
     return o.str();
@@ -241,7 +240,7 @@ std::string latency_svg(const json& report) {
     for (std::size_t gi = 0; gi < groups.size(); ++gi) {
         const double ly = h + 20 * double(gi) + 4;
         o << "<rect x=\"" << left << "\" y=\"" << ly - 6 << "\" width=\"12\" height=\"12\" fill=\"" << colours[gi % 8] << "\"/>";
-        o << "<text x=\"" << left + 18 << "\" y=\"" << ly + 4 << "\" font-size=\"12\">" << escape(groups[gi].label) << "</text>";
+        o << "<text x=\"" << left + 18 << "\" y=\"" << ly + 4 << "\" font-size=\"12\">" << html_escape(groups[gi].label) << "</text>";
     }
     o << "</svg>";
     return o.str();
@@ -300,6 +299,8 @@ json build_report(const std::string& out_dir) {
         t["loss_percent"] = measured > 0 ? 100.0 * double(u64(t, "lost")) / double(measured) : 0.0;
     }
     json sum = {{"protocols", total}};
+    const json searched = search_total(pairs);
+    if (!searched.empty()) sum["search"] = searched;
     if (!total_survival.empty()) sum["survival"] = total_survival;
     return {{"schema", "trafficgen.orch.report"}, {"schema_version", 2}, {"pairs", pairs}, {"total", sum}};
 }
@@ -336,7 +337,11 @@ std::string report_text(const json& report) {
     char line[256];
     std::snprintf(line, sizeof line, "%-12s %-5s %12s %12s %10s %8s %11s %11s %10s %9s %9s %6s\n", "pair", "proto", "sent",
                   "received", "lost", "loss %", "rx Mbit/s", "rx pps", "jitter us", "p50 us", "p99 us", "csum");
-    o << line;
+    // A search alone has no run's rows: no header for them.
+    if (std::any_of(report["pairs"].begin(), report["pairs"].end(),
+                    [](const json& p) { return !p.contains("search"); })) {
+        o << line;
+    }
     auto row = [&](const std::string& pair, const std::string& p, const json& e) {
         const json lat = e.contains("latency") ? e["latency"] : json::object();
         const bool has = lat.is_object() && u64(lat, "samples") > 0;
@@ -356,6 +361,7 @@ std::string report_text(const json& report) {
         for (const auto& [proto, e] : report["total"]["protocols"].items()) row("all pairs", proto, e);
     }
     if (report["pairs"].size() > 1) o << interruptions_text("all pairs", report["total"]);
+    o << search_text(report);
     for (const auto& p : report["pairs"]) {
         const json& run = p["run"];
         if (run.value("exit_code", 0) != 0) o << p.value("pair", "") << ": " << run.value("error", "") << "\n";
@@ -391,10 +397,13 @@ std::string report_html(const json& report) {
          "<style>body{font-family:sans-serif;margin:24px;color:#222}table{border-collapse:collapse;margin:8px 0 20px}"
          "td,th{border:1px solid #ccc;padding:3px 8px;text-align:right}th{background:#eee}td.l{text-align:left}"
          "h2{margin-top:28px}.none{color:#666}</style></head><body>\n<h1>trafficgen report</h1>\n";
-    o << "<h2>Results</h2><table><tr><th>pair</th><th>protocol</th><th>sent</th><th>received</th><th>lost</th><th>loss %</th>"
+    // A search alone has no run's figures: only its own section, and what went wrong.
+    const bool runs = std::any_of(report["pairs"].begin(), report["pairs"].end(),
+                                  [](const json& p) { return !p.contains("search"); });
+    if (runs) o << "<h2>Results</h2><table><tr><th>pair</th><th>protocol</th><th>sent</th><th>received</th><th>lost</th><th>loss %</th>"
          "<th>rx Mbit/s</th><th>jitter us (max)</th><th>bad checksums</th></tr>\n";
     auto row = [&](const std::string& pair, const std::string& p, const json& e) {
-        o << "<tr><td class=\"l\">" << escape(pair) << "</td><td class=\"l\">" << p << "</td><td>" << u64(e, "sent")
+        o << "<tr><td class=\"l\">" << html_escape(pair) << "</td><td class=\"l\">" << p << "</td><td>" << u64(e, "sent")
           << "</td><td>" << u64(e, "received") << "</td><td>" << u64(e, "lost") << "</td><td>" << fixed(num(e, "loss_percent"), 3)
           << "</td><td>" << fixed(num(e, "rx_l2_bps") / 1e6, 2) << "</td><td>" << fixed(double(u64(e, "jitter_ns_max")) / 1000, 2)
           << "</td><td>" << u64(e, "bad_checksums") << "</td></tr>\n";
@@ -403,11 +412,11 @@ std::string report_html(const json& report) {
         for (const auto& [proto, e] : p["protocols"].items()) row(p.value("pair", ""), proto, e);
     }
     for (const auto& [proto, e] : report["total"]["protocols"].items()) row("all pairs", proto, e);
-    o << "</table>\n";
+    if (runs) o << "</table>\n";
     for (const auto& p : report["pairs"]) {
         const json& run = p["run"];
-        if (run.value("exit_code", 0) != 0) o << "<p><b>" << escape(p.value("pair", "")) << "</b>: " << escape(run.value("error", "")) << "</p>\n";
-        for (const auto& v : p["verdicts"]) o << "<p><b>" << escape(p.value("pair", "")) << "</b>: " << escape(v.get<std::string>()) << "</p>\n";
+        if (run.value("exit_code", 0) != 0) o << "<p><b>" << html_escape(p.value("pair", "")) << "</b>: " << html_escape(run.value("error", "")) << "</p>\n";
+        for (const auto& v : p["verdicts"]) o << "<p><b>" << html_escape(p.value("pair", "")) << "</b>: " << html_escape(v.get<std::string>()) << "</p>\n";
     }
     // Interruptions and session survival, per pair and over all pairs, as the text has them.
     std::string gaps;
@@ -416,13 +425,18 @@ std::string report_html(const json& report) {
     if (!gaps.empty()) {
         o << "<h2>Interruptions</h2>\n";
         std::istringstream lines(gaps);
-        for (std::string line; std::getline(lines, line);) o << "<p>" << escape(line) << "</p>\n";
+        for (std::string line; std::getline(lines, line);) o << "<p>" << html_escape(line) << "</p>\n";
+    }
+    o << search_html(report);
+    if (!runs) {
+        o << "</body></html>\n";
+        return o.str();
     }
     o << "<h2>Throughput over time</h2>\n" << throughput_svg(report) << "\n";
     o << "<h2>Latency distribution</h2>\n" << latency_svg(report) << "\n";
     o << "<h2>Per flow and stream</h2>\n";
     for (const auto& p : report["pairs"]) {
-        o << "<h3>" << escape(p.value("pair", "")) << "</h3><table><tr><th>protocol</th><th>flow</th><th>stream</th><th>sent</th>"
+        o << "<h3>" << html_escape(p.value("pair", "")) << "</h3><table><tr><th>protocol</th><th>flow</th><th>stream</th><th>sent</th>"
              "<th>received</th><th>lost</th><th>loss %</th><th>jitter us</th></tr>\n";
         for (const auto& s : p["streams"]) {
             o << "<tr><td class=\"l\">" << s.value("protocol", "") << "</td><td>" << u64(s, "flow") << "</td><td>" << u64(s, "stream")

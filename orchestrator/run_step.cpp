@@ -35,6 +35,7 @@ struct LiveBoard {
     std::mutex mutex;
     std::map<std::string, Rates> tx, rx;  // by pair: the generator's sending, the sink's receiving
     double t = 0;
+    std::vector<std::string> lines;  // a search's trials, "pair: trial ...", not yet printed
 };
 
 std::string last_line(const std::string& s) {
@@ -96,6 +97,19 @@ Port port_of(SshSession& s, const HostSpec& h, const HostPaths& paths) {
     }
     return p;
 }
+
+// Removes a remote directory of the run's when the pair's run is left, however it ends.
+struct RemoveOnExit {
+    SshSession& session;
+    std::string dir;
+    ~RemoveOnExit() {
+        try {
+            (void)session.run({"rm", "-rf", dir}, 30);
+        } catch (const std::exception&) {
+            // The host is gone: nothing more can be done from here.
+        }
+    }
+};
 
 // Ends a remote program still running when the pair's run is left early.
 struct StopOnExit {
@@ -161,15 +175,33 @@ private:
         }
     }
 
+    // A search's progress: each trial's line on its stderr, once, tagged with the pair.
+    void take_trials(const RemoteProcess& p) {
+        const std::string& err = p.err();
+        std::size_t end;
+        while ((end = err.find('\n', err_seen_)) != std::string::npos) {
+            const std::string line = err.substr(err_seen_, end - err_seen_);
+            err_seen_ = end + 1;
+            const auto at = line.find("trial ");
+            if (at == std::string::npos && line.find("searching ") == std::string::npos) continue;
+            const auto text = line.find("info: ");
+            std::lock_guard lock(board_.mutex);
+            board_.lines.push_back(pair_.name + ": " + (text == std::string::npos ? line : line.substr(text + 6)));
+        }
+    }
+
     void run(PairOutcome& o) {
-        const double limit_s = inv_.run.duration_s + 300;
+        const bool search = options_.search;
+        const double limit_s = (search ? inv_.search.limit_s : inv_.run.duration_s) + 300;
         const std::string interval = std::to_string(options_.stats_interval_s);
         SshSession sink_s(pair_.sink);
         SshSession gen_s(pair_.generator);
         const Port sink_port = port_of(sink_s, pair_.sink, options_.paths);
         const Port gen_port = port_of(gen_s, pair_.generator, options_.paths);
         const std::string sink_dir = remote_dir(sink_s);
+        const RemoveOnExit sink_dir_guard{sink_s, sink_dir};
         const std::string gen_dir = remote_dir(gen_s);
+        const RemoveOnExit gen_dir_guard{gen_s, gen_dir};
 
         std::vector<std::string> sink_argv = {pair_.sink.trafficgen, "sink"};
         sink_argv.insert(sink_argv.end(), sink_port.args.begin(), sink_port.args.end());
@@ -196,21 +228,31 @@ private:
         }
 
         std::vector<std::string> gen_argv = {pair_.generator.trafficgen};
+        if (search) gen_argv.push_back("search");
         gen_argv.insert(gen_argv.end(), gen_port.args.begin(), gen_port.args.end());
         if (!pair_.generator.lcores.empty()) gen_argv.insert(gen_argv.end(), {"--lcores", pair_.generator.lcores});
-        std::vector<std::string> traffic = inv_.run.args;
+        std::vector<std::string> traffic = search ? inv_.search.args : inv_.run.args;
         traffic.insert(traffic.end(), pair_.generator.args.begin(), pair_.generator.args.end());
-        if (!has_option(traffic, "--dst-mac") && !sink_port.mac.empty()) gen_argv.insert(gen_argv.end(), {"--dst-mac", sink_port.mac});
+        // On one link the sink's MAC is the next hop's; through a router (--gateway) the
+        // generator asks the router's.
+        if (!has_option(traffic, "--dst-mac") && !has_option(traffic, "--gateway") && !sink_port.mac.empty()) {
+            gen_argv.insert(gen_argv.end(), {"--dst-mac", sink_port.mac});
+        }
         if (!has_option(traffic, "--src-ip") && !pair_.generator.data_ip.empty()) {
             gen_argv.insert(gen_argv.end(), {"--src-ip", pair_.generator.data_ip});
         }
         if (!has_option(traffic, "--dst-ip") && !pair_.sink.data_ip.empty()) {
             gen_argv.insert(gen_argv.end(), {"--dst-ip", pair_.sink.data_ip});
         }
-        if (!has_option(traffic, "--duration") && !has_option(traffic, "--count")) {
-            gen_argv.insert(gen_argv.end(), {"--duration", std::to_string(inv_.run.duration_s)});
+        const std::string gen_file = search ? "search.json" : "generator.json";
+        if (search) {
+            gen_argv.insert(gen_argv.end(), {"--json", gen_dir + "/" + gen_file});
+        } else {
+            if (!has_option(traffic, "--duration") && !has_option(traffic, "--count")) {
+                gen_argv.insert(gen_argv.end(), {"--duration", std::to_string(inv_.run.duration_s)});
+            }
+            gen_argv.insert(gen_argv.end(), {"--json", gen_dir + "/" + gen_file, "--json-lines", "--stats-interval", interval});
         }
-        gen_argv.insert(gen_argv.end(), {"--json", gen_dir + "/generator.json", "--json-lines", "--stats-interval", interval});
         gen_argv.insert(gen_argv.end(), traffic.begin(), traffic.end());
         auto gen = gen_s.start(gen_argv, limit_s);
         StopOnExit gen_guard{gen.get()};
@@ -221,6 +263,7 @@ private:
             sink->poll(0);
             take(*gen, "generator");
             take(*sink, "sink");
+            if (search) take_trials(*gen);
             if (stop_.load() != 0 && !gen_stopped) {
                 gen_stopped = gen->signal("INT");
                 if (o.code == 0) {
@@ -253,10 +296,9 @@ private:
             o.error = pair_.generator.label + ": trafficgen ended with " + describe_exit(*gen) + ": " +
                       last_line(gen->err());
         }
-        o.generator_report = fetch(gen_s, gen_dir + "/generator.json", "generator.json");
+        if (search) take_trials(*gen);
+        o.generator_report = fetch(gen_s, gen_dir + "/" + gen_file, gen_file.c_str());
         o.sink_report = fetch(sink_s, sink_dir + "/sink.json", "sink.json");
-        (void)gen_s.run({"rm", "-rf", gen_dir}, 30);
-        (void)sink_s.run({"rm", "-rf", sink_dir}, 30);
     }
 
     static std::string remote_dir(SshSession& s) {
@@ -279,6 +321,7 @@ private:
     const std::atomic<int>& stop_;
     fs::path dir_;
     std::vector<std::string> live_;
+    std::size_t err_seen_ = 0;  // how much of the generator's stderr take_trials() has read
 };
 
 std::string rate(double pps, double bps) {
@@ -308,6 +351,12 @@ std::vector<PairOutcome> run_pairs(const Inventory& inv, const RunOptions& optio
         if (Clock::now() < next) continue;
         next += std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(options.stats_interval_s));
         std::lock_guard lock(board.mutex);
+        if (options.search) {
+            // A search's trials come and go: each one's line, not rates summed over pairs.
+            for (const auto& l : board.lines) live << l << std::endl;
+            board.lines.clear();
+            continue;
+        }
         if (board.tx.empty() && board.rx.empty()) continue;
         double tx_pps = 0, tx_bps = 0, rx_pps = 0, rx_bps = 0;
         for (const auto& [p, r] : board.tx) {
@@ -324,6 +373,7 @@ std::vector<PairOutcome> run_pairs(const Inventory& inv, const RunOptions& optio
              << " of " << inv.pairs.size() << " pairs sending)" << std::endl;
     }
     for (auto& t : threads) t.join();
+    for (const auto& l : board.lines) live << l << std::endl;
 
     nlohmann::json pairs = nlohmann::json::array();
     for (const auto& o : outcomes) {
@@ -338,7 +388,8 @@ std::vector<PairOutcome> run_pairs(const Inventory& inv, const RunOptions& optio
     try {
         fs::create_directories(options.out_dir);
         write_atomically((fs::path(options.out_dir) / "run.json").string(),
-                         nlohmann::json{{"schema", "trafficgen.orch.run"}, {"schema_version", 1}, {"pairs", pairs}}.dump(2) + "\n");
+                         nlohmann::json{{"schema", "trafficgen.orch.run"}, {"schema_version", 1},
+                                        {"kind", options.search ? "search" : "run"}, {"pairs", pairs}}.dump(2) + "\n");
     } catch (const fs::filesystem_error&) {
         throw OrchError(exit_code::output, "cannot make " + options.out_dir + ": give an --out directory that can be written");
     }

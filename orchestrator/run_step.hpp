@@ -4,7 +4,8 @@
 // then the sink, and both JSON reports brought back. Whatever was gathered is written,
 // atomically, under the output directory: PAIR/generator.json, PAIR/sink.json and
 // PAIR/live.jsonl (each live line of each side, as it came), and run.json saying how
-// each pair's run ended.
+// each pair's run ended. A search (RunOptions::search) brings back PAIR/search.json instead
+// of generator.json.
 #pragma once
 
 #include <atomic>
@@ -21,6 +22,10 @@ struct RunOptions {
     std::string out_dir = "trafficgen-results";
     HostPaths paths;
     double stats_interval_s = 1;
+    // `trafficgen-orch search`: each generator runs `trafficgen search` (the inventory's
+    // "search" arguments) against its sink, which counts and answers in-band; its report
+    // comes back as PAIR/search.json, and each trial's line is shown as it comes.
+    bool search = false;
 };
 
 struct PairOutcome {
@@ -29,7 +34,7 @@ struct PairOutcome {
     std::string error;           // one sentence when it did not
     int generator_exit = -1;     // trafficgen's own exit status on the generator
     int sink_exit = -1;
-    bool generator_report = false;  // brought back
+    bool generator_report = false;  // brought back (generator.json, or search.json for a search)
     bool sink_report = false;
 };
 

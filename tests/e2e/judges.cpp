@@ -2,10 +2,16 @@
 
 #include <nlohmann/json.hpp>
 
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <stdexcept>
 
+#include "lab.hpp"
 #include "process.hpp"
 
 namespace tg::e2e {
@@ -131,6 +137,29 @@ std::vector<std::string> tshark_field(const std::string& pcap, const std::string
 
 std::uint64_t tshark_count(const std::string& pcap, const std::string& filter) {
     return tshark_field(pcap, filter, "frame.number").size();
+}
+
+std::string rendered_dom(const std::string& html_path) {
+    const auto dom = run({"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://" + html_path}, 60);
+    if (!dom.exit.ok()) ADD_FAILURE() << "chromium could not render " << html_path << ": " << dom.err;
+    return dom.exit.ok() ? dom.out : std::string();
+}
+
+std::uint64_t keep_screenshot(const std::string& html_path, const std::string& name, const std::string& size) {
+    const std::filesystem::path artifacts = tool_path("TG_ARTIFACTS");
+    std::filesystem::create_directories(artifacts);
+    const std::string shot = (artifacts / name).string();
+    std::string window = size;
+    std::replace(window.begin(), window.end(), 'x', ',');
+    const auto s = run({"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
+                        "--window-size=" + window, "--screenshot=" + shot, "file://" + html_path},
+                       60);
+    if (!s.exit.ok() || !std::filesystem::exists(shot)) {
+        ADD_FAILURE() << "chromium made no screenshot of " << html_path << ": " << s.err;
+        return 0;
+    }
+    std::printf("[ screenshot ] %s\n", shot.c_str());
+    return std::filesystem::file_size(shot);
 }
 
 }  // namespace tg::e2e

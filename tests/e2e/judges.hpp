@@ -62,4 +62,11 @@ std::uint64_t tshark_count(const std::string& pcap, const std::string& filter);
 // One field of the frames a filter matches, as tshark prints it, one line per frame.
 std::vector<std::string> tshark_field(const std::string& pcap, const std::string& filter, const std::string& field);
 
+// Headless Chromium on a page: the DOM it rendered (empty, with a test failure, when it
+// could not run).
+std::string rendered_dom(const std::string& html_path);
+// A screenshot of the page, `size` as "WIDTHxHEIGHT", kept after the test as
+// TG_ARTIFACTS/`name` and named on the output; its size in bytes (0 when none was made).
+std::uint64_t keep_screenshot(const std::string& html_path, const std::string& name, const std::string& size);
+
 }  // namespace tg::e2e

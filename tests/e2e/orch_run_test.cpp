@@ -116,22 +116,12 @@ TEST(OrchRun, AFullRunOverSshReportsTheTwoSidesOwnCountsForTcpUdpAndSctp) {
 
     // The page as a browser renders it: both charts drawn, the throughput with its lines.
     const std::string html = out + "/report.html";
-    const auto dom = run({"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://" + html}, 60);
-    ASSERT_TRUE(dom.exit.ok()) << dom.err;
-    EXPECT_NE(dom.out.find("<svg class=\"chart\" id=\"throughput\""), std::string::npos);
-    EXPECT_NE(dom.out.find("<polyline"), std::string::npos) << "a line per side";
-    EXPECT_NE(dom.out.find("Latency distribution"), std::string::npos);
+    const std::string dom = rendered_dom(html);
+    EXPECT_NE(dom.find("<svg class=\"chart\" id=\"throughput\""), std::string::npos);
+    EXPECT_NE(dom.find("<polyline"), std::string::npos) << "a line per side";
+    EXPECT_NE(dom.find("Latency distribution"), std::string::npos);
     // Kept after the test, beside the suite's logs.
-    const fs::path artifacts = tool_path("TG_ARTIFACTS");
-    fs::create_directories(artifacts);
-    const std::string shot = (artifacts / "orch-report.png").string();
-    const auto s = run({"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
-                        "--window-size=900,1200", "--screenshot=" + shot, "file://" + html},
-                       60);
-    ASSERT_TRUE(s.exit.ok()) << s.err;
-    ASSERT_TRUE(fs::exists(shot));
-    EXPECT_GT(fs::file_size(shot), 20000u) << "a page with charts, not a blank one";
-    std::printf("[ screenshot ] %s\n", shot.c_str());
+    EXPECT_GT(keep_screenshot(html, "orch-report.png", "900x1200"), 20000u) << "a page with charts, not a blank one";
 }
 
 TEST(OrchRun, RoundTripLatencyComesBackAsAChart) {
@@ -149,8 +139,7 @@ TEST(OrchRun, RoundTripLatencyComesBackAsAChart) {
     EXPECT_EQ(udp.value("latency_measured", ""), "round trip, on the generator");
     const json gen = load_report(out + "/lab/generator.json");
     EXPECT_EQ(udp["latency"], gen["generator"]["round_trip"]["protocols"]["udp"]["latency"]);
-    const auto dom = run({"chromium", "--headless", "--no-sandbox", "--disable-gpu", "--dump-dom", "file://" + out + "/report.html"}, 60);
-    EXPECT_NE(dom.out.find("<svg class=\"chart\" id=\"latency\""), std::string::npos);
+    EXPECT_NE(rendered_dom(out + "/report.html").find("<svg class=\"chart\" id=\"latency\""), std::string::npos);
 }
 
 TEST(OrchRun, ASinkKilledMidRunStopsTheGeneratorAndKeepsWhatWasGathered) {
@@ -192,6 +181,22 @@ TEST(OrchRun, ASinkKilledMidRunStopsTheGeneratorAndKeepsWhatWasGathered) {
     EXPECT_TRUE(fs::exists(out + "/report.html"));
     EXPECT_FALSE(fs::exists(etc + "/trafficgen.conf")) << "teardown ran: " << o.out();
     EXPECT_FALSE(fs::exists(dir / "state"));
+}
+
+TEST(OrchRun, ASinkThatCannotStartLeavesNothingOnEitherHost) {
+    TempDir dir;
+    Lab lab({.ssh = true});
+    const std::string inv = write_inventory(lab, dir, {{"args", {"--proto", "udp", "--rate", "10kpps"}}, {"duration", 5}});
+    json j = load_report(inv);
+    j["pairs"][0]["sink"]["trafficgen"] = "/nonexistent/trafficgen";
+    std::ofstream(inv) << j.dump(2);
+    const auto r = orch({"run", "--inventory", inv, "--out", dir / "results"}, 120);
+    EXPECT_EQ(r.exit.code, 4) << r.exit.describe() << r.out << r.err;
+    EXPECT_NE(r.err.find("lab sink: the sink did not start"), std::string::npos) << r.err;
+    // The run's directories on both hosts (their /tmp is this one's) went with it.
+    for (const auto& e : fs::directory_iterator("/tmp")) {
+        EXPECT_NE(e.path().filename().string().rfind("trafficgen-orch.", 0), 0u) << "left on a host: " << e.path();
+    }
 }
 
 }  // namespace

@@ -69,7 +69,7 @@ TEST(Inventory, EachBadValueIsRefusedInOneSentence) {
                    "inventory inv.json: \"pairs\" is missing or empty: give a list of pairs, each with a \"generator\" "
                    "and a \"sink\"");
     expect_refused(R"({"pair": []})",
-                   "inventory inv.json: the top level has an unknown key 'pair': accepted keys are defaults, pairs, run");
+                   "inventory inv.json: the top level has an unknown key 'pair': accepted keys are defaults, pairs, run, search");
     expect_refused(with_generator(R"({"address": "a", "port": 70000})"),
                    "inventory inv.json: pairs[0].generator.port is 70000: give a whole number from 1 to 65535");
     expect_refused(with_generator(R"({"address": "a", "port": "22"})"),
@@ -103,6 +103,24 @@ TEST(Inventory, EachBadValueIsRefusedInOneSentence) {
                    "inventory inv.json: pairs[1].name 'a' names two pairs: give each its own");
     expect_refused(R"({"defaults": {"key": "/k", "known_hosts": "/kh"}, "pairs": [{"generator": {"address": "a"}, "sink": {"address": "b"}}], "run": {"duration": 0}})",
                    "inventory inv.json: run.duration is 0: give seconds, more than 0 and at most 86400");
+    expect_refused(R"({"defaults": {"key": "/k", "known_hosts": "/kh"}, "pairs": [{"generator": {"address": "a"}, "sink": {"address": "b"}}], "search": {"limit": -1}})",
+                   "inventory inv.json: search.limit is -1: give seconds, more than 0 and at most 86400");
+    expect_refused(R"({"defaults": {"key": "/k", "known_hosts": "/kh"}, "pairs": [{"generator": {"address": "a"}, "sink": {"address": "b"}}], "search": {"sizes": "64"}})",
+                   "inventory inv.json: search has an unknown key 'sizes': accepted keys are args, limit");
+}
+
+TEST(Inventory, ASearchHasItsArgumentsAndALimit) {
+    const Inventory inv = parse_inventory(
+        R"({"defaults": {"key": "/k", "known_hosts": "/kh"}, "pairs": [{"generator": {"address": "a"}, "sink": {"address": "b"}}],
+            "search": {"args": ["--sizes", "64,1518"], "limit": 900}})",
+        "inv.json");
+    EXPECT_EQ(inv.search.args, (std::vector<std::string>{"--sizes", "64,1518"}));
+    EXPECT_EQ(inv.search.limit_s, 900);
+    const Inventory none = parse_inventory(
+        R"({"defaults": {"key": "/k", "known_hosts": "/kh"}, "pairs": [{"generator": {"address": "a"}, "sink": {"address": "b"}}]})",
+        "inv.json");
+    EXPECT_TRUE(none.search.args.empty());
+    EXPECT_EQ(none.search.limit_s, 3600) << "an hour by default";
 }
 
 TEST(Inventory, AFileThatCannotBeReadIsNamed) {

@@ -183,5 +183,70 @@ TEST(Report, AProtocolThePathDroppedIsAllLostInThePairAndTheTotal) {
     EXPECT_NE(report_html(r).find("sctp: 4986 sent and none received"), std::string::npos);
 }
 
+// A pair's `trafficgen search` report, as `search` brings it back: one frame size with
+// an NDR and a PDR, another whose NDR was not found.
+json search_report(double ndr_pps, double pdr_pps) {
+    const auto result = [](const char* name, double ratio, double pps, double frame) {
+        json r = {{"name", name}, {"loss_ratio", ratio}, {"found", pps > 0}, {"converged", true}, {"at_max", false},
+                  {"below_min", pps == 0}};
+        if (pps > 0) {
+            r.update({{"rate_pps", pps}, {"l1_bps", pps * (frame + 20) * 8}, {"l2_bps", pps * frame * 8},
+                      {"link_percent", 100 * pps * (frame + 20) * 8 / 1e10}, {"loss_at_rate", 0.0}});
+        }
+        return r;
+    };
+    return {{"schema", "trafficgen.search"},
+            {"protocol", "udp"},
+            {"ended_by", "precision"},
+            {"counted_by", "far_sink"},
+            {"far_sink", {{"address", "198.19.0.1:5201"}, {"count_requests", 40}, {"unanswered", 1}}},
+            {"sizes",
+             {{{"frame_size", 64}, {"min_rate_pps", 10000}, {"forwarding_rate_pps", ndr_pps * 1.1},
+               {"trials", json::array({json::object(), json::object()})},
+               {"results", {result("NDR", 0, ndr_pps, 64), result("PDR 0.5%", 0.005, pdr_pps, 64)}}},
+              {{"frame_size", "imix"}, {"min_rate_pps", 10000}, {"trials", json::array({json::object()})},
+               {"results", {result("NDR", 0, 0, 353.8), result("PDR 0.5%", 0.005, pdr_pps / 4, 353.8)}}}}}};
+}
+
+TEST(Report, ASearchOverTwoPairsGivesEachRatioPerSizeSummedAndCharted) {
+    Dir d;
+    d.put("a/search.json", search_report(1e6, 1.2e6));
+    d.put("a/sink.json", sink(5000000, 0, 0));
+    d.put("b/search.json", search_report(2e6, 2.5e6));
+    d.put("run.json", {{"kind", "search"}, {"pairs", {{{"pair", "a"}, {"exit_code", 0}}, {{"pair", "b"}, {"exit_code", 0}}}}});
+    const json r = build_report(d.path.string());
+    ASSERT_EQ(r["pairs"].size(), 2u);
+    const json& a = r["pairs"][0];
+    EXPECT_TRUE(a["protocols"].empty()) << "the sink's totals span every trial: not lined up as a run's";
+    ASSERT_TRUE(a.contains("search"));
+    EXPECT_EQ(a["search"]["counted_by"], "far_sink");
+    ASSERT_EQ(a["search"]["sizes"].size(), 2u);
+    EXPECT_EQ(a["search"]["sizes"][0]["trials"], 2u);
+    EXPECT_DOUBLE_EQ(a["search"]["sizes"][0]["results"][0]["rate_pps"].get<double>(), 1e6);
+    EXPECT_FALSE(a["search"]["sizes"][1]["results"][0]["found"].get<bool>());
+    EXPECT_DOUBLE_EQ(a["search"]["sizes"][1]["results"][0]["min_rate_pps"].get<double>(), 10000);
+    // Over the pairs: each size and ratio, the rates summed where found.
+    const json& t = r["total"]["search"];
+    ASSERT_EQ(t.size(), 4u);
+    EXPECT_EQ(t[0]["name"], "NDR");
+    EXPECT_DOUBLE_EQ(t[0]["rate_pps"].get<double>(), 3e6);
+    EXPECT_EQ(t[0]["pairs_found"], 2);
+    EXPECT_EQ(t[2]["frame_size"], "imix");
+    EXPECT_EQ(t[2]["pairs_found"], 0);
+    EXPECT_DOUBLE_EQ(t[3]["rate_pps"].get<double>(), (1.2e6 + 2.5e6) / 4);
+
+    const std::string text = report_text(r);
+    EXPECT_NE(text.find("not found above 10000 pps"), std::string::npos) << text;
+    EXPECT_NE(text.find("found on 2 of 2 pairs"), std::string::npos) << text;
+    EXPECT_NE(text.find("40 count requests, 1 unanswered"), std::string::npos) << text;
+    const std::string html = report_html(r);
+    EXPECT_NE(html.find("<svg class=\"chart\" id=\"search\""), std::string::npos);
+    // A bar per pair and ratio found: 2 pairs x (2 at 64 bytes + 1 at imix).
+    std::size_t bars = 0;
+    for (auto at = html.find("class=\"bar\""); at != std::string::npos; at = html.find("class=\"bar\"", at + 1)) ++bars;
+    EXPECT_EQ(bars, 6u);
+    EXPECT_NE(html.find("Gbit/s (L1)"), std::string::npos) << "the scale's unit follows the rates";
+}
+
 }  // namespace
 }  // namespace tg::orch
