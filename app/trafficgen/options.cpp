@@ -1,4 +1,5 @@
 #include "options.hpp"
+#include "option_rules.hpp"
 #include "option_values.hpp"
 #include "protocol_options.hpp"
 #include "search_options.hpp"
@@ -131,52 +132,18 @@ std::string pci_from_env(const std::string& var) {
     return first;
 }
 
-// Request/response runs on one protocol: UDP flows, or TCP connections, or SCTP
-// associations (the transport resends a lost request; UDP has the timeout).
-void check_request_response(Options& o, bool size_given) {
-    if (!o.mix.empty() || o.protocols.size() != 1) {
-        throw ConfigError("--request-response runs one protocol at a time: give --proto udp, --proto tcp with "
-                          "--connections N, or --proto sctp with --associations N");
-    }
-    const traffic::Protocol p = o.protocols.front().protocol;
-    if (p == traffic::Protocol::tcp && o.connections == 0) {
-        throw ConfigError("--request-response over TCP runs on real connections (TCP_RR): give --connections N");
-    }
-    if (p == traffic::Protocol::sctp && o.associations == 0) {
-        throw ConfigError("--request-response over SCTP runs on real associations: give --associations N");
-    }
-    if (o.role == Role::loopback) throw ConfigError("--request-response needs a sink that answers: not with --loopback");
-    if (o.round_trip) {
-        throw ConfigError("--round-trip counts reflected packets and --request-response counts answered requests: "
-                          "give one of them");
-    }
-    if (size_given) {
-        throw ConfigError("--size sets frame sizes; request/response sizes are payload bytes: use --request-size "
-                          "and --response-size");
-    }
-    if (o.bad_checksum_every > 0) {
-        throw ConfigError("--bad-checksum-every would spoil requests the sink then never answers: leave it out of "
-                          "--request-response");
-    }
-    if (o.pacing.pattern != traffic::Pattern::continuous) {
-        throw ConfigError(std::string("--pattern ") + traffic::to_string(o.pacing.pattern) +
-                          " shapes a stream of packets; transactions go as answers come (a --rate caps them): leave "
-                          "out --pattern");
-    }
-    if (o.connect_per_request) {
-        if (p != traffic::Protocol::tcp) {
-            throw ConfigError("--connect-per-request opens a TCP connection per transaction (TCP_CRR): give --proto tcp "
-                              "--connections N");
+// The settings given anywhere: on the command line, in the environment or in the settings file.
+GivenOptions given_options(const CLI::App& app) {
+    GivenOptions g;
+    const auto collect = [&](const CLI::App& a) {
+        for (const CLI::Option* opt : a.get_options()) {
+            if (opt->count() == 0 || opt->get_lnames().empty()) continue;
+            g.names.insert("--" + opt->get_lnames().front());
         }
-        if (o.count > 0 && o.count < o.connections) {
-            throw ConfigError("--count " + std::to_string(o.count) + " is fewer transactions than the " +
-                              std::to_string(o.connections) + " --connections that each start with one: give at least " +
-                              std::to_string(o.connections));
-        }
-    }
-    if (o.response_bytes == 0) o.response_bytes = o.request_bytes;
-    // A lost request of a session is resent by its transport.
-    if (p != traffic::Protocol::udp) o.closed_loop = true;
+    };
+    collect(app);
+    for (const CLI::App* sub : app.get_subcommands()) collect(*sub);
+    return g;
 }
 
 }  // namespace
@@ -432,7 +399,6 @@ std::optional<Options> parse_options(int argc, char** argv) {
     else if (loopback) o.role = Role::loopback;
     if (search_cmd->parsed()) {
         o.search.requested = true;
-        parse_search_options(o.search, search_texts);
         const int rx_ports = (o.rx_iface.empty() ? 0 : 1) + (o.rx_vdev.empty() ? 0 : 1) + (o.rx_pci.empty() ? 0 : 1);
         if (rx_ports > 1) throw ConfigError("--rx-iface, --rx-vdev and --rx-pci each name the receiving port: give one");
         if (rx_ports == 1 && loopback) {
@@ -442,31 +408,16 @@ std::optional<Options> parse_options(int argc, char** argv) {
         // asked in-band between trials.
         o.search.far_sink = rx_ports == 0 && !loopback;
         o.role = o.search.far_sink ? Role::generator : Role::loopback;
-        for (const char* not_here : {"--mix", "--rate", "--udp-rate", "--size", "--count", "--duration", "--pattern",
-                                     "--associations", "--connections", "--request-response", "--round-trip",
-                                     "--protocol-duration", "--timeline"}) {
-            if (app.count(not_here) > 0) {
-                throw ConfigError(std::string(not_here) + " does not apply to trafficgen search: each trial's rate, "
-                                  "size and duration are the search's (--sizes, --min-rate, --max-rate, "
-                                  "--trial-duration, --final-duration)");
-            }
-        }
     }
+    const GivenOptions given = given_options(app);
+    // What a subcommand does not take is named before any value is read.
+    if (o.role == Role::sink || o.search.requested) {
+        Options early = o;
+        early.protocols = {{traffic::Protocol::udp, 1}};
+        check_options(early, given);
+    }
+    if (o.search.requested) parse_search_options(o.search, search_texts);
 
-    if (o.role == Role::sink) {
-        for (const char* gen_only : {"--proto", "--mix", "--rate", "--size", "--count", "--pattern", "--streams", "--flows",
-                                    "--bad-checksum-every", "--associations", "--connections", "--closed-loop",
-                                    "--round-trip", "--request-response", "--request-size", "--response-size",
-                                    "--response-timeout", "--connect-per-request", "--udp-rate", "--udp-payload",
-                                    "--network-protocols", "--network-udp-bandwidth", "--network-udp-packet-size",
-                                    "--network-sctp-streams", "--network-protocol-duration", "--gateway",
-                                    "--dns-names", "--dns-type", "--dns-port", "--dns-timeout", "--ethertype",
-                                    "--payload-pattern"}) {
-            if (app.count(gen_only) > 0) {
-                throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
-            }
-        }
-    }
     if (!o.pci_env.empty()) {
         if (!o.pci.empty()) throw ConfigError("--pci and --pci-env both name the port: give one of them");
         o.pci = pci_from_env(o.pci_env);
@@ -506,17 +457,14 @@ std::optional<Options> parse_options(int argc, char** argv) {
     o.streams = static_cast<std::uint16_t>(whole_number(streams_text, streams_name.empty() ? "--streams" : streams_name, 1,
                                                         65535, "an SCTP association has 1..65535 streams"));
     if (!udp_rate_text.empty()) {
-        (void)traffic::Rate::parse(udp_rate_text, udp_rate_name);
+        o.udp_rate = traffic::Rate::parse(udp_rate_text, udp_rate_name);
         o.udp_rate_text = udp_rate_text;
     }
     if (!udp_payload_text.empty()) {
-        if (app.count("--size") > 0) {
-            throw ConfigError(udp_payload_name + " sets UDP's payload and --size every protocol's frame sizes: give one of them");
-        }
         o.udp_payload = whole_number(udp_payload_text, udp_payload_name, 1, 65507, "give UDP payload bytes, 1..65507");
     }
     if (!size_text.empty()) o.sizes = traffic::SizeMix::parse(size_text);
-    if (!o.rate_text.empty()) (void)traffic::Rate::parse(o.rate_text);
+    if (!o.rate_text.empty()) o.rate = traffic::Rate::parse(o.rate_text);
     o.pacing.pattern = traffic::parse_pattern(o.pattern_text);
     o.protocol_duration_s =
         seconds(protocol_duration_text, duration_name.empty() ? "--protocol-duration" : duration_name, false);
@@ -528,19 +476,9 @@ std::optional<Options> parse_options(int argc, char** argv) {
         if (r.unit != traffic::Rate::Unit::pps) throw ConfigError("--ramp-from '" + ramp_from_text + "' must be in packets/s, such as 1000pps");
         o.pacing.ramp_from_pps = r.value;
     }
-    if (o.pacing.backoff_max_s < o.pacing.burst_gap_s) {
-        throw ConfigError("--backoff-max " + backoff_max_text + " is below --burst-gap " + burst_gap_text);
-    }
     if (!duration_text.empty()) o.duration_s = seconds(duration_text, "--duration", true);
     o.stats_interval_s = seconds(interval_text, "--stats-interval", false);
     o.repeat = whole_number(repeat_text, "--repeat", 1, 1000, "a number of repetitions from 1 to 1000");
-    if (o.repeat > 1 && o.role == Role::sink) {
-        throw ConfigError("--repeat " + repeat_text + " repeats what a generator sends; a sink counts whatever arrives "
-                          "for as long as it runs: repeat the generator (or the pair with trafficgen-orch)");
-    }
-    if (o.repeat > 1 && !o.timeline_path.empty()) {
-        throw ConfigError("--timeline keeps the arrivals of one run: give it without --repeat " + repeat_text);
-    }
     o.idle_timeout_s = seconds(idle_text, "--idle-timeout", true);
     o.link_timeout_s = seconds(link_timeout_text, "--link-timeout", true);
     if (hugepages && no_huge) throw ConfigError("--hugepages and --no-huge ask for opposite memory: give one of them");
@@ -560,98 +498,24 @@ std::optional<Options> parse_options(int argc, char** argv) {
         if (!o.gateway) {
             throw ConfigError("--gateway '" + gateway_text + "' is not an IP address: give the next hop's IPv4 or IPv6 address");
         }
-        if (loopback) throw ConfigError("--gateway names a next hop; --loopback has none");
-        if (o.dst_mac_given) throw ConfigError("--gateway is resolved to a MAC and --dst-mac gives one: give one of them");
-        if (traffic::IpRange::parse(o.dst_ip, "--dst-ip").first.family != o.gateway->family) {
-            throw ConfigError("--gateway " + gateway_text + " and --dst-ip " + o.dst_ip + " are different IP versions");
-        }
     }
     if (!vlan_text.empty()) o.vlans = vlan_list(vlan_text);
     if (!o.timeline_path.empty() && o.sink.timeline_packets == 0) o.sink.timeline_packets = 1'000'000;
     if (!gap_threshold_text.empty()) {
-        if (o.role == Role::generator && !o.round_trip) {
-            throw ConfigError("--gap-threshold measures arrivals: use it with `trafficgen sink`, --loopback or --round-trip");
-        }
         o.sink.gap_threshold_ns = static_cast<std::uint64_t>(seconds(gap_threshold_text, "--gap-threshold", true) * 1e9);
     }
-    if (!o.timeline_path.empty() && o.role == Role::generator) {
-        throw ConfigError("--timeline records arrivals: use it with `trafficgen sink` or --loopback");
-    }
     o.setup_timeout_s = seconds(setup_timeout_text, "--setup-timeout", false);
-    if (o.associations > 0) {
-        if (!o.mix.empty() || o.protocols.size() != 1 || o.protocols.front().protocol != traffic::Protocol::sctp) {
-            throw ConfigError("--associations " + std::to_string(o.associations) +
-                              " sets up SCTP associations: use it with --proto sctp alone");
-        }
-        if (o.flows != 0 && o.flows != o.associations) {
-            throw ConfigError("--flows " + std::to_string(o.flows) + " and --associations " +
-                              std::to_string(o.associations) + " differ: each association is one flow");
-        }
-        if (o.role == Role::loopback) throw ConfigError("--associations needs a peer that answers: not with --loopback");
-        o.flows = o.associations;
-    }
-    if (o.connections > 0) {
-        if (o.associations > 0) throw ConfigError("--associations is SCTP and --connections is TCP: give one of them");
-        if (!o.mix.empty() || o.protocols.size() != 1 || o.protocols.front().protocol != traffic::Protocol::tcp) {
-            throw ConfigError("--connections " + std::to_string(o.connections) +
-                              " opens TCP connections: use it with --proto tcp alone");
-        }
-        if (o.flows != 0 && o.flows != o.connections) {
-            throw ConfigError("--flows " + std::to_string(o.flows) + " and --connections " +
-                              std::to_string(o.connections) + " differ: each connection is one flow");
-        }
-        if (o.role == Role::loopback) throw ConfigError("--connections needs a peer that answers: not with --loopback");
-        if (o.bad_checksum_every > 0) {
-            throw ConfigError("--bad-checksum-every spoils stateless frames; a connection's peer would drop them and "
-                              "stall: leave out --connections or --bad-checksum-every");
-        }
-        if (o.pacing.pattern != traffic::Pattern::continuous) {
-            throw ConfigError(std::string("--pattern ") + traffic::to_string(o.pacing.pattern) +
-                              " shapes the data path's traffic; connections send at --rate: leave out --pattern");
-        }
-        o.flows = o.connections;
-    }
-    if (o.round_trip) {
-        if (o.associations > 0 || o.connections > 0) {
-            throw ConfigError("--round-trip measures stateless test packets a reflector sends back; sessions are "
-                              "acknowledged, not reflected: leave out --round-trip or --" +
-                              std::string(o.associations > 0 ? "associations" : "connections"));
-        }
-        if (o.role == Role::loopback) {
-            throw ConfigError("--round-trip needs a reflector at the other end; --loopback measures latency already");
-        }
-    }
-    if (o.closed_loop) {
-        if (o.associations == 0 && o.connections == 0) {
-            throw ConfigError("--closed-loop paces data by the windows of real sessions: give --associations N "
-                              "(SCTP) or --connections N (TCP) too");
-        }
-        if (o.bad_checksum_every > 0) {
-            throw ConfigError("--bad-checksum-every spoils open-loop frames; a closed loop would only resend them: "
-                              "leave out --closed-loop or --bad-checksum-every");
-        }
-        if (o.pacing.pattern != traffic::Pattern::continuous) {
-            throw ConfigError(std::string("--pattern ") + traffic::to_string(o.pacing.pattern) +
-                              " shapes open-loop traffic; a closed loop sends as its windows allow (a --rate caps it)");
-        }
-    }
     o.response_timeout_s = seconds(response_timeout_text, "--response-timeout", false);
-    if (o.request_response) {
-        check_request_response(o, app.count("--size") > 0);
-    } else {
-        for (const char* rr_only : {"--request-size", "--response-size", "--response-timeout", "--connect-per-request"}) {
-            if (app.count(rr_only) > 0) throw ConfigError(std::string(rr_only) + " belongs to --request-response: give that too");
-        }
-    }
     parse_answered_options(o, {dns_names_text, dns_type_text, dns_port_text, dns_timeout_text, ether_type_text,
                                payload_pattern_text});
-    if (o.flows > traffic::max_flows) {
-        throw ConfigError("--flows " + std::to_string(o.flows) + " is more than the " + std::to_string(traffic::max_flows) +
-                          " flows a run can tell apart");
-    }
-    if (o.search.requested && (o.protocols.size() != 1 || !traffic::is_transport(o.protocols.front().protocol))) {
-        throw ConfigError("trafficgen search measures one transport at a time: give --proto udp (the default for a "
-                          "search), tcp or sctp alone");
+    check_options(o, given);
+    // What the settings imply, once they hold together.
+    if (o.associations > 0) o.flows = o.associations;
+    if (o.connections > 0) o.flows = o.connections;
+    if (o.request_response) {
+        if (o.response_bytes == 0) o.response_bytes = o.request_bytes;
+        // A lost request of a session is resent by its transport.
+        if (o.protocols.front().protocol != traffic::Protocol::udp) o.closed_loop = true;
     }
     return o;
 }

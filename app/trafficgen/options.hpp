@@ -47,8 +47,9 @@ struct Options {
     double protocol_duration_s = 300;
     std::uint16_t streams = 4;
     std::optional<traffic::SizeMix> sizes;  // unset: 1400 bytes of payload per protocol
-    std::string rate_text;                  // unset: the seed's 100M for UDP, max otherwise
-    std::string udp_rate_text;              // UDP's own rate, over --rate (unset: --rate, else 100M)
+    std::optional<traffic::Rate> rate;      // unset: the seed's 100M for UDP, max otherwise
+    std::optional<traffic::Rate> udp_rate;  // UDP's own rate, over --rate (unset: --rate, else 100M)
+    std::string rate_text, udp_rate_text;   // both as given, for the report
     std::uint32_t udp_payload = 0;          // UDP's payload bytes, as iperf3 --length (0: 1400)
     traffic::PacingSpec pacing;
     std::string pattern_text = "continuous";

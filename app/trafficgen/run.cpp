@@ -283,10 +283,9 @@ nlohmann::json run(const Options& o) {
             // theirs the whole run, engine 0 carrying the frames.
             if (!all_up) spdlog::warn("{}: {}; data goes on those that are up", session_what, session->verdict());
             // The cap is the session protocol's rate: --udp-rate for UDP transactions.
-            const std::string& cap_text =
-                session_protocol == Protocol::udp && !o.udp_rate_text.empty() ? o.udp_rate_text : o.rate_text;
-            const double cap = cap_text.empty() ? 0 : pps_for(traffic::Rate::parse(cap_text),
-                                                             traffic_plan.mean_frame[static_cast<std::size_t>(session_protocol)], caps);
+            const std::optional<traffic::Rate>& cap_rate =
+                session_protocol == Protocol::udp && o.udp_rate ? o.udp_rate : o.rate;
+            const double cap = !cap_rate ? 0 : pps_for(*cap_rate, traffic_plan.mean_frame[static_cast<std::size_t>(session_protocol)], caps);
             traffic::PacingSpec pacing = o.pacing;
             pacing.pps = cap;
             session->start_data(o.count, pacing);

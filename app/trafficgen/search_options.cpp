@@ -59,7 +59,14 @@ void parse_search_options(SearchOptions& s, const SearchOptionTexts& t) {
     st.precision = ratio(t.precision, "--precision", "a relative width (0.005, or 0.5%)");
     st.phases = whole_number(t.phases, "--phases", 1, 16, "from 1 to 16");
     st.max_trials = whole_number(t.max_trials, "--max-trials", 1, 100000, "from 1 to 100000");
-    // The rates come from the port and the frame size; check what does not depend on them.
+    // The rates in frames/s come from the port and the frame size; their kind is known now.
+    s.min_rate = traffic::Rate::parse(s.min_rate_text, "--min-rate");
+    s.max_rate = traffic::Rate::parse(s.max_rate_text.empty() ? "100%" : s.max_rate_text, "--max-rate");
+    if (s.max_rate.unit == traffic::Rate::Unit::unlimited) {
+        throw ConfigError("--max-rate " + s.max_rate_text + " is where the search starts: give a rate, "
+                          "such as 10G, 14.88Mpps or 100%");
+    }
+    // Check what does not depend on the port and the frame size.
     search::SearchSettings probe = st;
     probe.min_rate_pps = 1;
     probe.max_rate_pps = 1;

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "search/throughput_search.hpp"
+#include "traffic/rate.hpp"
 
 namespace tg::app {
 
@@ -20,6 +21,8 @@ struct SearchOptions {
     search::SearchSettings settings;   // rates filled in per size, from the texts below
     std::string min_rate_text = "10kpps";
     std::string max_rate_text;         // empty: the link's rate at each size
+    traffic::Rate min_rate;            // both typed from the texts, which the report repeats
+    traffic::Rate max_rate;            // 100% (of the link) unless given
     std::vector<SearchSize> sizes;     // RFC 2544's by default
     // No receiving port here and no --loopback: `trafficgen sink` on the far host counts,
     // and its counts come back in-band (proto/counts.hpp).

@@ -372,17 +372,12 @@ json run_search(const Options& o) {
     for (const auto& sp : sizes) {
         if (stop_signal.load() != 0) break;
         search::SearchSettings s = o.search.settings;
-        const traffic::Rate max_rate = o.search.max_rate_text.empty() ? traffic::Rate::parse("100%", "--max-rate")
-                                                                      : traffic::Rate::parse(o.search.max_rate_text, "--max-rate");
-        if (max_rate.unit == traffic::Rate::Unit::unlimited) {
-            throw ConfigError("--max-rate " + o.search.max_rate_text + " is where the search starts: give a rate, "
-                              "such as 10G, 14.88Mpps or 100%");
-        }
+        const traffic::Rate& max_rate = o.search.max_rate;
         if (max_rate.unit == traffic::Rate::Unit::percent_l1 && link_bps <= 0) {
             throw ConfigError("port " + caps.name + " does not report its link speed: give --max-rate as bits/s or packets/s");
         }
         s.max_rate_pps = max_rate.packets_per_second(sp.mean_frame, link_bps);
-        s.min_rate_pps = traffic::Rate::parse(o.search.min_rate_text, "--min-rate").packets_per_second(sp.mean_frame, link_bps);
+        s.min_rate_pps = o.search.min_rate.packets_per_second(sp.mean_frame, link_bps);
         if (const std::string why = s.check(); !why.empty()) {
             throw ConfigError("trafficgen search at " + sp.size.name() + " bytes: " + why);
         }

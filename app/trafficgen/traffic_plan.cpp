@@ -49,15 +49,9 @@ void add_request_templates(const Options& o, Protocol p, bool v6, Traffic& t) {
 // weights. The mix's per-packet cycle then carries each protocol in proportion to its
 // packet rate (to 1 in 100,000 of the whole), and the whole is paced at the sum.
 void plan_mix_with_udp_apart(const Options& o, const Traffic& t, const dataplane::PortCapabilities& caps, PacingPlan& plan) {
-    const traffic::Rate others = o.rate_text.empty() ? traffic::Rate{} : traffic::Rate::parse(o.rate_text);
-    if (others.unit == traffic::Rate::Unit::unlimited) {
-        throw ConfigError("--udp-rate " + o.udp_rate_text + " gives UDP its own rate in --mix; the other protocols then "
-                          "need a rate of theirs to share by weight: give --rate too (not max)");
-    }
-    const traffic::Rate udp = traffic::Rate::parse(o.udp_rate_text);
-    if (udp.unit == traffic::Rate::Unit::unlimited) {
-        throw ConfigError("--udp-rate max leaves UDP no share of its own in --mix: give it a rate, or leave it out");
-    }
+    // option_rules.cpp saw to both being rates, not max.
+    const traffic::Rate others = *o.rate;
+    const traffic::Rate udp = *o.udp_rate;
     double other_bytes = 0, other_weight = 0;
     for (const auto& wp : o.mix) {
         if (wp.protocol == Protocol::udp) continue;
@@ -153,8 +147,8 @@ Traffic compile_traffic(const Options& o, const dataplane::PortCapabilities& cap
 }
 
 traffic::Rate rate_for(const Options& o, Protocol p) {
-    if (p == Protocol::udp && !o.udp_rate_text.empty()) return traffic::Rate::parse(o.udp_rate_text);
-    if (!o.rate_text.empty()) return traffic::Rate::parse(o.rate_text);
+    if (p == Protocol::udp && o.udp_rate) return *o.udp_rate;
+    if (o.rate) return *o.rate;
     // The seed's defaults: UDP has no flow control, so it gets a target (iperf3 -b 100M),
     // as do raw frames. Requests a peer answers go at a rate a host answers without
     // taking it for a flood: ping -i 0.001, and a resolver's ordinary load.
@@ -193,7 +187,7 @@ traffic::PortRange crr_source_ports(const Options& o) {
 
 PacingPlan plan_pacing(const Options& o, const Traffic& t, const dataplane::PortCapabilities& caps) {
     PacingPlan plan;
-    const bool udp_apart = o.mix.size() > 1 && !o.udp_rate_text.empty() && sends(o, Protocol::udp);
+    const bool udp_apart = o.mix.size() > 1 && o.udp_rate && sends(o, Protocol::udp);
     if (udp_apart) {
         plan_mix_with_udp_apart(o, t, caps, plan);
     } else if (!o.mix.empty()) {
