@@ -13,6 +13,8 @@
 
 #include "dataplane/dataplane_error.hpp"
 #include "driver_profiles.hpp"
+#include "link.hpp"
+#include "run.hpp"
 #include "traffic/config_error.hpp"
 #include "traffic_plan.hpp"
 
@@ -182,6 +184,22 @@ EngineRoom open_engine_room(const Options& o) {
     }
     return room;
 
+}
+
+void start_rx_port(EngineRoom& room, const dataplane::PortSetup& setup, std::uint32_t max_frame, const Options& o) {
+    const auto queues = static_cast<std::uint16_t>(std::max<std::size_t>(room.rx_lcores.size(), 1));
+    room.rx_port_pool = std::make_unique<dataplane::Mempool>(
+        "tg_rx1", dataplane::pool_size(2048, queues, static_cast<std::uint32_t>(room.workers.size())),
+        std::max<std::uint32_t>(std::min<std::uint32_t>(max_frame, port_max_frame(room.rx_caps)), 2048));
+    dataplane::PortSetup rx_setup = setup;
+    rx_setup.rx_pool = room.rx_port_pool->get();
+    rx_setup.rx_queues = queues;
+    rx_setup.tx_queues = queues;
+    rx_setup.max_frame = std::min(max_frame, port_max_frame(room.rx_caps));
+    rx_setup.tx_checksum_offload = false;
+    room.rx_port->start(rx_setup);
+    double waited_s = 0;
+    (void)wait_for_link(*room.rx_port, o.link_timeout_s, stop_signal, waited_s);
 }
 
 }  // namespace tg::app

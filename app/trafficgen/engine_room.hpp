@@ -44,6 +44,11 @@ struct EngineRoom {
 // if one is named): af_xdp or af_packet for an interface as the run needs. Throws ConfigError or DataplaneError with one sentence.
 [[nodiscard]] EngineRoom open_engine_room(const Options& o);
 
+// Two ports: starts the receiving one like the sending one's `setup`, with a pool of its
+// own and a TX queue per receiving lcore (it answers ARP, neighbour solicitations and
+// ping for the destination, so a router in between finds it), and waits for its link.
+void start_rx_port(EngineRoom& room, const dataplane::PortSetup& setup, std::uint32_t max_frame, const Options& o);
+
 // The lcores when --lcores is not given: the control thread on a CPU of its own.
 [[nodiscard]] std::string default_lcores(Role role);
 

@@ -18,6 +18,14 @@ std::string seconds_text(double s) {
     return b;
 }
 
+// How the user asked for both ends in this process, for the sentences that refuse it.
+std::string both_ends(const Options& o) {
+    if (!o.rx_iface.empty() || !o.rx_vdev.empty() || !o.rx_pci.empty()) {
+        return "not with both ends in this process (--rx-iface, --rx-vdev or --rx-pci)";
+    }
+    return "not with --loopback";
+}
+
 bool one_protocol(const Options& o, Protocol p) {
     return o.mix.empty() && o.protocols.size() == 1 && o.protocols.front().protocol == p;
 }
@@ -34,6 +42,12 @@ void check_role(const Options& o, const GivenOptions& given) {
                                     "--payload-pattern"}) {
             if (given.has(gen_only)) {
                 throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
+            }
+        }
+        for (const char* second : {"--rx-iface", "--rx-vdev", "--rx-pci"}) {
+            if (given.has(second)) {
+                throw ConfigError(std::string(second) + " names a second port for a generator that counts what it sent; "
+                                  "`trafficgen sink` receives on its one port");
             }
         }
         if (o.repeat > 1) {
@@ -110,7 +124,7 @@ void check_sessions(const Options& o) {
             throw ConfigError("--flows " + std::to_string(o.flows) + " and --associations " +
                               std::to_string(o.associations) + " differ: each association is one flow");
         }
-        if (o.role == Role::loopback) throw ConfigError("--associations needs a peer that answers: not with --loopback");
+        if (o.role == Role::loopback) throw ConfigError("--associations needs a peer that answers: " + both_ends(o));
     }
     if (o.connections > 0) {
         if (o.associations > 0) throw ConfigError("--associations is SCTP and --connections is TCP: give one of them");
@@ -122,7 +136,7 @@ void check_sessions(const Options& o) {
             throw ConfigError("--flows " + std::to_string(o.flows) + " and --connections " +
                               std::to_string(o.connections) + " differ: each connection is one flow");
         }
-        if (o.role == Role::loopback) throw ConfigError("--connections needs a peer that answers: not with --loopback");
+        if (o.role == Role::loopback) throw ConfigError("--connections needs a peer that answers: " + both_ends(o));
         if (o.bad_checksum_every > 0) {
             throw ConfigError("--bad-checksum-every spoils stateless frames; a connection's peer would drop them and "
                               "stall: leave out --connections or --bad-checksum-every");
@@ -139,7 +153,8 @@ void check_sessions(const Options& o) {
                               std::string(o.associations > 0 ? "associations" : "connections"));
         }
         if (o.role == Role::loopback) {
-            throw ConfigError("--round-trip needs a reflector at the other end; --loopback measures latency already");
+            throw ConfigError("--round-trip needs a reflector at the other end; both ends in this process measure "
+                              "latency already");
         }
     }
     if (o.closed_loop) {
@@ -178,7 +193,7 @@ void check_request_response(const Options& o, const GivenOptions& given) {
     if (p == Protocol::sctp && o.associations == 0) {
         throw ConfigError("--request-response over SCTP runs on real associations: give --associations N");
     }
-    if (o.role == Role::loopback) throw ConfigError("--request-response needs a sink that answers: not with --loopback");
+    if (o.role == Role::loopback) throw ConfigError("--request-response needs a sink that answers: " + both_ends(o));
     if (o.round_trip) {
         throw ConfigError("--round-trip counts reflected packets and --request-response counts answered requests: "
                           "give one of them");

@@ -281,6 +281,11 @@ std::optional<Options> parse_options(int argc, char** argv) {
                    "Send every Nth packet with a wrong UDP/TCP checksum or SCTP CRC32c (checksums then in software)")
         ->check(CLI::Range(1u, 1000000000u));
     bool loopback = false;
+    app.add_option("--rx-iface", o.rx_iface,
+                   "A second port that receives what the first sends, through the device under test, in this "
+                   "process: a kernel interface (af_xdp, else af_packet)");
+    app.add_option("--rx-vdev", o.rx_vdev, "The receiving port as a DPDK virtual device");
+    app.add_option("--rx-pci", o.rx_pci, "The receiving port as a DPDK-bound NIC's PCI address");
     app.add_flag("--loopback", loopback, "Also run a sink on the same port, in this process (net_ring, a loopback cable)");
 
     // Output.
@@ -345,11 +350,6 @@ std::optional<Options> parse_options(int argc, char** argv) {
     search_cmd->add_option("--min-rate", o.search.min_rate_text, "Below it a loss ratio is not found (default 10kpps)");
     search_cmd->add_option("--max-rate", o.search.max_rate_text,
                            "Where the search starts (default: the link's rate at each frame size)");
-    search_cmd->add_option("--rx-iface", o.rx_iface,
-                           "A second port that receives what the first sends, through the device under test: a "
-                           "kernel interface (af_xdp, else af_packet)");
-    search_cmd->add_option("--rx-vdev", o.rx_vdev, "The receiving port as a DPDK virtual device");
-    search_cmd->add_option("--rx-pci", o.rx_pci, "The receiving port as a DPDK-bound NIC's PCI address");
     search_cmd->footer(
         "With none of --rx-iface, --rx-vdev, --rx-pci and --loopback, `trafficgen sink` on the far host counts: "
         "between trials the search asks it, over the same path, what it has counted.");
@@ -397,17 +397,20 @@ std::optional<Options> parse_options(int argc, char** argv) {
 
     if (sink_cmd->parsed()) o.role = Role::sink;
     else if (loopback) o.role = Role::loopback;
+    const int rx_ports = (o.rx_iface.empty() ? 0 : 1) + (o.rx_vdev.empty() ? 0 : 1) + (o.rx_pci.empty() ? 0 : 1);
+    if (rx_ports > 1) throw ConfigError("--rx-iface, --rx-vdev and --rx-pci each name the receiving port: give one");
+    if (rx_ports == 1 && loopback) {
+        throw ConfigError("--loopback receives on the sending port, --rx-iface/--rx-vdev/--rx-pci on another: give one");
+    }
     if (search_cmd->parsed()) {
         o.search.requested = true;
-        const int rx_ports = (o.rx_iface.empty() ? 0 : 1) + (o.rx_vdev.empty() ? 0 : 1) + (o.rx_pci.empty() ? 0 : 1);
-        if (rx_ports > 1) throw ConfigError("--rx-iface, --rx-vdev and --rx-pci each name the receiving port: give one");
-        if (rx_ports == 1 && loopback) {
-            throw ConfigError("--loopback receives on the sending port, --rx-iface/--rx-vdev/--rx-pci on another: give one");
-        }
         // Both ends in this process, as a loopback has them; or the far host's sink counts,
         // asked in-band between trials.
         o.search.far_sink = rx_ports == 0 && !loopback;
         o.role = o.search.far_sink ? Role::generator : Role::loopback;
+    } else if (rx_ports == 1 && o.role != Role::sink) {
+        // Two ports, one process: a lab rig's tester, sending on one and counting on the other.
+        o.role = Role::loopback;
     }
     const GivenOptions given = given_options(app);
     // What a subcommand does not take is named before any value is read.

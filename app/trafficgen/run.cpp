@@ -102,11 +102,14 @@ nlohmann::json run(const Options& o) {
         // and a sink that answers need room for both, or af_xdp drops TX frames for want of
         // a buffer (measured: 1 in 3 DATA frames lost with the 1024-descriptor pool, and
         // 16,600 of 17,300 UDP frames once the generator had received one ARP reply).
-        "tg_rx", dataplane::pool_size(o.role == Role::generator ? 8192 : o.role == Role::sink ? 4096 : 1024, static_cast<std::uint32_t>(std::max<std::size_t>(rx_lcores.size(), 1)),
+        // Two ports: the sending one's pool is a generator's (the receiving port has its own).
+        "tg_rx", dataplane::pool_size(o.role == Role::generator || room.rx_port ? 8192 : o.role == Role::sink ? 4096 : 1024,
+                                      static_cast<std::uint32_t>(std::max<std::size_t>(rx_lcores.size(), 1)),
                                       static_cast<std::uint32_t>(workers.size())),
         std::max<std::uint32_t>(std::min<std::uint32_t>(max_frame, port_max_frame(caps)), 2048));
     dataplane::PortSetup setup;
-    setup.rx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(rx_lcores.size(), 1));
+    // Two ports: the sending one receives only its host's own frames (ARP, ping), on one queue.
+    setup.rx_queues = static_cast<std::uint16_t>(room.rx_port ? 1 : std::max<std::size_t>(rx_lcores.size(), 1));
     // A sink's RX lcores each answer SCTP associations and TCP connections on a TX queue of their own.
     setup.tx_queues = static_cast<std::uint16_t>(
         std::max<std::size_t>(o.role == Role::sink ? rx_lcores.size() : tx_lcores.size(), 1));
@@ -118,6 +121,11 @@ nlohmann::json run(const Options& o) {
     port->start(setup);
     double link_waited_s = 0;
     const dataplane::LinkStatus link_at_start = wait_for_link(*port, o.link_timeout_s, stop_signal, link_waited_s);
+    if (room.rx_port) {
+        start_rx_port(room, setup, max_frame, o);
+        spdlog::info("receiving port {} ({}): MAC {}, answering ARP, neighbour solicitations and ping for {}",
+                     room.rx_caps.name, room.rx_caps.driver, room.rx_caps.mac, o.dst_ip);
+    }
     const dataplane::MemoryMode memory = dataplane::memory_mode();
     spdlog::info("{} port {} ({}): MAC {}, {}; memory: {}", to_string(o.role), caps.name, caps.driver, caps.mac,
                  describe(link_at_start), describe(memory, o.memory_mb));
@@ -131,10 +139,11 @@ nlohmann::json run(const Options& o) {
     }
 
     // The generator's presence on its link: its frames go through queue 0, straight from
-    // this thread until the engines run, through engine 0's rings after.
+    // this thread until the engines run, through engine 0's rings after. Two ports in one
+    // process: the sending one's, as a generator's on its own host.
     std::unique_ptr<dataplane::ControlPath> control;
     std::unique_ptr<traffic::HostPresence> presence;
-    if (o.role == Role::generator) {
+    if (o.role == Role::generator || room.rx_port) {
         control = std::make_unique<dataplane::ControlPath>(port->id(), 0, rx_pool->get());
         presence = make_generator_presence(o, traffic_plan.l2);
         spdlog::info("generator at {} on {}, answering ARP, neighbour solicitations and ping for {}",
@@ -452,6 +461,7 @@ nlohmann::json run(const Options& o) {
     report["test_bed"] = test_bed_json(room, started_wall);
     if (!output_errors.empty()) report["output_errors"] = output_errors;
     if (profile) report["port"]["driver_profile"] = profile_json(*profile, named.has_value());
+    if (room.rx_port) report["rx_port"] = port_report(room.rx_caps, *room.rx_port);
     report["port"]["link"] = link_json(link_at_start, link_waited_s, link_watch, elapsed);
     report["port"]["memory"] = memory_json(memory, o.memory_mb);
     report["port"]["memory"]["chosen_because"] = memory_plan.why;
@@ -461,6 +471,12 @@ nlohmann::json run(const Options& o) {
         report["delivery"] = report::delivery_json(report["generator"], report["sink"]);
     }
     if (presence) report["generator"]["neighbours"] = presence_json({presence.get()});
+    if (room.rx_port) {
+        // The receiving port stood for the destination's host.
+        std::vector<const traffic::HostPresence*> cores;
+        for (const auto& e : rx) cores.push_back(e->core().presence());
+        report["sink"]["neighbours"] = presence_json(cores);
+    }
     if (o.role == Role::sink && !o.sink.addresses.empty()) {
         std::vector<const traffic::HostPresence*> cores;
         for (const auto& e : rx) cores.push_back(e->core().presence());

@@ -295,22 +295,7 @@ json run_search(const Options& o) {
     room.port->start(setup);
     double link_waited_s = 0;
     const dataplane::LinkStatus link = wait_for_link(*room.port, o.link_timeout_s, stop_signal, link_waited_s);
-    if (room.rx_port) {
-        // The receiving port answers ARP and neighbour solicitations on the TX queue of each of its lcores.
-        room.rx_port_pool = std::make_unique<dataplane::Mempool>(
-            "tg_rx1", dataplane::pool_size(2048, static_cast<std::uint32_t>(std::max<std::size_t>(room.rx_lcores.size(), 1)),
-                                           static_cast<std::uint32_t>(room.workers.size())),
-            std::max<std::uint32_t>(std::min<std::uint32_t>(max_frame, port_max_frame(room.rx_caps)), 2048));
-        dataplane::PortSetup rx_setup = setup;
-        rx_setup.rx_pool = room.rx_port_pool->get();
-        rx_setup.rx_queues = static_cast<std::uint16_t>(std::max<std::size_t>(room.rx_lcores.size(), 1));
-        rx_setup.tx_queues = rx_setup.rx_queues;
-        rx_setup.max_frame = std::min(max_frame, port_max_frame(room.rx_caps));
-        rx_setup.tx_checksum_offload = false;
-        room.rx_port->start(rx_setup);
-        double rx_waited_s = 0;
-        (void)wait_for_link(*room.rx_port, o.link_timeout_s, stop_signal, rx_waited_s);
-    }
+    if (room.rx_port) start_rx_port(room, setup, max_frame, o);
     // The sending port's own presence: it resolves the next hop and, with a far sink,
     // answers for its addresses while it asks for the sink's counts between trials.
     std::unique_ptr<dataplane::ControlPath> control;

@@ -112,7 +112,9 @@ public:
     [[nodiscard]] const PresenceConfig& config() const noexcept { return c_; }
 
 private:
-    static constexpr std::size_t queue_slots = 16;
+    // Two receive bursts (32 frames each) of requests: a core that fell behind and takes a
+    // whole burst of pings at once answers every one (16 slots lost half of such a burst).
+    static constexpr std::size_t queue_slots = 64;
     static constexpr std::size_t slot_bytes = 1536;
 
     bool on_arp(const proto::PacketView& v, std::uint64_t now_ms) noexcept;

@@ -21,7 +21,7 @@ struct Counted {
 
 // TCP, UDP and SCTP mixed, 4 flows, 4 SCTP streams. `sabotage` runs while the generator
 // sends.
-Counted count_a_run(const std::function<void(SinkRun&)>& sabotage = {}) {
+Counted count_a_run(const std::function<void(SinkRun&, const Lab&)>& sabotage = {}) {
     TempDir dir;
     Lab lab({});
     SinkRun sink(lab, dir);
@@ -29,7 +29,7 @@ Counted count_a_run(const std::function<void(SinkRun&)>& sabotage = {}) {
     const LinkCounters sink0 = link_counters(lab["TG_SINK_NS"], lab["TG_SINK_IF"]);
     const auto g = run_generator(
         lab, dir, {"--mix", "tcp:1,udp:1,sctp:1", "--count", "30000", "--rate", "30kpps", "--flows", "4", "--streams", "4"},
-        Family::ipv4, sabotage ? std::function<void(Child&)>([&](Child&) { sabotage(sink); }) : std::function<void(Child&)>());
+        Family::ipv4, sabotage ? std::function<void(Child&)>([&](Child&) { sabotage(sink, lab); }) : std::function<void(Child&)>());
     EXPECT_TRUE(g.exit.ok()) << g.exit.describe() << ": " << g.err;
     std::this_thread::sleep_for(std::chrono::milliseconds(300));  // the last frames in flight
     const LinkCounters gen1 = link_counters(lab["TG_GEN_NS"], lab["TG_GEN_IF"]);
@@ -38,10 +38,12 @@ Counted count_a_run(const std::function<void(SinkRun&)>& sabotage = {}) {
     Counted c;
     // What the generator put on the wire: its test packets, and the frames of its presence
     // (announcing its address, resolving the sink's).
-    c.sent = g.report.is_object() ? g.report["generator"].value("packets", std::uint64_t{0}) +
-                                        g.report["generator"]["neighbours"].value("frames_sent", std::uint64_t{0})
-                                  : 0;
-    c.test_packets = g.report.is_object() ? g.report["generator"].value("packets", std::uint64_t{0}) : 0;
+    // A run that failed may have written a report without them: nothing is read that is not there.
+    const nlohmann::json gen = g.report.is_object() ? g.report.value("generator", nlohmann::json::object())
+                                                    : nlohmann::json::object();
+    const nlohmann::json neighbours = gen.value("neighbours", nlohmann::json::object());
+    c.sent = gen.value("packets", std::uint64_t{0}) + neighbours.value("frames_sent", std::uint64_t{0});
+    c.test_packets = gen.value("packets", std::uint64_t{0});
     c.veth_tx = gen1.tx_packets - gen0.tx_packets;
     c.veth_rx = sink1.rx_packets - sink0.rx_packets;
     c.sink_frames = s.contains("sink") ? s["sink"].value("frames", std::uint64_t{0}) : 0;
@@ -59,8 +61,16 @@ TEST(ExactCounts, FailWhenTheSinkMissesFrames) {
     // Sabotage: the sink stops while frames still arrive, so the veth counts frames the
     // sink never saw. The check must catch it.
     std::uint64_t sink_frames_when_stopped = 0;
-    const Counted c = count_a_run([&](SinkRun& sink) {
-        std::this_thread::sleep_for(std::chrono::milliseconds(400));
+    const Counted c = count_a_run([&](SinkRun& sink, const Lab& lab) {
+        // Once the generator is well under way (its start takes longer on a busy machine,
+        // and a sink stopped before it resolved the sink's address would fail the run
+        // instead): 3,000 frames into the sink's veth.
+        const std::uint64_t before = link_counters(lab["TG_SINK_NS"], lab["TG_SINK_IF"]).rx_packets;
+        const auto limit = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+        while (link_counters(lab["TG_SINK_NS"], lab["TG_SINK_IF"]).rx_packets - before < 3000 &&
+               std::chrono::steady_clock::now() < limit) {
+            std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        }
         sink_frames_when_stopped = sink.stop()["sink"].value("frames", std::uint64_t{0});
     });
     EXPECT_GT(c.veth_rx, sink_frames_when_stopped);

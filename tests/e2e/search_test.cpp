@@ -33,13 +33,6 @@ void check(const CommandResult& r, const char* what) {
     if (!r.exit.ok()) throw std::runtime_error(std::string(what) + " failed: " + r.err);
 }
 
-// The tester: the sink's interface joins the generator's in one namespace.
-void one_tester_two_ports(const Lab& lab) {
-    check(run({"ip", "-n", lab["TG_SINK_NS"], "link", "set", lab["TG_SINK_IF"], "netns", lab["TG_GEN_NS"]}),
-          "ip link set netns");
-    check(run({"ip", "-n", lab["TG_GEN_NS"], "link", "set", lab["TG_SINK_IF"], "up"}), "ip link set up");
-}
-
 std::vector<std::string> search_args(const Lab& lab, const std::string& json) {
     return in_ns(lab["TG_GEN_NS"], {tool_path("TRAFFICGEN"), "search", "--iface", lab["TG_GEN_IF"], "--rx-iface",
                                     lab["TG_SINK_IF"], "--gateway", lab["TG_GATEWAY_IP4"], "--src-ip", lab["TG_GEN_IP4"],

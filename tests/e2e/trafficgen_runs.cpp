@@ -93,6 +93,15 @@ GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector
     return g;
 }
 
+void one_tester_two_ports(const Lab& lab) {
+    for (const std::vector<std::string>& argv :
+         {std::vector<std::string>{"ip", "-n", lab["TG_SINK_NS"], "link", "set", lab["TG_SINK_IF"], "netns", lab["TG_GEN_NS"]},
+          std::vector<std::string>{"ip", "-n", lab["TG_GEN_NS"], "link", "set", lab["TG_SINK_IF"], "up"}}) {
+        const CommandResult r = run(argv);
+        if (!r.exit.ok()) throw std::runtime_error(argv[3] + " " + argv[4] + " failed: " + r.err);
+    }
+}
+
 std::function<void(Child&)> interrupt_after(double seconds) {
     return [seconds](Child& c) {
         std::this_thread::sleep_for(std::chrono::duration<double>(seconds));

@@ -42,6 +42,10 @@ enum class Family { ipv4, ipv6 };
 // runs once the generator has started.
 GeneratorRun run_generator(const Lab& lab, const TempDir& dir, const std::vector<std::string>& args,
                            Family family = Family::ipv4, const std::function<void(Child&)>& meanwhile = {});
+// A tester with two ports, as a lab rig has it: the sink's interface joins the generator's
+// in the generator namespace (the router, where there is one, between them).
+void one_tester_two_ports(const Lab& lab);
+
 // A `meanwhile` that sends the generator SIGINT after `seconds`, as a user's Ctrl-C.
 std::function<void(Child&)> interrupt_after(double seconds);
 

@@ -171,5 +171,27 @@ TEST(OptionRules, ASubcommandsMisplacedOptionIsNamedFirst) {
     EXPECT_EQ(two.role, Role::loopback);
 }
 
+TEST(OptionRules, AnOrdinaryRunTakesTwoPortsButASinkDoesNot) {
+    const Options two = parse({"--iface", "eth1", "--rx-iface", "eth2", "--proto", "udp"});
+    EXPECT_EQ(two.role, Role::loopback) << "one process sends on one port and counts on the other";
+    EXPECT_EQ(two.rx_iface, "eth2");
+    const auto refused = [](std::vector<std::string> args) {
+        try {
+            (void)parse(std::move(args));
+        } catch (const traffic::ConfigError& e) {
+            return std::string(e.what());
+        }
+        return std::string();
+    };
+    EXPECT_NE(refused({"sink", "--iface", "eth1", "--rx-iface", "eth2"}).find("--rx-iface names a second port"),
+              std::string::npos);
+    EXPECT_NE(refused({"--iface", "eth1", "--rx-iface", "eth2", "--loopback"}).find("--loopback receives on the sending port"),
+              std::string::npos);
+    EXPECT_NE(refused({"--iface", "eth1", "--rx-iface", "eth2", "--rx-vdev", "net_ring0"}).find("give one"), std::string::npos);
+    EXPECT_NE(refused({"--iface", "eth1", "--rx-iface", "eth2", "--proto", "tcp", "--connections", "2"})
+                  .find("--connections needs a peer that answers: not with both ends in this process (--rx-iface"),
+              std::string::npos);
+}
+
 }  // namespace
 }  // namespace tg::app

@@ -253,10 +253,21 @@ TEST(Presence, AnnouncesEachAddressUpToTheCap) {
 TEST(Presence, AFullAnswerQueueDropsAndCounts) {
     auto p = make("198.19.0.1");
     auto req = arp(proto::arp_op::request, peer_mac, "198.19.0.254", "198.19.0.1");
-    for (int i = 0; i < 20; ++i) p.offer(parse(req).view, 0);
-    EXPECT_EQ(drain(p).size(), 16u);
-    EXPECT_EQ(p.counters().answers_dropped, 4u);
-    EXPECT_EQ(p.counters().arp_requests_answered, 16u);
+    for (int i = 0; i < 70; ++i) p.offer(parse(req).view, 0);
+    EXPECT_EQ(drain(p).size(), 64u);
+    EXPECT_EQ(p.counters().answers_dropped, 6u);
+    EXPECT_EQ(p.counters().arp_requests_answered, 64u);
+}
+
+TEST(Presence, TwoWholeReceiveBurstsOfPingsAreAllAnswered) {
+    // A sink core that fell behind takes its ring's pings 32 at a time, twice, before it
+    // sends its answers: every one is answered.
+    auto p = make("198.19.0.1");
+    const auto req = echo_request("198.19.0.254", "198.19.0.1", 56);
+    for (int i = 0; i < 64; ++i) p.offer(parse(req).view, 0);
+    EXPECT_EQ(drain(p).size(), 64u);
+    EXPECT_EQ(p.counters().answers_dropped, 0u);
+    EXPECT_EQ(p.counters().echo_requests_answered, 64u);
 }
 
 TEST(Presence, TellsItsFramesFromTheRestCheaply) {
