@@ -59,7 +59,10 @@ std::function<void(Child&)> cut_once_flowing(const Lab& lab, Cut& cut) {
     };
 }
 
-bool within_15_percent(double ms) { return ms >= 0.85 * window.count() && ms <= 1.15 * window.count(); }
+// Within 15 % of how long the rule was really in place: on a busy machine the nft
+// commands themselves take tens of milliseconds (135 ms once), so the window is known
+// only to lie between the cut's bounds.
+bool within_15_percent(double ms, const Cut& cut) { return ms >= 0.85 * cut.min_ms && ms <= 1.15 * cut.max_ms; }
 
 struct CutRun {
     GeneratorRun generator;
@@ -104,7 +107,7 @@ TEST(Interruption, AWindowThatDropsEverythingIsEachStreamsLongestGapWithTheRules
         SCOPED_TRACE(st.dump());
         ASSERT_TRUE(st.contains("longest_gap"));
         const auto& gap = st["longest_gap"];
-        EXPECT_TRUE(within_15_percent(gap.value("duration_ms", 0.0)));
+        EXPECT_TRUE(within_15_percent(gap.value("duration_ms", 0.0), cut));
         EXPECT_GT(gap.value("lost", 0u), 0u);
         lost_in_longest += gap.value("lost", 0u);
     }
@@ -176,10 +179,10 @@ TEST(Interruption, SessionsSurviveTheWindowAndSayHowLongTheirDataStopped) {
         std::printf("%s: %s; %s\n", proto, cut.said().c_str(), survival.dump().c_str());
         EXPECT_EQ(survival.value("survived", 0u), 2u) << survival.dump();
         EXPECT_EQ(survival.value("ended_by_peer_or_path", 1u), 0u) << survival.dump();
-        EXPECT_TRUE(within_15_percent(survival.value("longest_data_stop_ms", 0.0))) << survival.dump();
+        EXPECT_TRUE(within_15_percent(survival.value("longest_data_stop_ms", 0.0), cut)) << survival.dump();
         EXPECT_GT(survival.value("longest_data_stop_at_s", 0.0), 0.0) << "the cut comes after the data began";
         // The sink saw the same window in what arrived.
-        EXPECT_TRUE(within_15_percent(s["sink"]["protocols"][proto]["longest_gap"].value("duration_ms", 0.0)))
+        EXPECT_TRUE(within_15_percent(s["sink"]["protocols"][proto]["longest_gap"].value("duration_ms", 0.0), cut))
             << s["sink"]["protocols"][proto].dump();
     }
 }
