@@ -26,6 +26,16 @@ void write_atomically(const std::string& path, const std::string& content) {
     }
 }
 
+double num(const nlohmann::json& j, const char* k) {
+    return j.is_object() && j.contains(k) && j[k].is_number() ? j[k].get<double>() : 0.0;
+}
+
+std::string fixed(double v, int digits) {
+    char buf[64];
+    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+    return buf;
+}
+
 std::string html_escape(const std::string& s) {
     std::string o;
     for (char c : s) {

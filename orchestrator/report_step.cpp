@@ -30,7 +30,6 @@ json read_json(const fs::path& p) {
 std::uint64_t u64(const json& j, const char* k) {
     return j.is_object() && j.contains(k) && j[k].is_number() ? j[k].get<std::uint64_t>() : 0;
 }
-double num(const json& j, const char* k) { return j.is_object() && j.contains(k) && j[k].is_number() ? j[k].get<double>() : 0.0; }
 
 // The latency a protocol's numbers come with, and where it was measured: the sink's
 // one-way latency needs a shared clock; without one, the generator's round trip or its
@@ -133,12 +132,6 @@ json pair_block(const std::string& name, const fs::path& dir, const json& run) {
     }
     b["timeline"] = timeline;
     return b;
-}
-
-std::string fixed(double v, int digits = 1) {
-    char buf[64];
-    std::snprintf(buf, sizeof buf, "%.*f", digits, v);
-    return buf;
 }
 
 const char* const colours[] = {"#1f77b4", "#d62728", "#2ca02c", "#9467bd", "#ff7f0e", "#17becf", "#8c564b", "#e377c2"};

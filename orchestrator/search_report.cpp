@@ -15,17 +15,10 @@ namespace {
 
 using nlohmann::json;
 
-double num(const json& j, const char* k) { return j.is_object() && j.contains(k) && j[k].is_number() ? j[k].get<double>() : 0.0; }
 
 std::string size_name(const json& s) {
     const json& f = s.contains("frame_size") ? s["frame_size"] : json();
     return f.is_string() ? f.get<std::string>() : f.is_number() ? std::to_string(f.get<long long>()) : "?";
-}
-
-std::string fixed(double v, int digits) {
-    char b[64];
-    std::snprintf(b, sizeof b, "%.*f", digits, v);
-    return b;
 }
 
 // A round step for about `ticks` ticks up to `max`: 1, 2 or 5 times a power of ten.

@@ -7,7 +7,6 @@
 #include <thread>
 
 #include "dataplane/dataplane_error.hpp"
-#include "proto/parse.hpp"
 #include "session_control.hpp"
 
 namespace tg::app {
@@ -32,11 +31,7 @@ std::optional<proto::CountsAnswer> FarSink::ask(int tries) {
             const std::uint64_t now_ms = steady_ms();
             // The host's presence too: the path's router asks who we are before it forwards the answer.
             path_.receive([&](std::span<const std::uint8_t> frame) {
-                if (client_.offer(frame)) return;
-                if (traffic::wants_presence(frame)) {
-                    const proto::ParseResult r = proto::parse_frame(frame);
-                    if (r.status.ok()) (void)presence_.offer(r.view, now_ms);
-                }
+                if (!client_.offer(frame)) (void)offer_presence(presence_, frame, now_ms);
             });
             presence_.tick(now_ms);
             path_.send([&](std::span<std::uint8_t> out) { return presence_.next_frame(out); });

@@ -31,45 +31,15 @@ bool one_protocol(const Options& o, Protocol p) {
 }
 
 void check_role(const Options& o, const GivenOptions& given) {
-    if (o.role == Role::sink) {
-        for (const char* gen_only : {"--proto", "--mix", "--rate", "--size", "--count", "--pattern", "--streams", "--flows",
-                                    "--bad-checksum-every", "--associations", "--connections", "--closed-loop",
-                                    "--round-trip", "--request-response", "--request-size", "--response-size",
-                                    "--response-timeout", "--connect-per-request", "--udp-rate", "--udp-payload",
-                                    "--network-protocols", "--network-udp-bandwidth", "--network-udp-packet-size",
-                                    "--network-sctp-streams", "--network-protocol-duration", "--gateway",
-                                    "--dns-names", "--dns-type", "--dns-port", "--dns-timeout", "--ethertype",
-                                    "--payload-pattern"}) {
-            if (given.has(gen_only)) {
-                throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
-            }
-        }
-        for (const char* second : {"--rx-iface", "--rx-vdev", "--rx-pci"}) {
-            if (given.has(second)) {
-                throw ConfigError(std::string(second) + " names a second port for a generator that counts what it sent; "
-                                  "`trafficgen sink` receives on its one port");
-            }
-        }
-        if (o.repeat > 1) {
-            throw ConfigError("--repeat " + std::to_string(o.repeat) +
-                              " repeats what a generator sends; a sink counts whatever arrives for as long as it "
-                              "runs: repeat the generator (or the pair with trafficgen-orch)");
-        }
+    check_placement(o, given);
+    if (o.role == Role::sink && o.repeat > 1) {
+        throw ConfigError("--repeat " + std::to_string(o.repeat) +
+                          " repeats what a generator sends; a sink counts whatever arrives for as long as it "
+                          "runs: repeat the generator (or the pair with trafficgen-orch)");
     }
-    if (o.search.requested) {
-        for (const char* not_here : {"--mix", "--rate", "--udp-rate", "--size", "--count", "--duration", "--pattern",
-                                     "--associations", "--connections", "--request-response", "--round-trip",
-                                     "--protocol-duration", "--timeline"}) {
-            if (given.has(not_here)) {
-                throw ConfigError(std::string(not_here) + " does not apply to trafficgen search: each trial's rate, "
-                                  "size and duration are the search's (--sizes, --min-rate, --max-rate, "
-                                  "--trial-duration, --final-duration)");
-            }
-        }
-        if (o.protocols.size() != 1 || !traffic::is_transport(o.protocols.front().protocol)) {
-            throw ConfigError("trafficgen search measures one transport at a time: give --proto udp (the default for a "
-                              "search), tcp or sctp alone");
-        }
+    if (o.search.requested && (o.protocols.size() != 1 || !traffic::is_transport(o.protocols.front().protocol))) {
+        throw ConfigError("trafficgen search measures one transport at a time: give --proto udp (the default for a "
+                          "search), tcp or sctp alone");
     }
     if (o.repeat > 1 && !o.timeline_path.empty()) {
         throw ConfigError("--timeline keeps the arrivals of one run: give it without --repeat " + std::to_string(o.repeat));
@@ -225,6 +195,40 @@ void check_request_response(const Options& o, const GivenOptions& given) {
 }
 
 }  // namespace
+
+void check_placement(const Options& o, const GivenOptions& given) {
+    if (o.role == Role::sink) {
+        for (const char* gen_only : {"--proto", "--mix", "--rate", "--size", "--count", "--pattern", "--streams", "--flows",
+                                    "--bad-checksum-every", "--associations", "--connections", "--closed-loop",
+                                    "--round-trip", "--request-response", "--request-size", "--response-size",
+                                    "--response-timeout", "--connect-per-request", "--udp-rate", "--udp-payload",
+                                    "--network-protocols", "--network-udp-bandwidth", "--network-udp-packet-size",
+                                    "--network-sctp-streams", "--network-protocol-duration", "--gateway",
+                                    "--dns-names", "--dns-type", "--dns-port", "--dns-timeout", "--ethertype",
+                                    "--payload-pattern"}) {
+            if (given.has(gen_only)) {
+                throw ConfigError(std::string(gen_only) + " applies to the generator, not to `trafficgen sink`");
+            }
+        }
+        for (const char* second : {"--rx-iface", "--rx-vdev", "--rx-pci"}) {
+            if (given.has(second)) {
+                throw ConfigError(std::string(second) + " names a second port for a generator that counts what it sent; "
+                                  "`trafficgen sink` receives on its one port");
+            }
+        }
+    }
+    if (o.search.requested) {
+        for (const char* not_here : {"--mix", "--rate", "--udp-rate", "--size", "--count", "--duration", "--pattern",
+                                     "--associations", "--connections", "--request-response", "--round-trip",
+                                     "--protocol-duration", "--timeline"}) {
+            if (given.has(not_here)) {
+                throw ConfigError(std::string(not_here) + " does not apply to trafficgen search: each trial's rate, "
+                                  "size and duration are the search's (--sizes, --min-rate, --max-rate, "
+                                  "--trial-duration, --final-duration)");
+            }
+        }
+    }
+}
 
 void check_options(const Options& o, const GivenOptions& given) {
     check_role(o, given);

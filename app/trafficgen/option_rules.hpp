@@ -20,5 +20,9 @@ struct GivenOptions {
 
 // Throws ConfigError for the first rule the settings break.
 void check_options(const Options& o, const GivenOptions& given);
+// Only the options each subcommand does not take (a sink's generator options, a search's
+// run options): named before any value is read, so a misplaced option is the first thing
+// said. check_options() checks them too.
+void check_placement(const Options& o, const GivenOptions& given);
 
 }  // namespace tg::app

@@ -414,11 +414,7 @@ std::optional<Options> parse_options(int argc, char** argv) {
     }
     const GivenOptions given = given_options(app);
     // What a subcommand does not take is named before any value is read.
-    if (o.role == Role::sink || o.search.requested) {
-        Options early = o;
-        early.protocols = {{traffic::Protocol::udp, 1}};
-        check_options(early, given);
-    }
+    check_placement(o, given);
     if (o.search.requested) parse_search_options(o.search, search_texts);
 
     if (!o.pci_env.empty()) {

@@ -23,6 +23,9 @@ namespace tg::app {
 // The steady clock in milliseconds: the sessions' time.
 [[nodiscard]] std::uint64_t steady_ms();
 
+// Hands `frame` to the host's presence if it is ARP, neighbour discovery or echo; true when taken.
+bool offer_presence(traffic::HostPresence& presence, std::span<const std::uint8_t> frame, std::uint64_t now_ms);
+
 class SessionControl {
 public:
     // `carries_data`: this thread hands the sessions their data (closed loop; TCP always).
